@@ -1,0 +1,111 @@
+import type { BuildEvent, BuildResult } from "../execute/events.js";
+import type { Plan } from "../plan/types.js";
+import { usd, type Style } from "./style.js";
+
+/**
+ * Renders build events: on a terminal a live progress line (done / running / failed / spend)
+ * with finished assets printed above it; elsewhere (CI, pipes) plain lines.
+ */
+export class ProgressRenderer {
+  private total = 0;
+  private done = 0;
+  private running = new Set<string>();
+  private failed = 0;
+  private spend = 0;
+  private lineShown = false;
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly style: Style,
+  ) {}
+
+  handle = (e: BuildEvent): void => {
+    const s = this.style;
+    switch (e.type) {
+      case "plan": {
+        this.total = e.plan.items.filter((i) => i.action === "new" || i.action === "changed" || i.action === "output-missing").length;
+        const upToDate = e.plan.counts["up-to-date"];
+        const sim = e.plan.simulate ? " on the simulator" : "";
+        this.print(this.total === 0 ? `${upToDate} assets up to date; nothing to build` : `building ${this.total} of ${this.total + upToDate} assets with ${e.plan.provider}${sim} (estimate ${usd(e.plan.estimatedUsd)})`);
+        break;
+      }
+      case "submitted":
+        this.running.add(e.name);
+        if (!s.tty) this.print(s.dim(`${e.resumed ? "resuming" : "submitted"} ${e.name} (task ${e.taskId})`));
+        break;
+      case "generated":
+        this.running.delete(e.name);
+        this.done++;
+        this.spend += e.costUsd;
+        this.print(`${s.green("✓")} ${e.name} → ${e.output} ${s.dim(usd(e.costUsd))}`);
+        break;
+      case "failed":
+        this.running.delete(e.name);
+        this.failed++;
+        this.print(`${s.red("✗")} ${e.name}: ${e.error}`);
+        break;
+      case "blocked":
+        this.running.delete(e.name);
+        this.failed++;
+        this.print(`${s.yellow("⊘")} ${e.name} blocked: ${e.reason}`);
+        break;
+      case "retry":
+        if (!s.tty) this.print(s.dim(`retrying ${e.what} of ${e.name} in ${Math.round(e.delayMs)} ms: ${e.error}`));
+        break;
+      case "warning":
+        this.print(`${s.yellow("!")} ${e.name ? `${e.name}: ` : ""}${e.message}`);
+        break;
+      default:
+        break;
+    }
+    this.status();
+  };
+
+  /** Clears the live line before the summary. */
+  end(): void {
+    if (this.lineShown) this.out.write("\r\x1b[2K");
+    this.lineShown = false;
+  }
+
+  private print(line: string): void {
+    if (this.lineShown) this.out.write("\r\x1b[2K");
+    this.lineShown = false;
+    this.out.write(`${line}\n`);
+  }
+
+  private status(): void {
+    if (!this.style.tty || this.total === 0) return;
+    const line = `${this.done}/${this.total} done · ${this.running.size} running · ${this.failed} failed · ${usd(this.spend)}`;
+    this.out.write(`\r\x1b[2K${this.style.dim(line)}`);
+    this.lineShown = true;
+  }
+}
+
+/** The closing lines of a build: counts, spend by model. */
+export function summaryLines(r: BuildResult, style: Style): string[] {
+  const parts = [`${r.generated} generated`, `${r.upToDate} up to date`];
+  if (r.failed) parts.push(style.red(`${r.failed} failed`));
+  if (r.blocked) parts.push(style.yellow(`${r.blocked} blocked`));
+  const lines = [`${parts.join(", ")}; spent ${usd(r.costUsd)}${r.simulated ? " (simulated: nothing was charged)" : ""}`];
+  const models = Object.entries(r.costByModel);
+  if (models.length > 1 || (models.length === 1 && r.generated > 0)) {
+    lines.push(...models.map(([m, c]) => style.dim(`  ${m}: ${usd(c)}`)));
+  }
+  return lines;
+}
+
+/** `nanobanana plan` as a table. */
+export function planLines(p: Plan, style: Style): string[] {
+  const lines: string[] = [];
+  const width = Math.min(48, Math.max(4, ...p.items.map((i) => i.name.length)));
+  const color = (a: string) => (a === "up-to-date" ? style.dim(a.padEnd(14)) : a === "orphaned" ? style.yellow(a.padEnd(14)) : style.bold(a.padEnd(14)));
+  for (const i of p.items) {
+    const cost = i.estimatedUsd ? usd(i.estimatedUsd) : "";
+    lines.push(`${color(i.action)} ${i.name.padEnd(width)}  ${`${i.model} ${i.resolution}`.padEnd(20)} ${cost.padStart(8)}  ${style.dim(i.reason)}`);
+  }
+  const c = p.counts;
+  lines.push(
+    `${c.new} new, ${c.changed} changed, ${c["output-missing"]} output missing, ${c["up-to-date"]} up to date, ${c.orphaned} orphaned; estimated ${usd(p.estimatedUsd)} with ${p.provider}${p.simulate ? " (simulated: no charge)" : ""}`,
+  );
+  return lines;
+}

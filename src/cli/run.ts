@@ -1,0 +1,39 @@
+import { ConfigError, UserError } from "../errors/user-error.js";
+import { USAGE, parseCli } from "./args.js";
+import { buildCommand, planCommand, schemaCommand, simulatorCommand, version, type Io } from "./commands.js";
+
+const COMMANDS: Record<string, (args: ReturnType<typeof parseCli>, io: Io) => Promise<number>> = {
+  build: buildCommand,
+  plan: planCommand,
+  simulator: simulatorCommand,
+  schema: schemaCommand,
+};
+
+/** Runs the CLI; returns the exit code (0 ok, 1 assets failed or stale, 2 usage/config error). */
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    const args = parseCli(argv);
+    if (args.version) {
+      io.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    if (args.help || args.command === "help") {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const run = COMMANDS[args.command];
+    if (!run) throw new UserError(`unknown command ${JSON.stringify(args.command)} (commands: ${Object.keys(COMMANDS).join(", ")})`);
+    return await run(args, io);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr.write(`${err.issues.length === 1 ? "error" : `${err.issues.length} errors`} in the project:\n${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof UserError) {
+      io.stderr.write(`error: ${err.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 1;
+  }
+}

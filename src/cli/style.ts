@@ -1,0 +1,21 @@
+/** Terminal styling that honours NO_COLOR and non-TTY output. */
+export interface Style {
+  color: boolean;
+  tty: boolean;
+  green(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+export function makeStyle(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Style {
+  const tty = Boolean(stream.isTTY) && env.CI === undefined;
+  const color = tty && env.NO_COLOR === undefined && env.TERM !== "dumb";
+  const wrap = (open: number, close: number) => (s: string) => (color ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  return { color, tty, green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
+
+export function usd(n: number): string {
+  return `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 4 : 2)}`;
+}

@@ -1,0 +1,67 @@
+import { UserError } from "../errors/user-error.js";
+import { HttpClient } from "../http/client.js";
+import type { Project } from "../project/types.js";
+import { PROVIDERS } from "../providers/registry.js";
+import type { ImageProvider, ProviderDefinition } from "../providers/types.js";
+import { startSimulator, type Simulator } from "../simulator/server.js";
+
+/** A provider ready to take requests, and what must be closed afterwards. */
+export interface Connection {
+  provider: ImageProvider;
+  definition: ProviderDefinition;
+  http: HttpClient;
+  /** The in-process simulator, when the build is simulated. */
+  simulator?: Simulator;
+  simulated: boolean;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** Use this simulator instead of starting one (tests, `nanobanana simulator`). */
+  simulator?: Simulator;
+  /** Environment to read keys and base URLs from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  http?: HttpClient;
+}
+
+/**
+ * Connects the project's provider. Simulated builds start the built-in simulator and point
+ * the real adapter at it; real builds read the key from the env var the config names.
+ */
+export async function connect(project: Project, opts: ConnectOptions = {}): Promise<Connection> {
+  const env = opts.env ?? process.env;
+  const name = project.config.provider;
+  const definition = PROVIDERS[name];
+  if (!definition) throw new UserError(`provider ${name} is not available`);
+  const settings = project.config.providers[name] ?? {};
+  const http = opts.http ?? new HttpClient({ timeoutMs: settings.timeoutMs, retry: settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : undefined });
+  let simulator: Simulator | undefined;
+  let baseUrl: string;
+  let apiKey: string;
+  if (project.config.simulate) {
+    simulator = opts.simulator ?? (await startSimulator({ latencyMs: project.config.simulator?.latencyMs }));
+    baseUrl = simulator.url;
+    apiKey = "simulator-key";
+  } else {
+    baseUrl = env[`NANOBANANA_${name.toUpperCase()}_BASE_URL`] ?? settings.baseUrl ?? definition.defaultBaseUrl;
+    const keyEnv = settings.apiKeyEnv ?? definition.defaultApiKeyEnv;
+    const key = env[keyEnv];
+    if (!key) {
+      throw new UserError(`no API key for ${name}: set the environment variable ${keyEnv} (or set simulate: true, or pass --simulate, to build on the built-in simulator)`);
+    }
+    apiKey = key;
+  }
+  const provider = definition.create({ baseUrl, apiKey, http, settings, prices: project.config.prices });
+  const ownSim = simulator && simulator !== opts.simulator;
+  return {
+    provider,
+    definition,
+    http,
+    simulator,
+    simulated: project.config.simulate,
+    close: async () => {
+      if (!opts.http) await http.close();
+      if (ownSim) await simulator!.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Plan } from "../plan/types.js";
+
+/** What the engine reports while it builds; the CLI renders these, a library user may ignore them. */
+export type BuildEvent =
+  | { type: "plan"; plan: Plan }
+  | { type: "submitted"; name: string; taskId: string; resumed: boolean }
+  | { type: "progress"; name: string; progress?: number }
+  | { type: "retry"; name: string; what: string; attempt: number; delayMs: number; error: string }
+  | { type: "generated"; name: string; output: string; costUsd: number }
+  | { type: "failed"; name: string; error: string }
+  | { type: "blocked"; name: string; reason: string }
+  | { type: "warning"; name?: string; message: string };
+
+export type EventSink = (event: BuildEvent) => void;
+
+/** The outcome of one asset in a build. */
+export type AssetStatus = "generated" | "up-to-date" | "failed" | "blocked" | "skipped";
+
+export interface AssetResult {
+  name: string;
+  status: AssetStatus;
+  output: string;
+  hash: string;
+  taskId?: string;
+  costUsd: number;
+  error?: string;
+}
+
+/** What build() returns (and `build --json` prints). */
+export interface BuildResult {
+  generated: number;
+  upToDate: number;
+  failed: number;
+  blocked: number;
+  costUsd: number;
+  simulated: boolean;
+  assets: AssetResult[];
+  /** Spend by model, for the summary. */
+  costByModel: Record<string, number>;
+  warnings: string[];
+}

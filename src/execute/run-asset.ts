@@ -1,0 +1,163 @@
+import path from "node:path";
+import type { Dispatcher } from "undici";
+import { listedPrice } from "../catalog/prices.js";
+import type { PriceOverrides } from "../catalog/prices.js";
+import { HttpError } from "../http/errors.js";
+import { abortableSleep, isRetryable } from "../http/retry.js";
+import type { LockEntry } from "../lock/types.js";
+import type { ResolvedAsset } from "../project/types.js";
+import type { Cost, ImageProvider, ImageRequest, TaskHandle, TaskStatus } from "../providers/types.js";
+import type { EventSink } from "./events.js";
+import { BadImageError, saveImage, type ImageFacts } from "./image-file.js";
+import type { PendingTask, TaskJournal } from "./journal.js";
+
+/** Polling: first check after `initialMs`, then each wait 1.25× longer up to `maxMs`; give up after `deadlineMs`. */
+export interface PollSchedule {
+  initialMs: number;
+  maxMs: number;
+  deadlineMs: number;
+}
+
+export interface RunDeps {
+  provider: ImageProvider;
+  journal: TaskJournal;
+  dispatcher: Dispatcher;
+  root: string;
+  simulated: boolean;
+  poll: PollSchedule;
+  prices?: PriceOverrides;
+  emit: EventSink;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+export type AssetOutcome =
+  | { status: "generated"; entry: LockEntry; facts: ImageFacts }
+  | { status: "failed"; error: string; taskId?: string }
+  | { status: "blocked"; reason: string; taskId: string };
+
+/** The neutral request for an asset's spec. */
+export function requestFor(asset: ResolvedAsset): ImageRequest {
+  const s = asset.spec;
+  return {
+    model: s.model,
+    modelId: s.modelId,
+    prompt: s.prompt,
+    resolution: s.resolution,
+    aspectRatio: s.aspectRatio,
+    format: s.format,
+    seed: s.seed,
+    webSearch: s.webSearch,
+    references: s.references.map((r) => ({ url: r.url })),
+  };
+}
+
+const DOWNLOAD_ATTEMPTS = 4;
+
+/**
+ * Generates one asset: submit (or resume a journalled task), record the task id durably,
+ * poll until it ends, then download and check the image. Never throws for provider
+ * outcomes: a failure or block is returned as data so the other assets go on.
+ */
+export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undefined, deps: RunDeps): Promise<AssetOutcome> {
+  const req = requestFor(asset);
+  let task: TaskHandle | undefined;
+  try {
+    let status: TaskStatus | undefined;
+    if (resume) {
+      task = { taskId: resume.taskId, handle: resume.handle };
+      deps.emit({ type: "submitted", name: asset.name, taskId: task.taskId, resumed: true });
+      status = await pollUntilDone(task, req, asset, deps).catch((err) => {
+        // The provider no longer knows the task (e.g. a simulator that restarted): submit anew.
+        if (err instanceof HttpError && err.status === 404) return undefined;
+        throw err;
+      });
+      if (!status) {
+        deps.journal.remove(asset.hash);
+        task = undefined;
+      }
+    }
+    if (!task) {
+      const sub = await deps.provider.submit(req, { signal: deps.signal });
+      task = { taskId: sub.taskId, handle: sub.handle };
+      deps.journal.record({ hash: asset.hash, name: asset.name, provider: deps.provider.name, taskId: sub.taskId, handle: sub.handle, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated });
+      deps.emit({ type: "submitted", name: asset.name, taskId: sub.taskId, resumed: false });
+      status = sub.status && sub.status.state !== "pending" ? sub.status : await pollUntilDone(task, req, asset, deps);
+    }
+    return await finish(asset, task, status!, deps);
+  } catch (err) {
+    return { status: "failed", error: message(err), taskId: task?.taskId };
+  }
+}
+
+async function pollUntilDone(task: TaskHandle, req: ImageRequest, asset: ResolvedAsset, deps: RunDeps): Promise<TaskStatus> {
+  const started = Date.now();
+  let wait = deps.poll.initialMs;
+  for (;;) {
+    await abortableSleep(wait, deps.signal);
+    const status = await deps.provider.status(task, req, { signal: deps.signal });
+    if (status.state !== "pending") return status;
+    deps.emit({ type: "progress", name: asset.name, progress: status.progress });
+    if (Date.now() - started > deps.poll.deadlineMs) {
+      throw new Error(`task ${task.taskId} still running after ${Math.round(deps.poll.deadlineMs / 1000)} s; its id is recorded and the next build will collect it`);
+    }
+    wait = Math.min(wait * 1.25, deps.poll.maxMs);
+  }
+}
+
+async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus, deps: RunDeps): Promise<AssetOutcome> {
+  if (status.state === "blocked") {
+    deps.journal.remove(asset.hash);
+    return { status: "blocked", reason: status.message ? `${status.reason}: ${status.message}` : status.reason, taskId: task.taskId };
+  }
+  if (status.state === "failed") {
+    deps.journal.remove(asset.hash);
+    return { status: "failed", error: status.message, taskId: task.taskId };
+  }
+  if (status.state !== "succeeded") throw new Error(`unexpected task state ${status.state}`);
+  if (status.images.length > 1) deps.emit({ type: "warning", name: asset.name, message: `the provider returned ${status.images.length} images; keeping the first` });
+  const dest = path.join(deps.root, asset.output);
+  let facts: ImageFacts | undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      facts = await saveImage(status.images[0], dest, asset.spec.format, deps.dispatcher, deps.signal);
+      break;
+    } catch (err) {
+      const again = (err instanceof BadImageError || isRetryable(err)) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
+      if (!again) throw err;
+      const delayMs = 250 * 2 ** attempt;
+      deps.emit({ type: "retry", name: asset.name, what: "download", attempt, delayMs, error: message(err) });
+      await abortableSleep(delayMs, deps.signal);
+    }
+  }
+  if (facts.convertedFrom) deps.emit({ type: "warning", name: asset.name, message: `the provider sent ${facts.convertedFrom}; converted to ${asset.spec.format}` });
+  const cost: Cost = status.cost ?? catalogCost(asset, deps.prices);
+  const { provider, modelId, model, ...spec } = asset.spec;
+  const entry: LockEntry = {
+    hash: asset.hash,
+    provider,
+    model,
+    modelId,
+    taskId: task.taskId,
+    output: asset.output,
+    sha256: facts.sha256,
+    bytes: facts.bytes,
+    width: facts.width,
+    height: facts.height,
+    format: facts.format,
+    cost,
+    generatedAt: (deps.now?.() ?? new Date()).toISOString(),
+    simulated: deps.simulated || undefined,
+    spec,
+  };
+  return { status: "generated", entry, facts };
+}
+
+function catalogCost(asset: ResolvedAsset, prices?: PriceOverrides): Cost {
+  const p = listedPrice(asset.spec.provider, asset.spec.model, asset.spec.resolution, prices);
+  return p ? { usd: p.usd, credits: p.credits, tokens: p.tokens, source: p.source } : { usd: 0, source: "catalog" };
+}
+
+export function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

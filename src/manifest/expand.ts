@@ -1,0 +1,225 @@
+import path from "node:path";
+import { ASPECT_RATIOS, FORMATS, RESOLUTIONS, extensionOf, type AspectRatio, type ImageFormat, type Resolution } from "../catalog/models.js";
+import type { Config } from "../config/schema.js";
+import type { Settings } from "../config/settings-schema.js";
+import { allowed, type Issue } from "../errors/user-error.js";
+import { formatPath, type FieldPath, type YamlSource } from "../errors/yaml-source.js";
+import { specHash } from "../hash/spec-hash.js";
+import type { AssetSource, AssetSpec, ResolvedAsset } from "../project/types.js";
+import { checkCapabilities } from "../providers/capabilities.js";
+import type { ProviderDefinition } from "../providers/types.js";
+import type { AssetInput, Manifest } from "./schema.js";
+import { normalizeModel } from "./settings.js";
+import { compileTemplate, fileSafe, renderTemplate, type CompiledTemplate } from "./template.js";
+
+/** What expansion needs besides the manifest itself. */
+export interface ExpandContext {
+  config: Config;
+  provider: ProviderDefinition;
+  /** The config's outDir, relative to the project root, posix. */
+  outDir: string;
+}
+
+type Vars = Record<string, string | number | boolean>;
+const TEMPLATED_FIELDS = ["resolution", "aspectRatio", "format", "seed", "model"] as const;
+
+/**
+ * Expands one manifest into concrete assets: cascades settings, fills templates, expands
+ * matrices, checks the provider's capabilities and hashes each spec. Problems are collected,
+ * not thrown, so that one run reports them all.
+ */
+export function expandManifest(file: string, source: YamlSource, manifest: Manifest, ctx: ExpandContext, issues: Issue[]): ResolvedAsset[] {
+  const out: ResolvedAsset[] = [];
+  manifest.assets.forEach((asset, index) => {
+    const at = (field?: string | number, ...rest: (string | number)[]): FieldPath =>
+      field === undefined ? ["assets", index] : ["assets", index, field, ...rest];
+    const report = (p: FieldPath, message: string, key = false) => issues.push(source.issue(p, message, key));
+    const before = issues.length;
+
+    // Brand: asset → manifest; `none` switches it off.
+    const brandName = asset.brand ?? manifest.brand;
+    const brand = brandName && brandName !== "none" ? ctx.config.brands[brandName] : undefined;
+    if (brandName && brandName !== "none" && !brand) {
+      const p = asset.brand !== undefined ? at("brand") : ["brand"];
+      report(p, `brand ${JSON.stringify(brandName)} is not defined in the config ${allowed(["none", ...Object.keys(ctx.config.brands)])}`);
+    }
+
+    // Prompt text: literal or from a template.
+    let promptText = asset.prompt ?? "";
+    let promptPath: FieldPath = at("prompt");
+    if (asset.template !== undefined) {
+      const t = manifest.templates?.[asset.template];
+      if (t === undefined) {
+        report(at("template"), `template ${JSON.stringify(asset.template)} is not defined ${allowed(Object.keys(manifest.templates ?? {}))}`);
+        return;
+      }
+      promptText = t;
+      promptPath = at("template");
+    }
+
+    const settings = cascade(ctx.config.defaults, pickSettings(brand), manifest.defaults, pickSettings(asset));
+    const matrix = asset.matrix ?? {};
+    const known = new Set([...Object.keys(manifest.vars ?? {}), ...Object.keys(asset.vars ?? {}), ...Object.keys(matrix)]);
+
+    // Every template of this asset, compiled once and checked once (not per variant).
+    const templates: { field: string; path: FieldPath; t: CompiledTemplate }[] = [
+      { field: "name", path: at("name"), t: compileTemplate(asset.name) },
+      { field: "prompt", path: promptPath, t: compileTemplate(promptText) },
+    ];
+    if (asset.out !== undefined) templates.push({ field: "out", path: at("out"), t: compileTemplate(asset.out) });
+    for (const f of TEMPLATED_FIELDS) {
+      const v = settings[f];
+      if (typeof v === "string") templates.push({ field: f, path: asset[f] !== undefined ? at(f) : at(), t: compileTemplate(v) });
+    }
+    const used = new Set<string>();
+    for (const { field, path: p, t } of templates) {
+      for (const v of t.vars) {
+        used.add(v);
+        if (!known.has(v)) {
+          const what = field === "prompt" && asset.template !== undefined ? `template ${JSON.stringify(asset.template)}` : field;
+          report(p, `${what} uses {{${v}}}, which is not set in vars or matrix${known.size ? ` (set: ${[...known].join(", ")})` : ""}`);
+        }
+      }
+    }
+    for (const key of Object.keys(matrix)) {
+      if (!used.has(key)) report(at("matrix", key), `matrix key ${JSON.stringify(key)} is not used in the name, prompt or any field`, true);
+    }
+    if (issues.length > before) return;
+
+    const declared: AssetSource = { file, ...source.locate(at()), path: formatPath(at()) };
+    const tpl = Object.fromEntries(templates.map((x) => [x.field, x.t])) as Record<string, CompiledTemplate>;
+    const base: Vars = { ...manifest.vars, ...asset.vars };
+    for (const combo of combinations(matrix)) {
+      const vars = combo ? { ...base, ...combo } : base;
+      const resolved = resolveVariant(vars, tpl, settings, asset, brand, ctx, declared, report, at);
+      if (resolved) out.push(resolved);
+      else if (issues.length - before > 20) return; // one broken asset need not print 10,000 lines
+    }
+  });
+  return out;
+}
+
+function resolveVariant(
+  vars: Vars,
+  tpl: Record<string, CompiledTemplate>,
+  settings: Settings & Record<string, unknown>,
+  asset: AssetInput,
+  brand: { prefix?: string; suffix?: string } | undefined,
+  ctx: ExpandContext,
+  declared: AssetSource,
+  report: (p: FieldPath, message: string, key?: boolean) => void,
+  at: (field?: string | number, ...rest: (string | number)[]) => FieldPath,
+): ResolvedAsset | undefined {
+  const name = renderTemplate(tpl.name, vars, fileSafe);
+  const fieldPath = (f: string) => (asset[f as keyof AssetInput] !== undefined ? at(f) : at());
+  const variant = Object.keys(vars).length && asset.matrix ? ` (variant ${name})` : "";
+  const text = (f: string) => {
+    const v = settings[f];
+    return typeof v === "string" && tpl[f] ? renderTemplate(tpl[f], vars) : v;
+  };
+  let ok = true;
+  const oneOf = <T extends string>(f: string, values: readonly T[]): T => {
+    const v = text(f) as T;
+    if (!values.includes(v)) {
+      ok = false;
+      report(fieldPath(f), `${JSON.stringify(v)}${variant} is not one of ${values.join(", ")}`);
+    }
+    return v;
+  };
+  const resolution = oneOf<Resolution>("resolution", RESOLUTIONS) ?? "1K";
+  const aspectRatio = oneOf<AspectRatio>("aspectRatio", ASPECT_RATIOS) ?? "1:1";
+  const format = oneOf<ImageFormat>("format", FORMATS) ?? "png";
+  const model = normalizeModel(String(text("model") ?? "nano-banana-2"));
+  if ("error" in model) {
+    report(fieldPath("model"), model.error + variant);
+    return undefined;
+  }
+  let seed: number | undefined;
+  const rawSeed = text("seed");
+  if (rawSeed !== undefined) {
+    seed = Number(rawSeed);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) {
+      report(fieldPath("seed"), `${JSON.stringify(rawSeed)}${variant} is not a whole number from 0 to 2147483647`);
+      ok = false;
+    }
+  }
+  if (!ok) return undefined;
+
+  const body = renderTemplate(tpl.prompt, vars);
+  const prompt = [brand?.prefix, body, brand?.suffix].filter((s) => s && s.trim()).map((s) => s!.trim()).join(" ");
+  const webSearch = settings.webSearch ?? false;
+  const references = 0;
+  const problems = checkCapabilities(ctx.provider.name, ctx.provider.capabilities, { model: model.family, resolution, aspectRatio, format, seed, webSearch, references });
+  if (problems.length) {
+    for (const p of problems) report(fieldPath(p.field), p.message + variant);
+    return undefined;
+  }
+  const cap = ctx.provider.capabilities[model.family]!;
+  const nameProblem = checkName(name);
+  if (nameProblem) {
+    report(at("name"), `${JSON.stringify(name)}: ${nameProblem}`);
+    return undefined;
+  }
+  const rel = tpl.out ? renderTemplate(tpl.out, vars, fileSafe) : `${name}.${extensionOf(format)}`;
+  const output = path.posix.normalize(path.posix.join(ctx.outDir, rel));
+  if (path.posix.isAbsolute(rel) || output === ctx.outDir || !output.startsWith(ctx.outDir === "." ? "" : `${ctx.outDir}/`) || output.startsWith("../")) {
+    report(tpl.out ? at("out") : at("name"), `output ${JSON.stringify(rel)} would leave outDir ${JSON.stringify(ctx.outDir)}`);
+    return undefined;
+  }
+  const spec: AssetSpec = {
+    provider: ctx.provider.name,
+    model: model.family,
+    modelId: references > 0 ? cap.editId! : cap.id,
+    prompt,
+    resolution,
+    aspectRatio,
+    format,
+    seed,
+    webSearch,
+    references: [],
+  };
+  return { name, output, spec, hash: specHash(spec), source: declared };
+}
+
+/** A name is a relative path of non-empty segments: no `..`, no leading `/`, no backslash. */
+function checkName(name: string): string | undefined {
+  if (name.startsWith("/") || name.includes("\\")) return "names are relative paths with / separators";
+  if (name.split("/").some((s) => s === "" || s === "." || s === "..")) return "name segments must not be empty, . or ..";
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f:*?"<>|]/.test(name)) return 'names must not contain control characters or : * ? " < > |';
+  return undefined;
+}
+
+function pickSettings(x: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!x) return undefined;
+  const { model, resolution, aspectRatio, format, seed, webSearch } = x;
+  return { model, resolution, aspectRatio, format, seed, webSearch };
+}
+
+/** Later layers win; an undefined field does not erase an earlier one. */
+function cascade(...layers: (Record<string, unknown> | undefined)[]): Settings & Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k] = v;
+  }
+  return out as Settings & Record<string, unknown>;
+}
+
+/** The cartesian product of a matrix, in key order; one `undefined` when there is no matrix. */
+function* combinations(matrix: Record<string, (string | number | boolean)[]>): Generator<Vars | undefined> {
+  const keys = Object.keys(matrix);
+  if (keys.length === 0) {
+    yield undefined;
+    return;
+  }
+  const idx = new Array(keys.length).fill(0);
+  for (;;) {
+    const combo: Vars = {};
+    for (let i = 0; i < keys.length; i++) combo[keys[i]] = matrix[keys[i]][idx[i]];
+    yield combo;
+    let i = keys.length - 1;
+    while (i >= 0 && ++idx[i] === matrix[keys[i]].length) idx[i--] = 0;
+    if (i < 0) return;
+  }
+}

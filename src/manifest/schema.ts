@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { ASPECT_RATIOS, FORMATS, RESOLUTIONS } from "../catalog/models.js";
+import { SettingsSchema, enumOrTemplate, modelField, webSearchField } from "../config/settings-schema.js";
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const varName = z.string().regex(/^[A-Za-z_][\w-]*$/, "variable names use letters, digits, _ and -");
+
+export const AssetSchema = z
+  .strictObject({
+    name: z.string().min(1).describe("Asset name, unique in the project; may contain / and {{vars}}. The output file is <outDir>/<name>.<ext>."),
+    prompt: z.string().min(1).optional().describe("The prompt (may use {{vars}}). Set this or template."),
+    template: z.string().optional().describe("Name of a template in this manifest's templates. Set this or prompt."),
+    vars: z.record(varName, scalar).optional().describe("Values for {{vars}} in this asset."),
+    matrix: z
+      .record(varName, z.array(scalar).min(1))
+      .optional()
+      .describe("Variants: every combination of these values becomes one asset."),
+    brand: z.string().optional().describe("Brand from the config (or `none`) wrapped around the prompt."),
+    model: modelField.optional(),
+    resolution: enumOrTemplate(RESOLUTIONS, "Output resolution class.").optional(),
+    aspectRatio: enumOrTemplate(ASPECT_RATIOS, "Aspect ratio.").optional(),
+    format: enumOrTemplate(FORMATS, "Output file format.").optional(),
+    seed: z.union([z.number().int().min(0), z.string()]).optional().describe("Seed (integer, or a {{var}})."),
+    webSearch: webSearchField.optional(),
+    out: z.string().min(1).optional().describe("Output path relative to outDir, overriding <name>.<ext>; may use {{vars}}."),
+  })
+  .refine((a) => (a.prompt === undefined) !== (a.template === undefined), {
+    message: "set exactly one of prompt or template",
+  })
+  .describe("One asset, or a family of variants when it has a matrix.");
+export type AssetInput = z.infer<typeof AssetSchema>;
+
+export const ManifestSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("JSON Schema reference for editors."),
+    brand: z.string().optional().describe("Brand applied to every asset of this manifest (an asset may say `brand: none`)."),
+    defaults: SettingsSchema.optional().describe("Settings for every asset of this manifest."),
+    templates: z.record(z.string(), z.string().min(1)).optional().describe("Named prompt templates with {{vars}}."),
+    vars: z.record(varName, scalar).optional().describe("Values for {{vars}} shared by every asset of this manifest."),
+    assets: z.array(AssetSchema).min(1).describe("The assets this manifest describes."),
+  })
+  .describe("A manifest: the images one part of the project needs.");
+export type Manifest = z.infer<typeof ManifestSchema>;

@@ -1,0 +1,45 @@
+/** A `{{var}}` template split once into literal text and variable slots. */
+export interface CompiledTemplate {
+  /** Literal strings at even indexes, variable names at odd indexes. */
+  readonly parts: readonly string[];
+  readonly vars: readonly string[];
+}
+
+const VAR = /\{\{\s*([A-Za-z_][\w-]*)\s*\}\}/g;
+const cache = new Map<string, CompiledTemplate>();
+
+/** Compiles a template (memoised: manifests repeat the same strings across variants). */
+export function compileTemplate(text: string): CompiledTemplate {
+  let t = cache.get(text);
+  if (!t) {
+    const parts = text.split(VAR);
+    const vars = parts.filter((_, i) => i % 2 === 1);
+    t = { parts, vars };
+    cache.set(text, t);
+  }
+  return t;
+}
+
+/** True when the string holds at least one `{{var}}`. */
+export function hasVars(text: string): boolean {
+  return compileTemplate(text).vars.length > 0;
+}
+
+/**
+ * Fills a compiled template. Every variable must be present (checked beforehand, once per
+ * asset, by the caller); `escape` transforms interpolated values, e.g. to make them file-safe.
+ */
+export function renderTemplate(t: CompiledTemplate, vars: Record<string, unknown>, escape?: (v: string) => string): string {
+  if (t.parts.length === 1) return t.parts[0];
+  let out = t.parts[0];
+  for (let i = 1; i < t.parts.length; i += 2) {
+    const v = String(vars[t.parts[i]]);
+    out += (escape ? escape(v) : v) + t.parts[i + 1];
+  }
+  return out;
+}
+
+/** Makes an interpolated value safe inside a file name: `16:9` → `16-9`, `Black Marble` → `Black-Marble`. */
+export function fileSafe(value: string): string {
+  return value.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|-+$/g, "") || "_";
+}

@@ -1,0 +1,36 @@
+/** What a build will do with one asset. */
+export type PlanAction = "new" | "changed" | "output-missing" | "up-to-date" | "orphaned";
+
+export interface PlanItem {
+  name: string;
+  action: PlanAction;
+  /** Why, in words: "prompt, seed changed", "output file missing", … */
+  reason: string;
+  /** Spec fields that differ from the lock (for `changed`). */
+  changed?: string[];
+  /** The current spec hash (the lock's, for orphans). */
+  hash: string;
+  output: string;
+  model: string;
+  resolution: string;
+  /** Listed price of generating it now; 0 when nothing is to be generated. */
+  estimatedUsd: number;
+}
+
+/** Plain data: printable as JSON, testable without disk or network. */
+export interface Plan {
+  provider: string;
+  simulate: boolean;
+  items: PlanItem[];
+  /** Sum of estimatedUsd over the work. */
+  estimatedUsd: number;
+  counts: Record<PlanAction, number>;
+}
+
+/** What the filesystem says about each output file (gathered by gatherFacts). */
+export type OutputFacts = Map<string, { bytes: number; sha256?: string }>;
+
+/** True for the actions that submit a paid task. */
+export function needsGeneration(action: PlanAction): boolean {
+  return action === "new" || action === "changed" || action === "output-missing";
+}

@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import fg from "fast-glob";
+import { ConfigSchema, type Config } from "../config/schema.js";
+import { ConfigError, UserError, allowed, type Issue } from "../errors/user-error.js";
+import { YamlSource } from "../errors/yaml-source.js";
+import { zodIssues } from "../errors/zod-issues.js";
+import { expandManifest } from "../manifest/expand.js";
+import { ManifestSchema } from "../manifest/schema.js";
+import { PROVIDERS } from "../providers/registry.js";
+import type { Project, ResolvedAsset } from "./types.js";
+
+export const CONFIG_NAMES = ["nanobanana.config.yaml", "nanobanana.config.yml"];
+
+export interface LoadOptions {
+  /** Project folder (default: process.cwd()). */
+  cwd?: string;
+  /** Config file path, relative to cwd (default: nanobanana.config.yaml in cwd). */
+  config?: string;
+  /** Settings that win over the file's, e.g. `{ simulate: true }` from `--simulate`. */
+  overrides?: Partial<Pick<Config, "simulate" | "provider" | "concurrency">>;
+}
+
+/**
+ * Loads the config and every manifest it globs, validates them and expands all variants.
+ * Throws ConfigError listing every problem (file:line:col path: message); reads, never writes.
+ */
+export function loadProject(opts: LoadOptions = {}): Project {
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  const configFile = findConfig(cwd, opts.config);
+  const root = path.dirname(configFile);
+  const rel = (abs: string) => path.relative(root, abs).split(path.sep).join("/");
+  const config = parseConfig(configFile, rel(configFile), opts.overrides);
+
+  const issues: Issue[] = [];
+  const configSource = YamlSource.parse(rel(configFile), readFileSync(configFile, "utf8"));
+  const inside = (field: "outDir" | "lockfile") => {
+    const abs = path.resolve(root, config[field]);
+    if (abs !== root && !abs.startsWith(root + path.sep)) issues.push(configSource.issue([field], `${JSON.stringify(config[field])} is outside the project folder`));
+    return abs;
+  };
+  const outDir = inside("outDir");
+  const lockfile = inside("lockfile");
+  const provider = PROVIDERS[config.provider];
+  if (!provider) {
+    issues.push(configSource.issue(["provider"], `${JSON.stringify(config.provider)} is not available yet ${allowed(Object.keys(PROVIDERS))}`));
+  }
+  if (issues.length) throw new ConfigError(issues);
+
+  const manifests = fg
+    .sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", `${rel(outDir)}/**`] })
+    .sort();
+  const assets: ResolvedAsset[] = [];
+  for (const file of manifests) {
+    let source: YamlSource;
+    try {
+      source = YamlSource.parse(file, readFileSync(path.join(root, file), "utf8"));
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        issues.push(...err.issues);
+        continue;
+      }
+      throw err;
+    }
+    const data = source.toJS();
+    const parsed = ManifestSchema.safeParse(data);
+    if (!parsed.success) {
+      issues.push(...zodIssues(parsed.error, source, data));
+      continue;
+    }
+    assets.push(...expandManifest(file, source, parsed.data, { config, provider: provider!, outDir: rel(outDir) || "." }, issues));
+  }
+  if (manifests.length === 0) {
+    issues.push(configSource.issue(["manifests"], `no manifest file matches ${config.manifests.join(", ")}`));
+  }
+  checkUnique(assets, issues);
+  if (issues.length) throw new ConfigError(issues);
+  return { root, configFile, config, manifests, assets, lockfile, outDir };
+}
+
+function findConfig(cwd: string, explicit?: string): string {
+  if (explicit) {
+    const abs = path.resolve(cwd, explicit);
+    if (!existsSync(abs)) throw new UserError(`config file not found: ${abs}`);
+    return abs;
+  }
+  for (const name of CONFIG_NAMES) {
+    const abs = path.join(cwd, name);
+    if (existsSync(abs)) return abs;
+  }
+  throw new UserError(`no nanobanana.config.yaml in ${cwd} (use -C DIR or --config FILE; nanobanana.config.yaml.example shows one)`);
+}
+
+/** Parses and validates the config file. */
+export function parseConfig(abs: string, shown: string, overrides?: LoadOptions["overrides"]): Config {
+  const source = YamlSource.parse(shown, readFileSync(abs, "utf8"));
+  const data = source.toJS() ?? {};
+  const parsed = ConfigSchema.safeParse(data);
+  if (!parsed.success) throw new ConfigError(zodIssues(parsed.error, source, data));
+  const config = parsed.data;
+  for (const [k, v] of Object.entries(overrides ?? {})) if (v !== undefined) (config as Record<string, unknown>)[k] = v;
+  return config;
+}
+
+/** Two assets may not share a name or an output file. */
+function checkUnique(assets: ResolvedAsset[], issues: Issue[]): void {
+  const byName = new Map<string, ResolvedAsset>();
+  const byOutput = new Map<string, ResolvedAsset>();
+  const where = (a: ResolvedAsset) => `${a.source.file}:${a.source.line}`;
+  for (const a of assets) {
+    const n = byName.get(a.name);
+    if (n) issues.push({ ...a.source, path: `${a.source.path}.name`, message: `${JSON.stringify(a.name)} is also the name of an asset at ${where(n)}` });
+    else byName.set(a.name, a);
+    const key = a.output.toLowerCase();
+    const o = byOutput.get(key);
+    if (o && !n) issues.push({ ...a.source, path: `${a.source.path}.out`, message: `output ${a.output} is also written by ${JSON.stringify(o.name)} at ${where(o)}` });
+    else if (!o) byOutput.set(key, a);
+  }
+}

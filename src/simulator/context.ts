@@ -1,0 +1,26 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { SimState, SimTask } from "./state.js";
+
+/** Options of a simulator instance. */
+export interface SimulatorOptions {
+  /** How long each task takes, in ms (default 400). */
+  latencyMs?: number;
+  /** Port to listen on (default 0: any free port). */
+  port?: number;
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
+}
+
+/** What a protocol handler may use. */
+export interface SimContext {
+  state: SimState;
+  options: Required<Pick<SimulatorOptions, "latencyMs">>;
+  /** The server's origin, e.g. http://127.0.0.1:4321 */
+  origin(): string;
+  now(): number;
+  /** A result URL for a task's image, carrying an expiry like a real signed URL. */
+  fileUrl(task: SimTask, index?: number): string;
+}
+
+/** Handles a request if it belongs to this protocol; returns false to let the next one try. */
+export type SimRoute = (ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;

@@ -1,0 +1,46 @@
+import { extensionOf } from "../catalog/models.js";
+import { renderCard } from "./card.js";
+import type { SimRoute } from "./context.js";
+import { sendJson } from "./http-util.js";
+import type { SimTask } from "./state.js";
+
+const CACHE_LIMIT = 32;
+const cache = new Map<string, Promise<Buffer>>();
+
+/** The image of a task: a card showing its prompt, at the model's pixel size, deterministic. */
+export function taskImage(task: SimTask): Promise<Buffer> {
+  const key = `${task.imageKey}:${task.width}x${task.height}.${task.format}`;
+  let img = cache.get(key);
+  if (!img) {
+    img = renderCard({ width: task.width, height: task.height, format: task.format, title: task.title, text: task.prompt, seed: task.imageKey });
+    cache.set(key, img);
+    img.catch(() => cache.delete(key));
+    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  }
+  return img;
+}
+
+export function filePath(task: SimTask, index = 0): string {
+  return `/__simulator/files/${task.id}/${index}.${extensionOf(task.format)}`;
+}
+
+/** GET /__simulator/files/{taskId}/{n}.{ext}?expires=…: the result download. */
+export const filesRoute: SimRoute = async (ctx, req, res, url) => {
+  const m = /^\/__simulator\/files\/([^/]+)\/(\d+)\.(png|jpg|webp)$/.exec(url.pathname);
+  if (!m) return false;
+  ctx.state.count("files");
+  const task = ctx.state.tasks.get(m[1]);
+  if (!task || req.method !== "GET") {
+    sendJson(res, 404, { error: "not found" });
+    return true;
+  }
+  const expires = Number(url.searchParams.get("expires"));
+  if (Number.isFinite(expires) && expires > 0 && ctx.now() > expires) {
+    sendJson(res, 403, { error: "the signed URL has expired" });
+    return true;
+  }
+  const body = await taskImage(task);
+  res.writeHead(200, { "content-type": `image/${task.format}`, "content-length": body.length });
+  res.end(body);
+  return true;
+};

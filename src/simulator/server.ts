@@ -1,0 +1,82 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { apidotRoute } from "./apidot.js";
+import type { SimContext, SimRoute, SimulatorOptions } from "./context.js";
+import { filePath, filesRoute } from "./files.js";
+import { sendJson } from "./http-util.js";
+import { SimState, type Charge } from "./state.js";
+
+/** How long a simulated result URL stays valid, like a provider's signed CDN URL. */
+const URL_TTL_MS = 60 * 60 * 1000;
+
+/** A running simulator. */
+export interface Simulator {
+  /** Origin to use as every provider's base URL, e.g. http://127.0.0.1:43121 */
+  readonly url: string;
+  readonly state: SimState;
+  /** What a real service would have charged, one entry per accepted paid task. */
+  ledger(): Charge[];
+  /** Requests served, by route (`apidot.submit`, `apidot.status`, `files`, …). */
+  requestCounts(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+const adminRoute: SimRoute = async (ctx, req, res, url) => {
+  if (url.pathname === "/__simulator/ledger" && req.method === "GET") {
+    sendJson(res, 200, { charges: ctx.state.charges });
+    return true;
+  }
+  if (url.pathname === "/__simulator/requests" && req.method === "GET") {
+    sendJson(res, 200, Object.fromEntries(ctx.state.requests));
+    return true;
+  }
+  if (url.pathname === "/__simulator/reset" && req.method === "POST") {
+    ctx.state.reset();
+    sendJson(res, 200, { ok: true });
+    return true;
+  }
+  return false;
+};
+
+const ROUTES: SimRoute[] = [apidotRoute, filesRoute, adminRoute];
+
+/** Starts the simulator: a real HTTP server speaking each provider's protocol. */
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const state = new SimState();
+  let origin = "";
+  const ctx: SimContext = {
+    state,
+    options: { latencyMs: opts.latencyMs ?? 400 },
+    origin: () => origin,
+    now: () => Date.now(),
+    fileUrl: (task, index = 0) => `${origin}${filePath(task, index)}?expires=${task.createdAt + URL_TTL_MS}&sig=${task.imageKey.slice(0, 16)}`,
+  };
+  const server: Server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", origin);
+      for (const route of ROUTES) if (await route(ctx, req, res, url)) return;
+      sendJson(res, 404, { error: { code: 404, message: `no route for ${req.method} ${url.pathname}`, status: "NOT_FOUND" } });
+    } catch (err) {
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 500, message: (err as Error).message, status: "INTERNAL" } });
+      else res.destroy();
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  origin = `http://${addr.family === "IPv6" ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  return {
+    url: origin,
+    state,
+    ledger: () => [...state.charges],
+    requestCounts: () => Object.fromEntries(state.requests),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

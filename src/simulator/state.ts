@@ -1,0 +1,62 @@
+import { randomBytes } from "node:crypto";
+import type { ImageFormat } from "../catalog/models.js";
+
+/** One paid task the simulator accepted. */
+export interface SimTask {
+  id: string;
+  provider: string;
+  /** The provider's model id as requested. */
+  modelId: string;
+  prompt: string;
+  width: number;
+  height: number;
+  format: ImageFormat;
+  createdAt: number;
+  /** When the task finishes (ms since epoch). */
+  readyAt: number;
+  costUsd: number;
+  credits?: number;
+  /** Set when the task is made to fail or be blocked. */
+  failure?: { kind: "failed" | "blocked"; message: string };
+  /** Key identifying the image content: same request, same image. */
+  imageKey: string;
+  /** Short line shown on the card. */
+  title: string;
+}
+
+/** One entry of the ledger: what a real service would have charged. */
+export interface Charge {
+  provider: string;
+  model: string;
+  taskId: string;
+  prompt: string;
+  costUsd: number;
+}
+
+/** The simulator's memory: tasks, the ledger, and request counts per route. */
+export class SimState {
+  readonly tasks = new Map<string, SimTask>();
+  readonly charges: Charge[] = [];
+  readonly requests = new Map<string, number>();
+  private seq = 0;
+
+  newId(prefix = ""): string {
+    return `${prefix}${(++this.seq).toString(36).padStart(4, "0")}${randomBytes(6).toString("hex")}`;
+  }
+
+  /** Records an accepted task and charges for it, as a real service does on acceptance. */
+  accept(task: SimTask): void {
+    this.tasks.set(task.id, task);
+    this.charges.push({ provider: task.provider, model: task.modelId, taskId: task.id, prompt: task.prompt, costUsd: task.costUsd });
+  }
+
+  count(route: string): void {
+    this.requests.set(route, (this.requests.get(route) ?? 0) + 1);
+  }
+
+  reset(): void {
+    this.tasks.clear();
+    this.charges.length = 0;
+    this.requests.clear();
+  }
+}
