@@ -37,7 +37,7 @@ export class ProgressRenderer {
         this.running.delete(e.name);
         this.done++;
         this.spend += e.costUsd;
-        this.print(`${s.green("✓")} ${e.name} → ${e.output} ${s.dim(usd(e.costUsd))}`);
+        this.print(`${s.green("✓")} ${e.name} → ${e.output} ${s.dim(e.restored ? "restored from .nanobanana/store, no charge" : usd(e.costUsd))}`);
         break;
       case "failed":
         this.running.delete(e.name);

@@ -5,11 +5,13 @@ import { readLock } from "../lock/read.js";
 import { gatherFacts } from "../plan/facts.js";
 import { plan as makePlan } from "../plan/plan.js";
 import { needsGeneration, type Plan } from "../plan/types.js";
-import type { Project } from "../project/types.js";
+import type { Project, ResolvedAsset } from "../project/types.js";
+import type { LockEntry } from "../lock/types.js";
 import type { Simulator } from "../simulator/server.js";
 import { matchesAny, nameGlob } from "../util/name-glob.js";
 import { connect, type Connection } from "./connect.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
+import { ContentStore } from "../store/content-store.js";
 import { TaskJournal } from "./journal.js";
 import { LockWriter } from "./lock-writer.js";
 import { runAsset, type PollSchedule } from "./run-asset.js";
@@ -60,6 +62,7 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
   const writer = new LockWriter(project.lockfile, lock);
   const journal = new TaskJournal(stateDir(project));
   const pending = journal.load();
+  const store = new ContentStore(stateDir(project));
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const work = p.items.filter((i) => needsGeneration(i.action));
   const results: AssetResult[] = [];
@@ -92,6 +95,13 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
               results.push({ name: asset.name, status: "skipped", output: asset.output, hash: asset.hash, costUsd: 0, error: "interrupted" });
               return;
             }
+            const restored = await restoreFromStore(store, asset, project.root, conn.simulated);
+            if (restored) {
+              writer.set(asset.name, restored);
+              results.push({ name: asset.name, status: "generated", output: asset.output, hash: asset.hash, taskId: restored.taskId, costUsd: 0, restored: true });
+              sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
+              return;
+            }
             const resume = pending.get(asset.hash);
             const outcome = await runAsset(asset, resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined, {
               provider: conn.provider,
@@ -105,6 +115,7 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
               signal: opts.signal,
             });
             if (outcome.status === "generated") {
+              keep(store, outcome.entry, path.join(project.root, asset.output), sink);
               writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
               results.push({ name: asset.name, status: "generated", output: asset.output, hash: asset.hash, taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
               sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
@@ -124,6 +135,22 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
     }
   }
   return summarize(results, project.config.simulate, warnings, lock.assets);
+}
+
+/** An image the store already holds for this exact spec: no need to pay for it again. */
+async function restoreFromStore(store: ContentStore, asset: ResolvedAsset, root: string, simulated: boolean): Promise<LockEntry | undefined> {
+  const stored = store.get(asset.hash);
+  if (!stored || Boolean(stored.simulated) !== simulated) return undefined;
+  const entry = await store.restore(asset.hash, path.join(root, asset.output));
+  return entry && { ...entry, output: asset.output };
+}
+
+function keep(store: ContentStore, entry: LockEntry, file: string, emit: EventSink): void {
+  try {
+    store.put(entry, file);
+  } catch (err) {
+    emit({ type: "warning", name: entry.output, message: `could not keep a copy in the local store: ${(err as Error).message}` });
+  }
 }
 
 function summarize(results: AssetResult[], simulated: boolean, warnings: string[], entries: Record<string, { model: string }>): BuildResult {

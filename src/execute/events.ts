@@ -6,7 +6,7 @@ export type BuildEvent =
   | { type: "submitted"; name: string; taskId: string; resumed: boolean }
   | { type: "progress"; name: string; progress?: number }
   | { type: "retry"; name: string; what: string; attempt: number; delayMs: number; error: string }
-  | { type: "generated"; name: string; output: string; costUsd: number }
+  | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean }
   | { type: "failed"; name: string; error: string }
   | { type: "blocked"; name: string; reason: string }
   | { type: "warning"; name?: string; message: string };
@@ -24,6 +24,8 @@ export interface AssetResult {
   taskId?: string;
   costUsd: number;
   error?: string;
+  /** True when the image came back from the local store at no cost. */
+  restored?: boolean;
 }
 
 /** What build() returns (and `build --json` prints). */
