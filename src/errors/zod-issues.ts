@@ -3,13 +3,14 @@ import type { Issue } from "./user-error.js";
 import type { YamlSource, FieldPath } from "./yaml-source.js";
 
 /** Converts zod's issues into located, readable Issues for a YAML file. */
-export function zodIssues(error: z.ZodError, source: YamlSource, data: unknown): Issue[] {
+export function zodIssues(error: z.ZodError, source: YamlSource, data: unknown, schema?: z.ZodType): Issue[] {
+  const known = schema ? fieldNames(schema) : [];
   const out: Issue[] = [];
   for (const iss of error.issues) {
     const path = iss.path.filter((p): p is string | number => typeof p !== "symbol");
     if (iss.code === "unrecognized_keys") {
       for (const key of iss.keys) {
-        out.push(source.issue([...path, key], `unknown field ${JSON.stringify(key)}${suggest(key, knownKeys(iss))}`, true));
+        out.push(source.issue([...path, key], `unknown field ${JSON.stringify(key)}${suggest(key, known)}`, true));
       }
       continue;
     }
@@ -26,7 +27,8 @@ function describe(iss: z.core.$ZodIssue, value: unknown): string {
   if (iss.code === "invalid_type") {
     return value === undefined ? `is required (expected ${iss.expected})` : `${shown}should be ${article(iss.expected)}`;
   }
-  return value === undefined || iss.code === "custom" ? iss.message : `${shown}${iss.message}`;
+  const primitive = value === null || typeof value !== "object";
+  return value === undefined || !primitive ? iss.message : `${shown}${iss.message}`;
 }
 
 function article(expected: string): string {
@@ -42,11 +44,44 @@ function valueAt(data: unknown, path: FieldPath): unknown {
   return cur;
 }
 
-function knownKeys(iss: z.core.$ZodIssueUnrecognizedKeys): string[] {
-  return ((iss as unknown as { known?: string[] }).known ?? []) as string[];
+const namesCache = new WeakMap<object, string[]>();
+
+/** Every field name a schema declares, at any depth (for "did you mean" hints). */
+function fieldNames(schema: z.ZodType): string[] {
+  let names = namesCache.get(schema);
+  if (!names) {
+    const found = new Set<string>();
+    const walk = (s: unknown, depth: number) => {
+      const def = (s as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+      if (!def || depth > 12) return;
+      if (def.shape) for (const [k, v] of Object.entries(def.shape as Record<string, unknown>)) (found.add(k), walk(v, depth + 1));
+      for (const k of ["innerType", "element", "valueType", "in", "out", "schema"]) if (def[k]) walk(def[k], depth + 1);
+      if (Array.isArray(def.options)) for (const o of def.options) walk(o, depth + 1);
+    };
+    walk(schema, 0);
+    names = [...found];
+    namesCache.set(schema, names);
+  }
+  return names;
 }
 
 function suggest(key: string, known: string[]): string {
-  const close = known.find((k) => k.toLowerCase() === key.toLowerCase());
+  const lower = key.toLowerCase();
+  const close = known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => distance(k.toLowerCase(), lower) <= 2);
   return close ? ` (did you mean ${JSON.stringify(close)}?)` : "";
+}
+
+/** Levenshtein distance, for typo hints on short field names. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
 }

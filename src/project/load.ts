@@ -65,7 +65,7 @@ export function loadProject(opts: LoadOptions = {}): Project {
     const data = source.toJS();
     const parsed = ManifestSchema.safeParse(data);
     if (!parsed.success) {
-      issues.push(...zodIssues(parsed.error, source, data));
+      issues.push(...zodIssues(parsed.error, source, data, ManifestSchema));
       continue;
     }
     assets.push(...expandManifest(file, source, parsed.data, { config, provider: provider!, outDir: rel(outDir) || "." }, issues));
@@ -96,7 +96,7 @@ export function parseConfig(abs: string, shown: string, overrides?: LoadOptions[
   const source = YamlSource.parse(shown, readFileSync(abs, "utf8"));
   const data = source.toJS() ?? {};
   const parsed = ConfigSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(zodIssues(parsed.error, source, data));
+  if (!parsed.success) throw new ConfigError(zodIssues(parsed.error, source, data, ConfigSchema));
   const config = parsed.data;
   for (const [k, v] of Object.entries(overrides ?? {})) if (v !== undefined) (config as Record<string, unknown>)[k] = v;
   return config;

@@ -1,4 +1,4 @@
-import { copyFileSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { constants, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { hashFile } from "../plan/facts.js";
 import type { LockEntry } from "../lock/types.js";
@@ -6,9 +6,9 @@ import { tempPathFor, writeFileAtomic } from "../util/atomic-write.js";
 
 /**
  * Every image ever collected, by spec hash, in `.nanobanana/store/`: a revert, an undone
- * edit, or a deleted output comes back from here at no cost. Entries are hard links to the
- * output where the filesystem allows (no extra space), copies otherwise; each has a sidecar
- * with its lock entry. Restores verify the content hash, so an entry changed behind our back
+ * edit, or a deleted output comes back from here at no cost. Entries are copy-on-write
+ * clones of the output where the filesystem can (no extra space), copies otherwise; each has
+ * a sidecar with its lock entry. Restores verify the content hash, so an entry changed behind our back
  * is never used.
  */
 export class ContentStore {
@@ -23,11 +23,9 @@ export class ContentStore {
     const img = this.imagePath(entry.hash);
     mkdirSync(path.dirname(img), { recursive: true });
     const tmp = tempPathFor(img);
-    try {
-      linkSync(file, tmp);
-    } catch {
-      copyFileSync(file, tmp);
-    }
+    // A clone or copy, never a hard link: a tool rewriting the output in place would
+    // otherwise rewrite the stored image too.
+    copyFileSync(file, tmp, constants.COPYFILE_FICLONE);
     renameSync(tmp, img);
     writeFileAtomic(this.metaPath(entry.hash), JSON.stringify(entry));
   }
@@ -55,7 +53,7 @@ export class ContentStore {
     mkdirSync(path.dirname(dest), { recursive: true });
     const tmp = tempPathFor(dest);
     // A copy, not a link: a user editing the output in place must not alter the store.
-    copyFileSync(img, tmp);
+    copyFileSync(img, tmp, constants.COPYFILE_FICLONE);
     renameSync(tmp, dest);
     return entry;
   }
