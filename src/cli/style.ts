@@ -16,6 +16,7 @@ export function makeStyle(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = p
   return { color, tty, green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
+/** Dollars with at least 2 and at most 4 decimals: $0.05, $0.075, $0.1344. */
 export function usd(n: number): string {
-  return `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 4 : 2)}`;
+  return `$${n.toFixed(4).replace(/(\.\d\d\d*?)0+$/, "$1")}`;
 }
