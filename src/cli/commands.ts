@@ -1,10 +1,8 @@
 import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { jsonSchemas } from "../config/json-schema.js";
 import { build, planProject } from "../execute/build.js";
 import { loadProject } from "../project/load.js";
-import { startSimulator } from "../simulator/server.js";
 import type { CliArgs } from "./args.js";
 import { ProgressRenderer, planLines, summaryLines } from "./render.js";
 import { makeStyle } from "./style.js";
@@ -59,6 +57,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
 }
 
 export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
+  const { startSimulator } = await import("../simulator/server.js");
   const sim = await startSimulator({ port: args.port ?? 4010, latencyMs: args.latencyMs });
   io.stdout.write(`nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n  point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`);
   await new Promise<void>((resolve) => {
@@ -76,6 +75,7 @@ export function packageRoot(): string {
 }
 
 export async function schemaCommand(args: CliArgs, io: Io): Promise<number> {
+  const { jsonSchemas } = await import("../config/json-schema.js");
   const schemas = jsonSchemas();
   if (!args.write) {
     io.stdout.write(`${JSON.stringify(schemas, null, 2)}\n`);

@@ -9,12 +9,12 @@ import type { Project, ResolvedAsset } from "../project/types.js";
 import type { LockEntry } from "../lock/types.js";
 import type { Simulator } from "../simulator/server.js";
 import { matchesAny, nameGlob } from "../util/name-glob.js";
-import { connect, type Connection } from "./connect.js";
+import type { Connection } from "./connect.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import { ContentStore } from "../store/content-store.js";
 import { TaskJournal } from "./journal.js";
 import { LockWriter } from "./lock-writer.js";
-import { runAsset, type PollSchedule } from "./run-asset.js";
+import type { PollSchedule } from "./run-asset.js";
 
 export interface BuildOptions {
   /** Most assets in flight (default: the config's concurrency). */
@@ -77,6 +77,9 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
   }
 
   if (work.length > 0) {
+    // Loaded only when there is work: a no-op build never pays for undici, sharp or the simulator.
+    const { connect } = await import("./connect.js");
+    const { runAsset } = await import("./run-asset.js");
     const conn = opts.connection ?? (await connect(project, { simulator: opts.simulator, env: opts.env }));
     journal.ensure();
     const settings = project.config.providers[project.config.provider] ?? {};

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ASPECT_RATIOS, FORMATS, RESOLUTIONS, extensionOf, type AspectRatio, type ImageFormat, type Resolution } from "../catalog/models.js";
+import { ASPECT_RATIOS, FORMATS, RESOLUTIONS, extensionOf, type AspectRatio, type ImageFormat, type ModelFamily, type Resolution } from "../catalog/models.js";
 import type { Config } from "../config/schema.js";
 import type { Settings } from "../config/settings-schema.js";
 import { allowed, type Issue } from "../errors/user-error.js";
@@ -22,6 +22,8 @@ export interface ExpandContext {
 
 type Vars = Record<string, string | number | boolean>;
 const TEMPLATED_FIELDS = ["resolution", "aspectRatio", "format", "seed", "model"] as const;
+/** What an asset gets when no layer sets a field. */
+const BUILTIN_DEFAULTS = { model: "nano-banana-2", resolution: "1K", aspectRatio: "1:1", format: "png" };
 
 /**
  * Expands one manifest into concrete assets: cascades settings, fills templates, expands
@@ -57,7 +59,7 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
       promptPath = at("template");
     }
 
-    const settings = cascade(ctx.config.defaults, pickSettings(brand), manifest.defaults, pickSettings(asset));
+    const settings = cascade(BUILTIN_DEFAULTS, ctx.config.defaults, pickSettings(brand), manifest.defaults, pickSettings(asset));
     const matrix = asset.matrix ?? {};
     const known = new Set([...Object.keys(manifest.vars ?? {}), ...Object.keys(asset.vars ?? {}), ...Object.keys(matrix)]);
 
@@ -88,10 +90,11 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
 
     const declared: AssetSource = { file, ...source.locate(at()), path: formatPath(at()) };
     const tpl = Object.fromEntries(templates.map((x) => [x.field, x.t])) as Record<string, CompiledTemplate>;
+    const scope: AssetScope = { asset, tpl, settings, brand, declared, checked: new Map(), nameChecked: false, report, at };
     const base: Vars = { ...manifest.vars, ...asset.vars };
     for (const combo of combinations(matrix)) {
       const vars = combo ? { ...base, ...combo } : base;
-      const resolved = resolveVariant(vars, tpl, settings, asset, brand, ctx, declared, report, at);
+      const resolved = resolveVariant(vars, scope, ctx);
       if (resolved) out.push(resolved);
       else if (issues.length - before > 20) return; // one broken asset need not print 10,000 lines
     }
@@ -99,24 +102,79 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
   return out;
 }
 
-function resolveVariant(
-  vars: Vars,
-  tpl: Record<string, CompiledTemplate>,
-  settings: Settings & Record<string, unknown>,
-  asset: AssetInput,
-  brand: { prefix?: string; suffix?: string } | undefined,
-  ctx: ExpandContext,
-  declared: AssetSource,
-  report: (p: FieldPath, message: string, key?: boolean) => void,
-  at: (field?: string | number, ...rest: (string | number)[]) => FieldPath,
-): ResolvedAsset | undefined {
+/** Settings of a variant after validation; cached per asset, since most variants share them. */
+interface CheckedSettings {
+  model: ModelFamily;
+  modelId: string;
+  resolution: Resolution;
+  aspectRatio: AspectRatio;
+  format: ImageFormat;
+  seed?: number;
+  webSearch: boolean;
+}
+
+/** Per-asset state shared by its variants. */
+interface AssetScope {
+  asset: AssetInput;
+  tpl: Record<string, CompiledTemplate>;
+  settings: Settings & Record<string, unknown>;
+  brand: { prefix?: string; suffix?: string } | undefined;
+  declared: AssetSource;
+  checked: Map<string, CheckedSettings | null>;
+  nameChecked: boolean;
+  report: (p: FieldPath, message: string, key?: boolean) => void;
+  at: (field?: string | number, ...rest: (string | number)[]) => FieldPath;
+}
+
+function resolveVariant(vars: Vars, scope: AssetScope, ctx: ExpandContext): ResolvedAsset | undefined {
+  const { tpl, at, report } = scope;
   const name = renderTemplate(tpl.name, vars, fileSafe);
-  const fieldPath = (f: string) => (asset[f as keyof AssetInput] !== undefined ? at(f) : at());
-  const variant = Object.keys(vars).length && asset.matrix ? ` (variant ${name})` : "";
+  const checked = checkSettings(vars, name, scope, ctx);
+  if (!checked) return undefined;
+  if (!scope.nameChecked) {
+    // Interpolated values are file-safe, so the name's literal parts decide: check once.
+    scope.nameChecked = true;
+    const problem = checkName(name);
+    if (problem) {
+      report(at("name"), `${JSON.stringify(name)}: ${problem}`);
+      scope.checked.clear();
+      scope.checked.set("*", null);
+    }
+  }
+  if (scope.checked.get("*") === null) return undefined;
+  let output: string;
+  if (tpl.out) {
+    const rel = renderTemplate(tpl.out, vars, fileSafe);
+    output = path.posix.normalize(path.posix.join(ctx.outDir, rel));
+    const inside = ctx.outDir === "." ? !output.startsWith("../") && output !== ".." : output.startsWith(`${ctx.outDir}/`);
+    if (path.posix.isAbsolute(rel) || !inside) {
+      report(at("out"), `output ${JSON.stringify(rel)} would leave outDir ${JSON.stringify(ctx.outDir)}`);
+      return undefined;
+    }
+  } else {
+    const file = `${name}.${extensionOf(checked.format)}`;
+    output = ctx.outDir === "." ? file : `${ctx.outDir}/${file}`;
+  }
+  const body = renderTemplate(tpl.prompt, vars);
+  const brand = scope.brand;
+  const prompt = brand ? [brand.prefix, body, brand.suffix].filter((s) => s && s.trim()).map((s) => s!.trim()).join(" ") : body.trim();
+  const spec: AssetSpec = { provider: ctx.provider.name, ...checked, prompt, references: [] };
+  return { name, output, spec, hash: specHash(spec), source: scope.declared };
+}
+
+/** Validates a variant's model, enums, seed and provider capabilities; memoised per asset. */
+function checkSettings(vars: Vars, name: string, scope: AssetScope, ctx: ExpandContext): CheckedSettings | undefined {
+  const { tpl, settings, asset, at, report } = scope;
   const text = (f: string) => {
     const v = settings[f];
     return typeof v === "string" && tpl[f] ? renderTemplate(tpl[f], vars) : v;
   };
+  const raw = TEMPLATED_FIELDS.map(text);
+  const key = raw.join("\u0000");
+  const hit = scope.checked.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const fieldPath = (f: string) => (asset[f as keyof AssetInput] !== undefined ? at(f) : at());
+  const variant = asset.matrix ? ` (variant ${name})` : "";
   let ok = true;
   const oneOf = <T extends string>(f: string, values: readonly T[]): T => {
     const v = text(f) as T;
@@ -126,13 +184,13 @@ function resolveVariant(
     }
     return v;
   };
-  const resolution = oneOf<Resolution>("resolution", RESOLUTIONS) ?? "1K";
-  const aspectRatio = oneOf<AspectRatio>("aspectRatio", ASPECT_RATIOS) ?? "1:1";
-  const format = oneOf<ImageFormat>("format", FORMATS) ?? "png";
-  const model = normalizeModel(String(text("model") ?? "nano-banana-2"));
+  const resolution = oneOf<Resolution>("resolution", RESOLUTIONS);
+  const aspectRatio = oneOf<AspectRatio>("aspectRatio", ASPECT_RATIOS);
+  const format = oneOf<ImageFormat>("format", FORMATS);
+  const model = normalizeModel(String(text("model")));
   if ("error" in model) {
     report(fieldPath("model"), model.error + variant);
-    return undefined;
+    ok = false;
   }
   let seed: number | undefined;
   const rawSeed = text("seed");
@@ -143,42 +201,19 @@ function resolveVariant(
       ok = false;
     }
   }
-  if (!ok) return undefined;
-
-  const body = renderTemplate(tpl.prompt, vars);
-  const prompt = [brand?.prefix, body, brand?.suffix].filter((s) => s && s.trim()).map((s) => s!.trim()).join(" ");
   const webSearch = settings.webSearch ?? false;
-  const references = 0;
-  const problems = checkCapabilities(ctx.provider.name, ctx.provider.capabilities, { model: model.family, resolution, aspectRatio, format, seed, webSearch, references });
-  if (problems.length) {
+  let result: CheckedSettings | null = null;
+  if (ok && !("error" in model)) {
+    const references = 0;
+    const problems = checkCapabilities(ctx.provider.name, ctx.provider.capabilities, { model: model.family, resolution, aspectRatio, format, seed, webSearch, references });
     for (const p of problems) report(fieldPath(p.field), p.message + variant);
-    return undefined;
+    if (problems.length === 0) {
+      const cap = ctx.provider.capabilities[model.family]!;
+      result = { model: model.family, modelId: references > 0 ? cap.editId! : cap.id, resolution, aspectRatio, format, seed, webSearch };
+    }
   }
-  const cap = ctx.provider.capabilities[model.family]!;
-  const nameProblem = checkName(name);
-  if (nameProblem) {
-    report(at("name"), `${JSON.stringify(name)}: ${nameProblem}`);
-    return undefined;
-  }
-  const rel = tpl.out ? renderTemplate(tpl.out, vars, fileSafe) : `${name}.${extensionOf(format)}`;
-  const output = path.posix.normalize(path.posix.join(ctx.outDir, rel));
-  if (path.posix.isAbsolute(rel) || output === ctx.outDir || !output.startsWith(ctx.outDir === "." ? "" : `${ctx.outDir}/`) || output.startsWith("../")) {
-    report(tpl.out ? at("out") : at("name"), `output ${JSON.stringify(rel)} would leave outDir ${JSON.stringify(ctx.outDir)}`);
-    return undefined;
-  }
-  const spec: AssetSpec = {
-    provider: ctx.provider.name,
-    model: model.family,
-    modelId: references > 0 ? cap.editId! : cap.id,
-    prompt,
-    resolution,
-    aspectRatio,
-    format,
-    seed,
-    webSearch,
-    references: [],
-  };
-  return { name, output, spec, hash: specHash(spec), source: declared };
+  scope.checked.set(key, result);
+  return result ?? undefined;
 }
 
 /** A name is a relative path of non-empty segments: no `..`, no leading `/`, no backslash. */

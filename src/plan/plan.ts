@@ -17,10 +17,17 @@ export interface PlanInput {
 export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan {
   const items: PlanItem[] = [];
   const seen = new Set<string>();
+  const prices = new Map<string, number>();
+  const priceOf = (a: ResolvedAsset) => {
+    const key = `${a.spec.provider}|${a.spec.model}|${a.spec.resolution}`;
+    let p = prices.get(key);
+    if (p === undefined) prices.set(key, (p = listedPrice(a.spec.provider, a.spec.model, a.spec.resolution, input.prices)?.usd ?? 0));
+    return p;
+  };
   for (const asset of input.assets) {
     seen.add(asset.name);
     const { action, reason, changed } = decide(asset, lock.assets[asset.name], facts, input);
-    const price = needsGeneration(action) ? listedPrice(asset.spec.provider, asset.spec.model, asset.spec.resolution, input.prices)?.usd ?? 0 : 0;
+    const price = needsGeneration(action) ? priceOf(asset) : 0;
     items.push({ name: asset.name, action, reason, changed, hash: asset.hash, output: asset.output, model: asset.spec.model, resolution: asset.spec.resolution, estimatedUsd: price });
   }
   for (const [name, entry] of Object.entries(lock.assets)) {

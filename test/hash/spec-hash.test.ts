@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadProject, specHash, type AssetSpec } from "../../src/index.js";
-import { canonicalJson } from "../../src/hash/canonical.js";
 import { removeProject, simConfig, tempProject } from "../helpers/project.js";
 
 const base: AssetSpec = {
@@ -40,10 +39,6 @@ describe("spec hash", () => {
 
   it("does not depend on the family name beside the model id (the id decides)", () => {
     expect(specHash({ ...base, model: "nano-banana-pro" })).toBe(specHash(base));
-  });
-
-  it("canonical JSON sorts keys at every depth and drops undefined", () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: undefined }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"z":1}]},"b":1}');
   });
 });
 
