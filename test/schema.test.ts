@@ -29,3 +29,21 @@ describe("schema/", () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe("nanobanana.config.yaml.example", () => {
+  it("is a valid config that loads with a manifest", async () => {
+    const { cpSync, mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import("node:fs");
+    const os = await import("node:os");
+    const { loadProject } = await import("../src/index.js");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "nb-example-"));
+    try {
+      cpSync(path.join(__dirname, "..", "nanobanana.config.yaml.example"), path.join(dir, "nanobanana.config.yaml"));
+      mkdirSync(path.join(dir, "assets"));
+      writeFileSync(path.join(dir, "assets", "a.yaml"), "assets:\n  - name: a\n    prompt: x\n    brand: aether\n");
+      const p = loadProject({ cwd: dir });
+      expect(p.assets[0].spec.prompt).toBe("Aether Audio house style: matte titanium, teal accents, soft studio light. x No watermark.");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -83,7 +83,8 @@ export class ProgressRenderer {
 
 /** The closing lines of a build: counts, spend by model. */
 export function summaryLines(r: BuildResult, style: Style): string[] {
-  const parts = [`${r.generated} generated`, `${r.upToDate} up to date`];
+  const restored = r.assets.filter((a) => a.restored).length;
+  const parts = [`${r.generated} generated${restored ? ` (${restored} restored from the local store)` : ""}`, `${r.upToDate} up to date`];
   if (r.failed) parts.push(style.red(`${r.failed} failed`));
   if (r.blocked) parts.push(style.yellow(`${r.blocked} blocked`));
   const lines = [`${parts.join(", ")}; spent ${usd(r.costUsd)}${r.simulated ? " (simulated: nothing was charged)" : ""}`];
