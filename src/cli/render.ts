@@ -13,6 +13,7 @@ export class ProgressRenderer {
   private failed = 0;
   private spend = 0;
   private lineShown = false;
+  private lastLine = "";
 
   constructor(
     private readonly out: NodeJS.WriteStream,
@@ -76,6 +77,8 @@ export class ProgressRenderer {
   private status(): void {
     if (!this.style.tty || this.total === 0) return;
     const line = `${this.done}/${this.total} done · ${this.running.size} running · ${this.failed} failed · ${usd(this.spend)}`;
+    if (this.lineShown && line === this.lastLine) return;
+    this.lastLine = line;
     this.out.write(`\r\x1b[2K${this.style.dim(line)}`);
     this.lineShown = true;
   }
