@@ -6,7 +6,7 @@ import { gatherFacts } from "../plan/facts.js";
 import { plan as makePlan } from "../plan/plan.js";
 import { needsGeneration, type Plan } from "../plan/types.js";
 import type { Project, ResolvedAsset } from "../project/types.js";
-import type { LockEntry } from "../lock/types.js";
+import type { LockEntry, Lockfile } from "../lock/types.js";
 import type { Simulator } from "../simulator/server.js";
 import { matchesAny, nameGlob } from "../util/name-glob.js";
 import type { Connection } from "./connect.js";
@@ -41,13 +41,17 @@ export function stateDir(project: Project): string {
 
 /** Plans the project against its lockfile and the files on disk (reads only). */
 export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only"> = {}): Promise<Plan> {
+  return (await planWithLock(project, opts)).plan;
+}
+
+async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" | "only">): Promise<{ plan: Plan; lock: Lockfile }> {
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
   const p = makePlan({ assets: project.assets, simulate: project.config.simulate, provider: project.config.provider, prices: project.config.prices, verify: opts.verify }, lock, facts);
-  if (!opts.only?.length) return p;
+  if (!opts.only?.length) return { plan: p, lock };
   const globs = opts.only.map(nameGlob);
   const items = p.items.filter((i) => matchesAny(i.name, globs));
-  return { ...p, items, estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)) };
+  return { plan: { ...p, items, estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)) }, lock };
 }
 
 /**
@@ -56,9 +60,8 @@ export async function planProject(project: Project, opts: Pick<BuildOptions, "ve
  */
 export async function build(project: Project, opts: BuildOptions = {}): Promise<BuildResult> {
   const emit: EventSink = opts.onEvent ?? (() => {});
-  const p = await planProject(project, opts);
+  const { plan: p, lock } = await planWithLock(project, opts);
   emit({ type: "plan", plan: p });
-  const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const writer = new LockWriter(project.lockfile, lock);
   const journal = new TaskJournal(stateDir(project));
   const pending = journal.load();

@@ -30,10 +30,9 @@ export function loadProject(opts: LoadOptions = {}): Project {
   const configFile = findConfig(cwd, opts.config);
   const root = path.dirname(configFile);
   const rel = (abs: string) => path.relative(root, abs).split(path.sep).join("/");
-  const config = parseConfig(configFile, rel(configFile), opts.overrides);
+  const { config, source: configSource } = parseConfig(configFile, rel(configFile), opts.overrides);
 
   const issues: Issue[] = [];
-  const configSource = YamlSource.parse(rel(configFile), readFileSync(configFile, "utf8"));
   const inside = (field: "outDir" | "lockfile") => {
     const abs = path.resolve(root, config[field]);
     if (abs !== root && !abs.startsWith(root + path.sep)) issues.push(configSource.issue([field], `${JSON.stringify(config[field])} is outside the project folder`));
@@ -92,14 +91,14 @@ function findConfig(cwd: string, explicit?: string): string {
 }
 
 /** Parses and validates the config file. */
-export function parseConfig(abs: string, shown: string, overrides?: LoadOptions["overrides"]): Config {
+export function parseConfig(abs: string, shown: string, overrides?: LoadOptions["overrides"]): { config: Config; source: YamlSource } {
   const source = YamlSource.parse(shown, readFileSync(abs, "utf8"));
   const data = source.toJS() ?? {};
   const parsed = ConfigSchema.safeParse(data);
   if (!parsed.success) throw new ConfigError(zodIssues(parsed.error, source, data, ConfigSchema));
   const config = parsed.data;
   for (const [k, v] of Object.entries(overrides ?? {})) if (v !== undefined) (config as Record<string, unknown>)[k] = v;
-  return config;
+  return { config, source };
 }
 
 /** Two assets may not share a name or an output file. */
