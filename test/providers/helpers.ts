@@ -55,3 +55,17 @@ export function tempProject(config: string, manifest: string): string {
   writeFileSync(path.join(root, "assets", "a.yaml"), manifest);
   return root;
 }
+
+/** A project building `provider` against the running simulator with a real-looking key. */
+export function projectOn(provider: string, sim: Simulator, manifest: string, extra = ""): { root: string; env: NodeJS.ProcessEnv } {
+  const config = [
+    `provider: ${provider}`,
+    "simulate: false",
+    "concurrency: 4",
+    "defaults: { resolution: 1K, aspectRatio: \"1:1\", format: png }",
+    "providers:",
+    `  ${provider}: { baseUrl: "${sim.url}", apiKeyEnv: TEST_PROVIDER_KEY, pollIntervalMs: 20, maxRetries: 0 }`,
+    extra,
+  ].join("\n");
+  return { root: tempProject(config, manifest), env: { TEST_PROVIDER_KEY: SECRET } };
+}
