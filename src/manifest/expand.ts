@@ -118,17 +118,18 @@ function resolveVariant(
     return typeof v === "string" && tpl[f] ? renderTemplate(tpl[f], vars) : v;
   };
   let ok = true;
-  const oneOf = <T extends string>(f: string, values: readonly T[]): T => {
-    const v = text(f) as T;
+  // An unset field takes the documented default (1K, 1:1, png) instead of failing as "undefined".
+  const oneOf = <T extends string>(f: string, values: readonly T[], fallback: T): T => {
+    const v = (text(f) ?? fallback) as T;
     if (!values.includes(v)) {
       ok = false;
       report(fieldPath(f), `${JSON.stringify(v)}${variant} is not one of ${values.join(", ")}`);
     }
     return v;
   };
-  const resolution = oneOf<Resolution>("resolution", RESOLUTIONS) ?? "1K";
-  const aspectRatio = oneOf<AspectRatio>("aspectRatio", ASPECT_RATIOS) ?? "1:1";
-  const format = oneOf<ImageFormat>("format", FORMATS) ?? "png";
+  const resolution = oneOf<Resolution>("resolution", RESOLUTIONS, "1K");
+  const aspectRatio = oneOf<AspectRatio>("aspectRatio", ASPECT_RATIOS, "1:1");
+  const format = oneOf<ImageFormat>("format", FORMATS, "png");
   const model = normalizeModel(String(text("model") ?? "nano-banana-2"));
   if ("error" in model) {
     report(fieldPath("model"), model.error + variant);
