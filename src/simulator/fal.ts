@@ -102,7 +102,7 @@ async function submit(ctx: SimContext, req: Parameters<SimRoute>[1], res: Res, e
     // fal bills a request when it succeeds.
     costUsd: failure ? 0 : listedPrice("fal", app.family, resolution)?.usd ?? 0,
     imageKey: sha256(JSON.stringify(["fal", endpoint, prompt, resolution, ratio, fmt, input.seed ?? null, urls ?? null])),
-    title: `${endpoint} · ${app.resolutions ? resolution : "1K"} · ${ratio} · ${fmt}`,
+    title: `${endpoint} · ${app.resolutions ? resolution : "1K"} · ${ratio} · ${fmt}${input.seed !== undefined ? ` · seed ${input.seed}` : ""}`,
     syncMode: input.sync_mode === true,
   };
   ctx.state.accept(task);
