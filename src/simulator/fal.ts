@@ -84,7 +84,8 @@ async function submit(ctx: SimContext, req: Parameters<SimRoute>[1], res: Res, e
   const urls = input.image_urls;
   if (edit && (!Array.isArray(urls) || urls.length === 0)) return invalid(res, "image_urls", "Field required", "missing");
   if (Array.isArray(urls) && urls.some((u) => typeof u !== "string" || !/^(https?:|data:image\/)/.test(u))) return invalid(res, "image_urls", "Input should be a valid URL", "url_parsing");
-  if ((input.num_images ?? 1) !== 1 && typeof input.num_images !== "number") return invalid(res, "num_images", "Input should be a valid integer", "int_type");
+  const n = input.num_images ?? 1;
+  if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 4) return invalid(res, "num_images", "Input should be an integer from 1 to 4", "int_type");
   const r = (ratio === "auto" ? "1:1" : ratio) as AspectRatio;
   const px = pixelSize(app.family, resolution, r) ?? { width: 1024, height: 1024 };
   const now = ctx.now();

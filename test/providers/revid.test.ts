@@ -79,3 +79,25 @@ test("a whole build on revid: files, lock entries, one charge per asset", async 
   expect((await sharp(path.join(root, lock.assets.two.output)).metadata()).format).toBe("jpeg");
   expect(sim.ledger().slice(before)).toHaveLength(2);
 });
+
+test("an HTTP 200 whose body code is 402 is a non-retryable failure", async () => {
+  const { createServer } = await import("node:http");
+  let hits = 0;
+  const server = createServer((_req, res) => {
+    hits++;
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ code: 402, msg: "Insufficient balance", data: null }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const { HttpClient } = await import("../../src/http/client.js");
+    const provider = revid.create({ baseUrl: `http://127.0.0.1:${port}`, apiKey: SECRET, http: new HttpClient(), settings: {} });
+    const err = await provider.submit(request1(pro)).catch((e) => e);
+    expect(err.info).toMatchObject({ status: 402, retryable: false });
+    expect(err.message).toMatch(/Insufficient balance/);
+    expect(hits).toBe(1);
+  } finally {
+    server.close();
+  }
+});
