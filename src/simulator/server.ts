@@ -1,6 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { apidotRoute } from "./apidot.js";
+import { falRoute } from "./fal.js";
+import { geminiRoute } from "./gemini.js";
+import { revidRoute } from "./revid.js";
 import type { SimContext, SimRoute, SimulatorOptions } from "./context.js";
 import { filePath, filesRoute } from "./files.js";
 import { sendJson } from "./http-util.js";
@@ -38,7 +41,7 @@ const adminRoute: SimRoute = async (ctx, req, res, url) => {
   return false;
 };
 
-const ROUTES: SimRoute[] = [apidotRoute, filesRoute, adminRoute];
+const ROUTES: SimRoute[] = [apidotRoute, geminiRoute, falRoute, revidRoute, filesRoute, adminRoute];
 
 /** Starts the simulator: a real HTTP server speaking each provider's protocol. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
