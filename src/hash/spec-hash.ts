@@ -24,7 +24,7 @@ export function specHash(spec: AssetSpec): string {
     format: spec.format,
     seed: spec.seed,
     webSearch: spec.webSearch,
-    references: spec.references.map((r) => r.sha256 ?? r.url),
+    references: spec.references.map((r) => (r.normalize ? [r.sha256, r.normalize] : (r.sha256 ?? r.url))),
   };
   return createHash("sha256").update(canonicalJson(hashed)).digest("hex");
 }

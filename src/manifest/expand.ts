@@ -5,7 +5,8 @@ import type { Settings } from "../config/settings-schema.js";
 import { allowed, type Issue } from "../errors/user-error.js";
 import { formatPath, type FieldPath, type YamlSource } from "../errors/yaml-source.js";
 import { specHash } from "../hash/spec-hash.js";
-import type { AssetSource, AssetSpec, ResolvedAsset } from "../project/types.js";
+import type { AssetSource, AssetSpec, ReferenceSpec, ResolvedAsset } from "../project/types.js";
+import { compileReferences, resolveReferences, type CompiledRef, type RefContext } from "../references/expand-refs.js";
 import { checkCapabilities } from "../providers/capabilities.js";
 import type { ProviderDefinition } from "../providers/types.js";
 import type { AssetInput, Manifest } from "./schema.js";
@@ -18,6 +19,8 @@ export interface ExpandContext {
   provider: ProviderDefinition;
   /** The config's outDir, relative to the project root, posix. */
   outDir: string;
+  /** Reads and checks local reference files. */
+  refs: RefContext;
 }
 
 type Vars = Record<string, string | number | boolean>;
@@ -67,6 +70,8 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
       { field: "prompt", path: promptPath, t: compileTemplate(promptText) },
     ];
     if (asset.out !== undefined) templates.push({ field: "out", path: at("out"), t: compileTemplate(asset.out) });
+    const refs = compileReferences(asset.references);
+    for (const r of refs) templates.push({ field: `references[${r.index}]`, path: at("references", r.index), t: r.t });
     for (const f of TEMPLATED_FIELDS) {
       const v = settings[f];
       if (typeof v === "string") templates.push({ field: f, path: asset[f] !== undefined ? at(f) : at(), t: compileTemplate(v) });
@@ -87,11 +92,12 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
     if (issues.length > before) return;
 
     const declared: AssetSource = { file, ...source.locate(at()), path: formatPath(at()) };
+    const refSources = refs.map((r): AssetSource => ({ file, ...source.locate(at("references", r.index)), path: formatPath(at("references", r.index)) }));
     const tpl = Object.fromEntries(templates.map((x) => [x.field, x.t])) as Record<string, CompiledTemplate>;
     const base: Vars = { ...manifest.vars, ...asset.vars };
     for (const combo of combinations(matrix)) {
       const vars = combo ? { ...base, ...combo } : base;
-      const resolved = resolveVariant(vars, tpl, settings, asset, brand, ctx, declared, report, at);
+      const resolved = resolveVariant(vars, tpl, settings, asset, brand, ctx, declared, report, at, refs, refSources);
       if (resolved) out.push(resolved);
       else if (issues.length - before > 20) return; // one broken asset need not print 10,000 lines
     }
@@ -109,6 +115,8 @@ function resolveVariant(
   declared: AssetSource,
   report: (p: FieldPath, message: string, key?: boolean) => void,
   at: (field?: string | number, ...rest: (string | number)[]) => FieldPath,
+  refs: CompiledRef[],
+  refSources: AssetSource[],
 ): ResolvedAsset | undefined {
   const name = renderTemplate(tpl.name, vars, fileSafe);
   const fieldPath = (f: string) => (asset[f as keyof AssetInput] !== undefined ? at(f) : at());
@@ -148,7 +156,13 @@ function resolveVariant(
   const body = renderTemplate(tpl.prompt, vars);
   const prompt = [brand?.prefix, body, brand?.suffix].filter((s) => s && s.trim()).map((s) => s!.trim()).join(" ");
   const webSearch = settings.webSearch ?? false;
-  const references = 0;
+  let refSpecs: ReferenceSpec[] = [];
+  if (refs.length) {
+    const r = resolveReferences(refs, vars, declared.file, settings.normalize, ctx.refs, (p, m) => report(p, m + variant), (i) => at("references", i));
+    if (!r) return undefined;
+    refSpecs = r;
+  }
+  const references = refSpecs.length;
   const problems = checkCapabilities(ctx.provider.name, ctx.provider.capabilities, { model: model.family, resolution, aspectRatio, format, seed, webSearch, references });
   if (problems.length) {
     for (const p of problems) report(fieldPath(p.field), p.message + variant);
@@ -176,9 +190,11 @@ function resolveVariant(
     format,
     seed,
     webSearch,
-    references: [],
+    references: refSpecs,
   };
-  return { name, output, spec, hash: specHash(spec), source: declared };
+  const resolved: ResolvedAsset = { name, output, spec, hash: specHash(spec), source: declared };
+  if (refSources.length) resolved.referenceSources = refSources;
+  return resolved;
 }
 
 /** A name is a relative path of non-empty segments: no `..`, no leading `/`, no backslash. */
@@ -192,8 +208,8 @@ function checkName(name: string): string | undefined {
 
 function pickSettings(x: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!x) return undefined;
-  const { model, resolution, aspectRatio, format, seed, webSearch } = x;
-  return { model, resolution, aspectRatio, format, seed, webSearch };
+  const { model, resolution, aspectRatio, format, seed, webSearch, normalize } = x;
+  return { model, resolution, aspectRatio, format, seed, webSearch, normalize };
 }
 
 /** Later layers win; an undefined field does not erase an earlier one. */

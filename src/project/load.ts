@@ -7,7 +7,11 @@ import { YamlSource } from "../errors/yaml-source.js";
 import { zodIssues } from "../errors/zod-issues.js";
 import { expandManifest } from "../manifest/expand.js";
 import { ManifestSchema } from "../manifest/schema.js";
+import { readLock } from "../lock/read.js";
+import { assetGraph, linkAll } from "../plan/graph.js";
 import { PROVIDERS } from "../providers/registry.js";
+import { ReferenceFiles } from "../references/files.js";
+import { referencePolicy } from "../references/policy.js";
 import type { Project, ResolvedAsset } from "./types.js";
 
 export const CONFIG_NAMES = ["nanobanana.config.yaml", "nanobanana.config.yml"];
@@ -50,7 +54,9 @@ export function loadProject(opts: LoadOptions = {}): Project {
   const manifests = fg
     .sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", `${rel(outDir)}/**`] })
     .sort();
-  const assets: ResolvedAsset[] = [];
+  let assets: ResolvedAsset[] = [];
+  const files = new ReferenceFiles();
+  const refs = { root, files, policy: referencePolicy(provider!), provider: config.provider };
   for (const file of manifests) {
     let source: YamlSource;
     try {
@@ -68,14 +74,23 @@ export function loadProject(opts: LoadOptions = {}): Project {
       issues.push(...zodIssues(parsed.error, source, data));
       continue;
     }
-    assets.push(...expandManifest(file, source, parsed.data, { config, provider: provider!, outDir: rel(outDir) || "." }, issues));
+    assets.push(...expandManifest(file, source, parsed.data, { config, provider: provider!, outDir: rel(outDir) || ".", refs }, issues));
   }
   if (manifests.length === 0) {
     issues.push(configSource.issue(["manifests"], `no manifest file matches ${config.manifests.join(", ")}`));
   }
   checkUnique(assets, issues);
+  const graph = issues.length ? undefined : assetGraph(assets, issues);
   if (issues.length) throw new ConfigError(issues);
-  return { root, configFile, config, manifests, assets, lockfile, outDir };
+  if (graph && graph.upstream.size > 0) {
+    // Downstream specs carry the upstream output's hash: from the lock when it is current.
+    const lock = readLock(lockfile, rel(lockfile));
+    assets = linkAll(assets, graph, (up) => {
+      const e = lock.assets[up.name];
+      return e && e.hash === up.hash && Boolean(e.simulated) === config.simulate ? e.sha256 : undefined;
+    });
+  }
+  return { root, configFile, config, manifests, assets, lockfile, outDir, referenceFiles: files.files() };
 }
 
 function findConfig(cwd: string, explicit?: string): string {
