@@ -109,9 +109,9 @@ function closest(name: string, names: Iterable<string>): string {
  * upstream's output sha256 (or `spec:<hash>` while it is not built), and the spec hash is
  * recomputed, so that an upstream change changes every downstream hash. Pure.
  */
-export function linkAsset(asset: ResolvedAsset, contentOf: (upstream: string) => string): ResolvedAsset {
+export function linkAsset(asset: ResolvedAsset, contentOf: (upstream: string) => string | undefined): ResolvedAsset {
   if (!asset.spec.references.some((r) => r.kind === "asset")) return asset;
-  const references = asset.spec.references.map((r) => (r.kind === "asset" ? { ...r, sha256: contentOf(r.ref) } : r));
+  const references = asset.spec.references.map((r) => (r.kind === "asset" ? { ...r, sha256: contentOf(r.ref) ?? r.sha256 } : r));
   const spec = { ...asset.spec, references };
   return { ...asset, spec, hash: specHash(spec) };
 }
