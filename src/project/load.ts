@@ -93,7 +93,7 @@ export function loadProject(opts: LoadOptions = {}): Project {
   return { root, configFile, config, manifests, assets, lockfile, outDir, referenceFiles: files.files() };
 }
 
-function findConfig(cwd: string, explicit?: string): string {
+export function findConfig(cwd: string, explicit?: string): string {
   if (explicit) {
     const abs = path.resolve(cwd, explicit);
     if (!existsSync(abs)) throw new UserError(`config file not found: ${abs}`);
