@@ -17,6 +17,7 @@ import { LockWriter } from "./lock-writer.js";
 import { runAsset, type PollSchedule } from "./run-asset.js";
 import { assetGraph } from "../plan/graph.js";
 import { referenceDelivery, relinkAndDecide } from "./references.js";
+import { referenceNeeds } from "../references/needs.js";
 import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
 
 export interface BuildOptions {
@@ -47,10 +48,13 @@ export async function planProject(project: Project, opts: Pick<BuildOptions, "ve
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
   const p = makePlan({ assets: project.assets, simulate: project.config.simulate, provider: project.config.provider, prices: project.config.prices, verify: opts.verify }, lock, facts);
+  const needs = referenceNeeds(project, p, stateDir(project));
+  if (needs.length) p.needs = needs;
   if (!opts.only?.length) return p;
   const globs = opts.only.map(nameGlob);
   const items = p.items.filter((i) => matchesAny(i.name, globs));
-  return { ...p, items, estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)) };
+  const kept = p.needs?.filter((n) => items.some((i) => i.name === n.name));
+  return { ...p, items, estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)), ...(kept?.length ? { needs: kept } : { needs: undefined }) };
 }
 
 /**
