@@ -12,6 +12,7 @@ import { assetGraph, linkAll } from "../plan/graph.js";
 import { PROVIDERS } from "../providers/registry.js";
 import { ReferenceFiles } from "../references/files.js";
 import { referencePolicy } from "../references/policy.js";
+import type { LoadCache } from "./load-cache.js";
 import type { Project, ResolvedAsset } from "./types.js";
 
 export const CONFIG_NAMES = ["nanobanana.config.yaml", "nanobanana.config.yml"];
@@ -23,6 +24,8 @@ export interface LoadOptions {
   config?: string;
   /** Settings that win over the file's, e.g. `{ simulate: true }` from `--simulate`. */
   overrides?: Partial<Pick<Config, "simulate" | "provider" | "concurrency">>;
+  /** Reuse the expansion of manifests that did not change since the last load (watch mode). */
+  cache?: LoadCache;
 }
 
 /**
@@ -37,7 +40,8 @@ export function loadProject(opts: LoadOptions = {}): Project {
   const config = parseConfig(configFile, rel(configFile), opts.overrides);
 
   const issues: Issue[] = [];
-  const configSource = YamlSource.parse(rel(configFile), readFileSync(configFile, "utf8"));
+  const configText = readFileSync(configFile, "utf8");
+  const configSource = YamlSource.parse(rel(configFile), configText);
   const inside = (field: "outDir" | "lockfile") => {
     const abs = path.resolve(root, config[field]);
     if (abs !== root && !abs.startsWith(root + path.sep)) issues.push(configSource.issue([field], `${JSON.stringify(config[field])} is outside the project folder`));
@@ -59,8 +63,15 @@ export function loadProject(opts: LoadOptions = {}): Project {
   const refs = { root, files, policy: referencePolicy(provider!), provider: config.provider };
   for (const file of manifests) {
     let source: YamlSource;
+    const text = readFileSync(path.join(root, file), "utf8");
+    const key = `${configText}\0${JSON.stringify(opts.overrides ?? {})}\0${text}`;
+    const cached = opts.cache?.get(file, key);
+    if (cached) {
+      for (const a of cached) assets.push(a);
+      continue;
+    }
     try {
-      source = YamlSource.parse(file, readFileSync(path.join(root, file), "utf8"));
+      source = YamlSource.parse(file, text);
     } catch (err) {
       if (err instanceof ConfigError) {
         issues.push(...err.issues);
@@ -74,7 +85,10 @@ export function loadProject(opts: LoadOptions = {}): Project {
       issues.push(...zodIssues(parsed.error, source, data));
       continue;
     }
-    assets.push(...expandManifest(file, source, parsed.data, { config, provider: provider!, outDir: rel(outDir) || ".", refs }, issues));
+    const before = issues.length;
+    const expanded = expandManifest(file, source, parsed.data, { config, provider: provider!, outDir: rel(outDir) || ".", refs }, issues);
+    if (opts.cache && issues.length === before) opts.cache.set(file, key, expanded);
+    for (const a of expanded) assets.push(a);
   }
   if (manifests.length === 0) {
     issues.push(configSource.issue(["manifests"], `no manifest file matches ${config.manifests.join(", ")}`));

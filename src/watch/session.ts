@@ -1,8 +1,10 @@
+import { setMaxListeners } from "node:events";
 import path from "node:path";
 import { ConfigError, UserError } from "../errors/user-error.js";
 import { build } from "../execute/build.js";
 import type { BuildEvent } from "../execute/events.js";
 import { findConfig, loadProject } from "../project/load.js";
+import { LoadCache } from "../project/load-cache.js";
 import type { Project } from "../project/types.js";
 import { startSimulator, type Simulator } from "../simulator/server.js";
 import { ProjectFiles } from "./files.js";
@@ -28,6 +30,7 @@ export class WatchSession implements Watcher {
   private again = false;
   private closed = false;
   private readonly controller = new AbortController();
+  private readonly cache = new LoadCache();
 
   constructor(private readonly opts: WatchOptions) {
     if (opts.onEvent) this.listeners.add(opts.onEvent);
@@ -100,17 +103,24 @@ export class WatchSession implements Watcher {
         this.ownSimulator = true;
       }
       this.emit({ type: "build-start", reason, files });
+      // A signal per build, tied to the session's: listeners added during a build go with it.
+      const build$ = new AbortController();
+      setMaxListeners(0, build$.signal); // one listener per asset in flight
+      const stop = () => build$.abort(this.controller.signal.reason);
+      this.controller.signal.addEventListener("abort", stop, { once: true });
       try {
         const result = await build(project, {
           concurrency: this.opts.concurrency,
           onEvent: (event: BuildEvent) => this.emit({ type: "build", event }),
-          signal: this.controller.signal,
+          signal: build$.signal,
           simulator: project.config.simulate ? this.simulator : undefined,
           env: this.opts.env,
         });
         this.emit({ type: "build-end", result });
       } catch (err) {
         this.emit({ type: "error", message: (err as Error).message, issues: err instanceof ConfigError ? err.issues : undefined });
+      } finally {
+        this.controller.signal.removeEventListener("abort", stop);
       }
     })();
     if (initial) {
@@ -125,7 +135,7 @@ export class WatchSession implements Watcher {
   /** Loads the project; a broken one is reported and the last good state stays. */
   private load(): Project | undefined {
     try {
-      return loadProject({ cwd: this.opts.cwd, config: this.opts.config, overrides: this.opts.overrides });
+      return loadProject({ cwd: this.opts.cwd, config: this.opts.config, overrides: this.opts.overrides, cache: this.cache });
     } catch (err) {
       if (!(err instanceof UserError)) {
         this.emit({ type: "error", message: `cannot load the project: ${(err as Error).message}` });
