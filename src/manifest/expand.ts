@@ -192,7 +192,8 @@ function resolveVariant(
     webSearch,
     references: refSpecs,
   };
-  const resolved: ResolvedAsset = { name, output, spec, hash: specHash(spec), source: declared };
+  // An asset with {asset} references is hashed once its upstreams are linked (plan/graph.ts).
+  const resolved: ResolvedAsset = { name, output, spec, hash: refSpecs.some((r) => r.kind === "asset") ? "" : specHash(spec), source: declared };
   if (refSources.length) resolved.referenceSources = refSources;
   return resolved;
 }

@@ -36,7 +36,11 @@ export function assetGraph(assets: ResolvedAsset[], issues: Issue[]): AssetGraph
       else issues.push(refIssue(a, up, `${JSON.stringify(up)} is not an asset in this project${closest(up, byName.keys())}`));
     }
     upstream.set(a.name, known);
-    for (const up of known) downstream.set(up, [...(downstream.get(up) ?? []), a.name]);
+    for (const up of known) {
+      const list = downstream.get(up);
+      if (list) list.push(a.name);
+      else downstream.set(up, [a.name]);
+    }
   }
   const order = topoOrder(assets, upstream, downstream);
   if (order.length < assets.length) reportCycles(assets, order, upstream, downstream, byName, issues);

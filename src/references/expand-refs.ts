@@ -13,6 +13,8 @@ export interface RefContext {
   files: ReferenceFiles;
   policy: ReferencePolicy;
   provider: string;
+  /** Resolved references by manifest, kind and value: variants repeat the same ones. */
+  memo?: Map<string, ReferenceSpec | string>;
 }
 
 export interface CompiledRef {
@@ -48,37 +50,45 @@ export function resolveReferences(
 ): ReferenceSpec[] | undefined {
   const out: ReferenceSpec[] = [];
   let ok = true;
-  const bad = (i: number, message: string) => {
-    ok = false;
-    report(at(i), message);
-  };
+  const memo = (ctx.memo ??= new Map());
+  const norm = normalize && (normalize.maxSide || normalize.stripMetadata) ? { ...normalize } : undefined;
   for (const c of compiled) {
     const value = renderTemplate(c.t, vars).trim();
-    const kind = c.kind === "auto" ? (SCHEME.test(value) ? "url" : "file") : c.kind;
-    if (kind === "asset") {
-      out.push({ kind: "asset", ref: value });
-    } else if (kind === "url") {
-      let url: URL | undefined;
-      try {
-        url = new URL(value);
-      } catch {
-        /* reported below */
-      }
-      if (!url || url.protocol !== "https:") bad(c.index, `${JSON.stringify(value)} is not an https:// URL (allowed: https:// URLs, local files relative to the manifest, or { asset: name })`);
-      else out.push({ kind: "url", ref: value, url: url.href });
-    } else {
-      const abs = path.resolve(ctx.root, path.dirname(manifestFile), value);
-      const rel = path.relative(ctx.root, abs).split(path.sep).join("/");
-      const facts = ctx.files.inspect(abs);
-      if ("error" in facts) bad(c.index, `reference file ${rel} ${facts.error} (paths are relative to ${manifestFile})`);
-      else if (!facts.mime || !ctx.policy.types.includes(facts.mime)) bad(c.index, `reference file ${rel} is ${facts.mime ?? facts.looksLike}, not an image ${ctx.provider} takes (allowed: ${ctx.policy.types.join(", ")})`);
-      else if (facts.bytes > ctx.policy.maxBytes && !normalize?.maxSide) {
-        bad(c.index, `reference file ${rel} is ${mb(facts.bytes)}; ${ctx.provider} takes reference images up to ${mb(ctx.policy.maxBytes)} (shrink it, or set normalize: { maxSide: 2048 })`);
-      } else {
-        const norm = normalize && (normalize.maxSide || normalize.stripMetadata) ? { ...normalize } : undefined;
-        out.push({ kind: "file", ref: rel, sha256: facts.sha256, ...(norm ? { normalize: norm } : {}) });
-      }
+    const key = `${manifestFile}\0${c.kind}\0${value}\0${norm ? JSON.stringify(norm) : ""}`;
+    let r = memo.get(key);
+    if (r === undefined) {
+      r = resolveOne(c.kind, value, manifestFile, norm, ctx);
+      memo.set(key, r);
     }
+    if (typeof r === "string") {
+      ok = false;
+      report(at(c.index), r);
+    } else out.push(r);
   }
   return ok ? out : undefined;
+}
+
+/** One reference, or what is wrong with it. */
+function resolveOne(declared: CompiledRef["kind"], value: string, manifestFile: string, normalize: NormalizeOptions | undefined, ctx: RefContext): ReferenceSpec | string {
+  const kind = declared === "auto" ? (SCHEME.test(value) ? "url" : "file") : declared;
+  if (kind === "asset") return { kind: "asset", ref: value };
+  if (kind === "url") {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      /* reported below */
+    }
+    if (!url || url.protocol !== "https:") return `${JSON.stringify(value)} is not an https:// URL (allowed: https:// URLs, local files relative to the manifest, or { asset: name })`;
+    return { kind: "url", ref: value, url: url.href };
+  }
+  const abs = path.resolve(ctx.root, path.dirname(manifestFile), value);
+  const rel = path.relative(ctx.root, abs).split(path.sep).join("/");
+  const facts = ctx.files.inspect(abs);
+  if ("error" in facts) return `reference file ${rel} ${facts.error} (paths are relative to ${manifestFile})`;
+  if (!facts.mime || !ctx.policy.types.includes(facts.mime)) return `reference file ${rel} is ${facts.mime ?? facts.looksLike}, not an image ${ctx.provider} takes (allowed: ${ctx.policy.types.join(", ")})`;
+  if (facts.bytes > ctx.policy.maxBytes && !normalize?.maxSide) {
+    return `reference file ${rel} is ${mb(facts.bytes)}; ${ctx.provider} takes reference images up to ${mb(ctx.policy.maxBytes)} (shrink it, or set normalize: { maxSide: 2048 })`;
+  }
+  return { kind: "file", ref: rel, sha256: facts.sha256, ...(normalize ? { normalize } : {}) };
 }
