@@ -13,6 +13,8 @@ export class ProjectFiles {
   private refs = new Set<string>();
   private outside = new Set<string>();
   private skipDirs: string[] = [];
+  /** While the project does not load, any saved file may be the fix (e.g. a missing reference image). */
+  broken = false;
   readonly ready: Promise<void>;
 
   constructor(
@@ -55,7 +57,7 @@ export class ProjectFiles {
   }
 
   private matters(abs: string): boolean {
-    return abs === this.configFile || /\.ya?ml$/i.test(abs) || this.refs.has(abs);
+    return this.broken || abs === this.configFile || /\.ya?ml$/i.test(abs) || this.refs.has(abs);
   }
 
   private ignored(p: string): boolean {

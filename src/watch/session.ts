@@ -61,6 +61,7 @@ export class WatchSession implements Watcher {
   private async start(): Promise<void> {
     const project = this.load();
     this.files = new ProjectFiles(this.root, this.configFile, (abs) => this.saved(abs), project);
+    this.files.broken = !project;
     await this.files.ready;
     if (project) await this.run(project, "initial", []);
     this.emit({ type: "ready", root: this.root, manifests: project?.manifests.length ?? 0, references: this.files.referenceCount });
@@ -135,8 +136,11 @@ export class WatchSession implements Watcher {
   /** Loads the project; a broken one is reported and the last good state stays. */
   private load(): Project | undefined {
     try {
-      return loadProject({ cwd: this.opts.cwd, config: this.opts.config, overrides: this.opts.overrides, cache: this.cache });
+      const project = loadProject({ cwd: this.opts.cwd, config: this.opts.config, overrides: this.opts.overrides, cache: this.cache });
+      if (this.files) this.files.broken = false;
+      return project;
     } catch (err) {
+      if (this.files) this.files.broken = true;
       if (!(err instanceof UserError)) {
         this.emit({ type: "error", message: `cannot load the project: ${(err as Error).message}` });
         return undefined;

@@ -125,4 +125,15 @@ describe("watch", () => {
     expect(l.hero.generatedAt <= l["scene/beach"].generatedAt).toBe(true);
     expect(l["scene/beach"].generatedAt <= l.poster.generatedAt).toBe(true);
   });
+
+  it("reports a missing reference image and builds once it appears", async () => {
+    const p = await start({ "assets/a.yaml": MANIFEST("A tile") });
+    const error = next(w!, "error");
+    p.write("assets/b.yaml", `assets:\n  - name: stamped\n    prompt: "The stamp on a card"\n    references: [../refs/stamp.png]\n`);
+    expect((await error).message).toMatch(/assets\/b\.yaml:4:\d+ +assets\[0\]\.references\[0\]: reference file refs\/stamp\.png not found/);
+    const done = nextBuild(w!);
+    p.write("refs/stamp.png", await solidImage("#00aa00"));
+    const { result } = await done;
+    expect(generated(result)).toEqual(["stamped"]);
+  });
 });
