@@ -24,3 +24,7 @@ export { ManifestSchema, type Manifest } from "./manifest/schema.js";
 export { jsonSchemas } from "./config/json-schema.js";
 export { DEFAULT_PRICES, listedPrice } from "./catalog/prices.js";
 export { pixelSize } from "./catalog/pixel-sizes.js";
+export { watch, WatchSession } from "./watch/session.js";
+export type { WatchOptions, WatchEvent, WatchListener, Watcher } from "./watch/types.js";
+export { assetGraph, linkAsset, upstreamNames, type AssetGraph } from "./plan/graph.js";
+export type { ReferencePolicy } from "./references/policy.js";

@@ -8,6 +8,7 @@ Usage: nanobanana <command> [options]
 Commands:
   build                 generate every asset whose spec changed; write images and the lockfile
   plan                  show what a build would do and what it would cost (writes nothing)
+  watch                 build, then rebuild what each save changes (q or Ctrl-C to stop)
   simulator             run the built-in provider simulator as a standalone server
   schema                print (or --write) the JSON Schemas of the config and manifest files
 

@@ -107,6 +107,7 @@ export function planLines(p: Plan, style: Style): string[] {
     const cost = i.estimatedUsd ? usd(i.estimatedUsd) : "";
     lines.push(`${color(i.action)} ${i.name.padEnd(width)}  ${`${i.model} ${i.resolution}`.padEnd(20)} ${cost.padStart(8)}  ${style.dim(i.reason)}`);
   }
+  for (const n of p.needs ?? []) lines.push(`${style.yellow("needs")} ${n.name}: ${n.message}`);
   const c = p.counts;
   lines.push(
     `${c.new} new, ${c.changed} changed, ${c["output-missing"]} output missing, ${c["up-to-date"]} up to date, ${c.orphaned} orphaned; estimated ${usd(p.estimatedUsd)} with ${p.provider}${p.simulate ? " (simulated: no charge)" : ""}`,

@@ -1,5 +1,6 @@
 import { ConfigError, UserError } from "../errors/user-error.js";
 import { USAGE, parseCli } from "./args.js";
+import { watchCommand } from "./watch-command.js";
 import { buildCommand, planCommand, schemaCommand, simulatorCommand, version, type Io } from "./commands.js";
 
 const COMMANDS: Record<string, (args: ReturnType<typeof parseCli>, io: Io) => Promise<number>> = {
@@ -7,6 +8,7 @@ const COMMANDS: Record<string, (args: ReturnType<typeof parseCli>, io: Io) => Pr
   plan: planCommand,
   simulator: simulatorCommand,
   schema: schemaCommand,
+  watch: watchCommand,
 };
 
 /** Runs the CLI; returns the exit code (0 ok, 1 assets failed or stale, 2 usage/config error). */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ASPECT_RATIOS, FORMATS, MODEL_FAMILIES, RESOLUTIONS } from "../catalog/models.js";
+import { NormalizeSchema } from "../references/schema.js";
 
 const TEMPLATE = /\{\{\s*[A-Za-z_][\w-]*\s*\}\}/;
 
@@ -29,6 +30,7 @@ export const SettingsSchema = z
     format: formatField.optional(),
     seed: seedField.optional(),
     webSearch: webSearchField.optional(),
+    normalize: NormalizeSchema.optional(),
   })
   .describe("Generation settings applied to every asset that does not set its own.");
 export type Settings = z.infer<typeof SettingsSchema>;

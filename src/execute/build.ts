@@ -15,6 +15,10 @@ import { ContentStore } from "../store/content-store.js";
 import { TaskJournal } from "./journal.js";
 import { LockWriter } from "./lock-writer.js";
 import type { PollSchedule } from "./run-asset.js";
+import { assetGraph } from "../plan/graph.js";
+import { referenceDelivery, relinkAndDecide } from "./references.js";
+import { referenceNeeds } from "../references/needs.js";
+import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
 
 export interface BuildOptions {
   /** Most assets in flight (default: the config's concurrency). */
@@ -48,10 +52,13 @@ async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" 
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
   const p = makePlan({ assets: project.assets, simulate: project.config.simulate, provider: project.config.provider, prices: project.config.prices, verify: opts.verify }, lock, facts);
+  const needs = referenceNeeds(project, p, stateDir(project));
+  if (needs.length) p.needs = needs;
   if (!opts.only?.length) return { plan: p, lock };
   const globs = opts.only.map(nameGlob);
   const items = p.items.filter((i) => matchesAny(i.name, globs));
-  return { plan: { ...p, items, estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)) }, lock };
+  const kept = p.needs?.filter((n) => items.some((i) => i.name === n.name));
+  return { plan: { ...p, items, estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)), ...(kept?.length ? { needs: kept } : { needs: undefined }) }, lock };
 }
 
 /**
@@ -75,11 +82,16 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
     emit(e);
   };
 
+  // Assets that reference work must wait for it (and may turn out up to date once it is done).
+  const graph = assetGraph(project.assets, []);
+  const planned = new Set(p.items.map((i) => i.name));
+  const scheduled = withDownstream(work.map((i) => i.name), (n) => graph.downstream.get(n)).filter((n) => planned.has(n));
+  const inRun = new Set(scheduled);
   for (const item of p.items) {
-    if (item.action === "up-to-date") results.push({ name: item.name, status: "up-to-date", output: item.output, hash: item.hash, taskId: lock.assets[item.name]?.taskId, costUsd: 0 });
+    if (item.action === "up-to-date" && !inRun.has(item.name)) results.push({ name: item.name, status: "up-to-date", output: item.output, hash: item.hash, taskId: lock.assets[item.name]?.taskId, costUsd: 0 });
   }
 
-  if (work.length > 0) {
+  if (scheduled.length > 0) {
     // Loaded only when there is work: a no-op build never pays for undici, sharp or the simulator.
     const { connect } = await import("./connect.js");
     const { runAsset } = await import("./run-asset.js");
@@ -92,21 +104,19 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
       deadlineMs: settings.taskTimeoutMs ?? 15 * 60_000,
     };
     const limit = pLimit(opts.concurrency ?? project.config.concurrency);
-    try {
-      await Promise.all(
-        work.map((item) =>
-          limit(async () => {
-            const asset = byName.get(item.name)!;
+    const delivery = referenceDelivery(project, conn, stateDir(project), opts.signal);
+    const generate = (asset: ResolvedAsset) =>
+          limit(async (): Promise<JobOutcome> => {
             if (opts.signal?.aborted) {
               results.push({ name: asset.name, status: "skipped", output: asset.output, hash: asset.hash, costUsd: 0, error: "interrupted" });
-              return;
+              return { ok: false };
             }
             const restored = await restoreFromStore(store, asset, project.root, conn.simulated);
             if (restored) {
               writer.set(asset.name, restored);
               results.push({ name: asset.name, status: "generated", output: asset.output, hash: asset.hash, taskId: restored.taskId, costUsd: 0, restored: true });
               sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
-              return;
+              return { ok: true, sha256: restored.sha256 };
             }
             const resume = pending.get(asset.hash);
             const outcome = await runAsset(asset, resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined, {
@@ -119,12 +129,15 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
               prices: project.config.prices,
               emit: sink,
               signal: opts.signal,
+              references: (a) => delivery.inputsFor(a),
             });
             if (outcome.status === "generated") {
+              delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
               keep(store, outcome.entry, path.join(project.root, asset.output), sink);
               writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
               results.push({ name: asset.name, status: "generated", output: asset.output, hash: asset.hash, taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
               sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
+              return { ok: true, sha256: outcome.entry.sha256 };
             } else if (outcome.status === "blocked") {
               results.push({ name: asset.name, status: "blocked", output: asset.output, hash: asset.hash, taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
               sink({ type: "blocked", name: asset.name, reason: outcome.reason });
@@ -132,8 +145,25 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
               results.push({ name: asset.name, status: "failed", output: asset.output, hash: asset.hash, taskId: outcome.taskId, costUsd: 0, error: outcome.error });
               sink({ type: "failed", name: asset.name, error: outcome.error });
             }
-          }),
-        ),
+            return { ok: false };
+          });
+    try {
+      await runInOrder(
+        scheduled,
+        (n) => graph.upstream.get(n) ?? [],
+        async (name, ups) => {
+          const { asset, upToDate } = await relinkAndDecide(byName.get(name)!, ups, project, lock, opts.verify);
+          if (!upToDate) return generate(asset);
+          results.push({ name, status: "up-to-date", output: asset.output, hash: asset.hash, taskId: lock.assets[name]?.taskId, costUsd: 0 });
+          return { ok: true, sha256: lock.assets[name]?.sha256 };
+        },
+        (name, up) => {
+          const asset = byName.get(name)!;
+          const error = `upstream asset ${up} failed; nothing was submitted for this one`;
+          results.push({ name, status: "failed", output: asset.output, hash: asset.hash, costUsd: 0, error });
+          sink({ type: "failed", name, error });
+          return { ok: false };
+        },
       );
     } finally {
       writer.flush();

@@ -6,7 +6,7 @@ import { HttpError } from "../http/errors.js";
 import { abortableSleep, isRetryable } from "../http/retry.js";
 import type { LockEntry } from "../lock/types.js";
 import type { ResolvedAsset } from "../project/types.js";
-import type { Cost, ImageProvider, ImageRequest, TaskHandle, TaskStatus } from "../providers/types.js";
+import type { Cost, ImageProvider, ImageRequest, ReferenceInput, TaskHandle, TaskStatus } from "../providers/types.js";
 import type { EventSink } from "./events.js";
 import { BadImageError, saveImage, type ImageFacts } from "./image-file.js";
 import type { PendingTask, TaskJournal } from "./journal.js";
@@ -29,10 +29,12 @@ export interface RunDeps {
   emit: EventSink;
   signal?: AbortSignal;
   now?: () => Date;
+  /** Delivers reference images as the provider takes them (checked before the paid submit). */
+  references?: (asset: ResolvedAsset) => Promise<ReferenceInput[]>;
 }
 
 export type AssetOutcome =
-  | { status: "generated"; entry: LockEntry; facts: ImageFacts }
+  | { status: "generated"; entry: LockEntry; facts: ImageFacts; resultUrl?: string }
   | { status: "failed"; error: string; taskId?: string }
   | { status: "blocked"; reason: string; taskId: string };
 
@@ -78,6 +80,7 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
       }
     }
     if (!task) {
+      if (deps.references && asset.spec.references.length) req.references = await deps.references(asset);
       const sub = await deps.provider.submit(req, { signal: deps.signal });
       task = { taskId: sub.taskId, handle: sub.handle };
       deps.journal.record({ hash: asset.hash, name: asset.name, provider: deps.provider.name, taskId: sub.taskId, handle: sub.handle, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated });
@@ -150,7 +153,7 @@ async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus
     simulated: deps.simulated || undefined,
     spec,
   };
-  return { status: "generated", entry, facts };
+  return { status: "generated", entry, facts, resultUrl: status.images[0].url };
 }
 
 function catalogCost(asset: ResolvedAsset, prices?: PriceOverrides): Cost {

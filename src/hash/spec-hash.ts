@@ -24,7 +24,7 @@ export function specHash(spec: AssetSpec): string {
     spec.format,
     spec.seed ?? null,
     spec.webSearch,
-    spec.references.map((r) => r.sha256 ?? r.url ?? r.ref),
+    spec.references.map((r) => (r.normalize ? [r.sha256, r.normalize] : (r.sha256 ?? r.url ?? r.ref))),
   ];
   return createHash("sha256").update(JSON.stringify(hashed)).digest("hex");
 }

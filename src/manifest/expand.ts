@@ -5,7 +5,8 @@ import type { Settings } from "../config/settings-schema.js";
 import { allowed, type Issue } from "../errors/user-error.js";
 import { formatPath, type FieldPath, type YamlSource } from "../errors/yaml-source.js";
 import { specHash } from "../hash/spec-hash.js";
-import type { AssetSource, AssetSpec, ResolvedAsset } from "../project/types.js";
+import type { AssetSource, AssetSpec, ReferenceSpec, ResolvedAsset } from "../project/types.js";
+import { compileReferences, resolveReferences, type CompiledRef, type RefContext } from "../references/expand-refs.js";
 import { checkCapabilities } from "../providers/capabilities.js";
 import type { ProviderDefinition } from "../providers/types.js";
 import type { AssetInput, Manifest } from "./schema.js";
@@ -18,6 +19,8 @@ export interface ExpandContext {
   provider: ProviderDefinition;
   /** The config's outDir, relative to the project root, posix. */
   outDir: string;
+  /** Reads and checks local reference files. */
+  refs: RefContext;
 }
 
 type Vars = Record<string, string | number | boolean>;
@@ -69,6 +72,8 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
       { field: "prompt", path: promptPath, t: compileTemplate(promptText) },
     ];
     if (asset.out !== undefined) templates.push({ field: "out", path: at("out"), t: compileTemplate(asset.out) });
+    const refs = compileReferences(asset.references);
+    for (const r of refs) templates.push({ field: `references[${r.index}]`, path: at("references", r.index), t: r.t });
     for (const f of TEMPLATED_FIELDS) {
       const v = settings[f];
       if (typeof v === "string") templates.push({ field: f, path: asset[f] !== undefined ? at(f) : at(), t: compileTemplate(v) });
@@ -89,8 +94,9 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
     if (issues.length > before) return;
 
     const declared: AssetSource = { file, ...source.locate(at()), path: formatPath(at()) };
+    const refSources = refs.map((r): AssetSource => ({ file, ...source.locate(at("references", r.index)), path: formatPath(at("references", r.index)) }));
     const tpl = Object.fromEntries(templates.map((x) => [x.field, x.t])) as Record<string, CompiledTemplate>;
-    const scope: AssetScope = { asset, tpl, settings, brand, declared, checked: new Map(), nameChecked: false, report, at };
+    const scope: AssetScope = { asset, tpl, settings, brand, declared, checked: new Map(), nameChecked: false, report, at, refs, refSources };
     const base: Vars = { ...manifest.vars, ...asset.vars };
     for (const combo of combinations(matrix)) {
       const vars = combo ? { ...base, ...combo } : base;
@@ -124,12 +130,21 @@ interface AssetScope {
   nameChecked: boolean;
   report: (p: FieldPath, message: string, key?: boolean) => void;
   at: (field?: string | number, ...rest: (string | number)[]) => FieldPath;
+  refs: CompiledRef[];
+  refSources: AssetSource[];
 }
 
 function resolveVariant(vars: Vars, scope: AssetScope, ctx: ExpandContext): ResolvedAsset | undefined {
   const { tpl, at, report } = scope;
   const name = renderTemplate(tpl.name, vars, fileSafe);
-  const checked = checkSettings(vars, name, scope, ctx);
+  let refSpecs: ReferenceSpec[] = [];
+  if (scope.refs.length) {
+    const variant = scope.asset.matrix ? ` (variant ${name})` : "";
+    const r = resolveReferences(scope.refs, vars, scope.declared.file, scope.settings.normalize as never, ctx.refs, (p, m) => report(p, m + variant), (i) => at("references", i));
+    if (!r) return undefined;
+    refSpecs = r;
+  }
+  const checked = checkSettings(vars, name, scope, ctx, refSpecs.length);
   if (!checked) return undefined;
   if (!scope.nameChecked) {
     // Interpolated values are file-safe, so the name's literal parts decide: check once.
@@ -158,19 +173,22 @@ function resolveVariant(vars: Vars, scope: AssetScope, ctx: ExpandContext): Reso
   const body = renderTemplate(tpl.prompt, vars);
   const brand = scope.brand;
   const prompt = brand ? [brand.prefix, body, brand.suffix].filter((s) => s && s.trim()).map((s) => s!.trim()).join(" ") : body.trim();
-  const spec: AssetSpec = { provider: ctx.provider.name, ...checked, prompt, references: [] };
-  return { name, output, spec, hash: specHash(spec), source: scope.declared };
+  const spec: AssetSpec = { provider: ctx.provider.name, ...checked, prompt, references: refSpecs };
+  // An asset with {asset} references is hashed once its upstreams are linked (plan/graph.ts).
+  const resolved: ResolvedAsset = { name, output, spec, hash: refSpecs.some((r) => r.kind === "asset") ? "" : specHash(spec), source: scope.declared };
+  if (scope.refSources.length) resolved.referenceSources = scope.refSources;
+  return resolved;
 }
 
 /** Validates a variant's model, enums, seed and provider capabilities; memoised per asset. */
-function checkSettings(vars: Vars, name: string, scope: AssetScope, ctx: ExpandContext): CheckedSettings | undefined {
+function checkSettings(vars: Vars, name: string, scope: AssetScope, ctx: ExpandContext, references: number): CheckedSettings | undefined {
   const { tpl, settings, asset, at, report } = scope;
   const text = (f: string) => {
     const v = settings[f];
     return typeof v === "string" && tpl[f] ? renderTemplate(tpl[f], vars) : v;
   };
   const raw = TEMPLATED_FIELDS.map(text);
-  const key = raw.join("\u0000");
+  const key = `${raw.join("\u0000")}\u0000${references}`;
   const hit = scope.checked.get(key);
   if (hit !== undefined) return hit ?? undefined;
   const fieldPath = (f: string) => (asset[f as keyof AssetInput] !== undefined ? at(f) : at());
@@ -204,7 +222,6 @@ function checkSettings(vars: Vars, name: string, scope: AssetScope, ctx: ExpandC
   const webSearch = settings.webSearch ?? false;
   let result: CheckedSettings | null = null;
   if (ok && !("error" in model)) {
-    const references = 0;
     const problems = checkCapabilities(ctx.provider.name, ctx.provider.capabilities, { model: model.family, resolution, aspectRatio, format, seed, webSearch, references });
     for (const p of problems) report(fieldPath(p.field), p.message + variant);
     if (problems.length === 0) {
@@ -227,8 +244,8 @@ function checkName(name: string): string | undefined {
 
 function pickSettings(x: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!x) return undefined;
-  const { model, resolution, aspectRatio, format, seed, webSearch } = x;
-  return { model, resolution, aspectRatio, format, seed, webSearch };
+  const { model, resolution, aspectRatio, format, seed, webSearch, normalize } = x;
+  return { model, resolution, aspectRatio, format, seed, webSearch, normalize };
 }
 
 /** Later layers win; an undefined field does not erase an earlier one. */

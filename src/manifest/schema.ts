@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ASPECT_RATIOS, FORMATS, RESOLUTIONS } from "../catalog/models.js";
+import { NormalizeSchema, ReferencesField } from "../references/schema.js";
 import { SettingsSchema, enumOrTemplate, modelField, webSearchField } from "../config/settings-schema.js";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -22,6 +23,8 @@ export const AssetSchema = z
     format: enumOrTemplate(FORMATS, "Output file format.").optional(),
     seed: z.union([z.number().int().min(0), z.string()]).optional().describe("Seed (integer, or a {{var}})."),
     webSearch: webSearchField.optional(),
+    references: ReferencesField.optional(),
+    normalize: NormalizeSchema.optional(),
     out: z.string().min(1).optional().describe("Output path relative to outDir, overriding <name>.<ext>; may use {{vars}}."),
   })
   .refine((a) => (a.prompt === undefined) !== (a.template === undefined), {

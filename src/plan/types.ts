@@ -25,6 +25,8 @@ export interface Plan {
   /** Sum of estimatedUsd over the work. */
   estimatedUsd: number;
   counts: Record<PlanAction, number>;
+  /** What the user must provide first (e.g. an https URL for a local reference on a URL-only provider). */
+  needs?: { name: string; message: string }[];
 }
 
 /** What the filesystem says about each output file (gathered by gatherFacts). */

@@ -7,7 +7,12 @@ import { YamlSource } from "../errors/yaml-source.js";
 import { zodIssues } from "../errors/zod-issues.js";
 import { expandManifest } from "../manifest/expand.js";
 import { ManifestSchema } from "../manifest/schema.js";
+import { readLock } from "../lock/read.js";
+import { assetGraph, linkAll } from "../plan/graph.js";
 import { PROVIDERS } from "../providers/registry.js";
+import { ReferenceFiles } from "../references/files.js";
+import { referencePolicy } from "../references/policy.js";
+import type { LoadCache } from "./load-cache.js";
 import type { Project, ResolvedAsset } from "./types.js";
 
 export const CONFIG_NAMES = ["nanobanana.config.yaml", "nanobanana.config.yml"];
@@ -19,6 +24,8 @@ export interface LoadOptions {
   config?: string;
   /** Settings that win over the file's, e.g. `{ simulate: true }` from `--simulate`. */
   overrides?: Partial<Pick<Config, "simulate" | "provider" | "concurrency">>;
+  /** Reuse the expansion of manifests that did not change since the last load (watch mode). */
+  cache?: LoadCache;
 }
 
 /**
@@ -30,7 +37,7 @@ export function loadProject(opts: LoadOptions = {}): Project {
   const configFile = findConfig(cwd, opts.config);
   const root = path.dirname(configFile);
   const rel = (abs: string) => path.relative(root, abs).split(path.sep).join("/");
-  const { config, source: configSource } = parseConfig(configFile, rel(configFile), opts.overrides);
+  const { config, source: configSource, text: configText } = parseConfig(configFile, rel(configFile), opts.overrides);
 
   const issues: Issue[] = [];
   const inside = (field: "outDir" | "lockfile") => {
@@ -49,11 +56,20 @@ export function loadProject(opts: LoadOptions = {}): Project {
   const manifests = fg
     .sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", `${rel(outDir)}/**`] })
     .sort();
-  const assets: ResolvedAsset[] = [];
+  let assets: ResolvedAsset[] = [];
+  const files = new ReferenceFiles();
+  const refs = { root, files, policy: referencePolicy(provider!), provider: config.provider };
   for (const file of manifests) {
     let source: YamlSource;
+    const text = readFileSync(path.join(root, file), "utf8");
+    const key = `${configText}\0${JSON.stringify(opts.overrides ?? {})}\0${text}`;
+    const cached = opts.cache?.get(file, key);
+    if (cached) {
+      for (const a of cached) assets.push(a);
+      continue;
+    }
     try {
-      source = YamlSource.parse(file, readFileSync(path.join(root, file), "utf8"));
+      source = YamlSource.parse(file, text);
     } catch (err) {
       if (err instanceof ConfigError) {
         issues.push(...err.issues);
@@ -67,17 +83,29 @@ export function loadProject(opts: LoadOptions = {}): Project {
       issues.push(...zodIssues(parsed.error, source, data, ManifestSchema));
       continue;
     }
-    assets.push(...expandManifest(file, source, parsed.data, { config, provider: provider!, outDir: rel(outDir) || "." }, issues));
+    const before = issues.length;
+    const expanded = expandManifest(file, source, parsed.data, { config, provider: provider!, outDir: rel(outDir) || ".", refs }, issues);
+    if (opts.cache && issues.length === before) opts.cache.set(file, key, expanded);
+    for (const a of expanded) assets.push(a);
   }
   if (manifests.length === 0) {
     issues.push(configSource.issue(["manifests"], `no manifest file matches ${config.manifests.join(", ")}`));
   }
   checkUnique(assets, issues);
+  const graph = issues.length ? undefined : assetGraph(assets, issues);
   if (issues.length) throw new ConfigError(issues);
-  return { root, configFile, config, manifests, assets, lockfile, outDir };
+  if (graph && graph.upstream.size > 0) {
+    // Downstream specs carry the upstream output's hash: from the lock when it is current.
+    const lock = readLock(lockfile, rel(lockfile));
+    assets = linkAll(assets, graph, (up) => {
+      const e = lock.assets[up.name];
+      return e && e.hash === up.hash && Boolean(e.simulated) === config.simulate ? e.sha256 : undefined;
+    });
+  }
+  return { root, configFile, config, manifests, assets, lockfile, outDir, referenceFiles: files.files() };
 }
 
-function findConfig(cwd: string, explicit?: string): string {
+export function findConfig(cwd: string, explicit?: string): string {
   if (explicit) {
     const abs = path.resolve(cwd, explicit);
     if (!existsSync(abs)) throw new UserError(`config file not found: ${abs}`);
@@ -91,14 +119,15 @@ function findConfig(cwd: string, explicit?: string): string {
 }
 
 /** Parses and validates the config file. */
-export function parseConfig(abs: string, shown: string, overrides?: LoadOptions["overrides"]): { config: Config; source: YamlSource } {
-  const source = YamlSource.parse(shown, readFileSync(abs, "utf8"));
+export function parseConfig(abs: string, shown: string, overrides?: LoadOptions["overrides"]): { config: Config; source: YamlSource; text: string } {
+  const text = readFileSync(abs, "utf8");
+  const source = YamlSource.parse(shown, text);
   const data = source.toJS() ?? {};
   const parsed = ConfigSchema.safeParse(data);
   if (!parsed.success) throw new ConfigError(zodIssues(parsed.error, source, data, ConfigSchema));
   const config = parsed.data;
   for (const [k, v] of Object.entries(overrides ?? {})) if (v !== undefined) (config as Record<string, unknown>)[k] = v;
-  return { config, source };
+  return { config, source, text };
 }
 
 /** Two assets may not share a name or an output file. */

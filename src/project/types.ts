@@ -11,6 +11,8 @@ export interface ReferenceSpec {
   sha256?: string;
   /** URL as sent to the provider (https references). */
   url?: string;
+  /** How a local file is prepared before it is sent (part of the hash). */
+  normalize?: { maxSide?: number; stripMetadata?: boolean };
 }
 
 /** Everything that decides what image an asset gets. Plain data; hashed by specHash. */
@@ -45,6 +47,8 @@ export interface ResolvedAsset {
   spec: AssetSpec;
   hash: string;
   source: AssetSource;
+  /** Where each entry of `references:` was declared (same order as spec.references). */
+  referenceSources?: AssetSource[];
 }
 
 /** A loaded, validated project: the input of plan() and build(). */
@@ -62,4 +66,6 @@ export interface Project {
   lockfile: string;
   /** Absolute output folder. */
   outDir: string;
+  /** Absolute paths of the local reference images the manifests use (watch mode watches them). */
+  referenceFiles?: string[];
 }

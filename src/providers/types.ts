@@ -2,6 +2,7 @@ import type { AspectRatio, ImageFormat, ModelFamily, Resolution } from "../catal
 import type { PriceOverrides } from "../catalog/prices.js";
 import type { ProviderSettings } from "../config/schema.js";
 import type { HttpClient } from "../http/client.js";
+import type { ReferencePolicy } from "../references/policy.js";
 import type { CapabilityTable } from "./capabilities.js";
 import type { ProviderName } from "./names.js";
 
@@ -87,5 +88,7 @@ export interface ProviderDefinition {
   defaultBaseUrl: string;
   defaultApiKeyEnv: string;
   capabilities: CapabilityTable;
+  /** How reference images reach it (default: https URLs only, jpeg/png/webp up to 30 MB). */
+  references?: Partial<ReferencePolicy>;
   create(opts: ProviderOptions): ImageProvider;
 }

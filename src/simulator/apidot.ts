@@ -52,6 +52,10 @@ async function handleSubmit(ctx: SimContext, req: Parameters<SimRoute>[1], res: 
   if (Array.isArray(urls) && (urls.length > 14 || urls.some((u) => typeof u !== "string" || !u.startsWith("https://") && !u.startsWith("http://")))) {
     return fail(ctx, res, 400, "invalid_request", "input.image_urls takes at most 14 http(s) URLs.");
   }
+  const origin = `${ctx.origin()}/__simulator/uploads/`;
+  const own = Array.isArray(urls) ? (urls as string[]).filter((u) => u.startsWith(origin)).map((u) => u.slice(origin.length)) : [];
+  const missing = own.find((id) => !ctx.state.uploads.has(id));
+  if (missing) return fail(ctx, res, 400, "invalid_request", `input.image_urls: ${origin}${missing} could not be fetched.`);
   const ratio = (size === "auto" ? "1:1" : size) as AspectRatio;
   const px = pixelSize(model.family, resolution, ratio) ?? { width: 1024, height: 1024 };
   const format: ImageFormat = fmt === "jpg" ? "jpeg" : (fmt as ImageFormat);
@@ -68,7 +72,8 @@ async function handleSubmit(ctx: SimContext, req: Parameters<SimRoute>[1], res: 
     readyAt: now + ctx.options.latencyMs,
     costUsd: price?.usd ?? 0,
     credits: price?.credits,
-    imageKey: sha256(JSON.stringify(["apidot", body.model, prompt, resolution, size, fmt, input.seed ?? null, urls ?? null])),
+    imageKey: sha256(JSON.stringify(["apidot", body.model, prompt, resolution, size, fmt, input.seed ?? null, Array.isArray(urls) ? urls.map((u) => String(u).replace(ctx.origin(), "")) : null])),
+    ...(own.length ? { references: own } : {}),
     title: `${body.model} · ${resolution} · ${size} · ${fmt}${input.seed !== undefined ? ` · seed ${input.seed}` : ""}`,
   };
   ctx.state.accept(task);

@@ -1,5 +1,6 @@
 import { extensionOf } from "../catalog/models.js";
 import { renderCard } from "./card.js";
+import { withReferences } from "./edit-image.js";
 import type { SimRoute } from "./context.js";
 import { sendJson } from "./http-util.js";
 import type { SimTask } from "./state.js";
@@ -8,11 +9,13 @@ const CACHE_LIMIT = 32;
 const cache = new Map<string, Promise<Buffer>>();
 
 /** The image of a task: a card showing its prompt, at the model's pixel size, deterministic. */
-export function taskImage(task: SimTask): Promise<Buffer> {
+export function taskImage(task: SimTask, uploads?: Map<string, { data: Buffer }>): Promise<Buffer> {
   const key = `${task.imageKey}:${task.width}x${task.height}.${task.format}`;
   let img = cache.get(key);
   if (!img) {
     img = renderCard({ width: task.width, height: task.height, format: task.format, title: task.title, text: task.prompt, seed: task.imageKey });
+    const refs = (task.references ?? []).map((id) => uploads?.get(id)?.data).filter((b): b is Buffer => b !== undefined);
+    if (refs.length) img = img.then((card) => withReferences(card, task.width, task.height, task.format, refs));
     cache.set(key, img);
     img.catch(() => cache.delete(key));
     if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
@@ -39,7 +42,7 @@ export const filesRoute: SimRoute = async (ctx, req, res, url) => {
     sendJson(res, 403, { error: "the signed URL has expired" });
     return true;
   }
-  const body = await taskImage(task);
+  const body = await taskImage(task, ctx.state.uploads);
   res.writeHead(200, { "content-type": `image/${task.format}`, "content-length": body.length });
   res.end(body);
   return true;

@@ -8,6 +8,7 @@ import type { SimContext, SimRoute, SimulatorOptions } from "./context.js";
 import { filePath, filesRoute } from "./files.js";
 import { sendJson } from "./http-util.js";
 import { SimState, type Charge } from "./state.js";
+import { uploadsRoute } from "./uploads.js";
 
 /** How long a simulated result URL stays valid, like a provider's signed CDN URL. */
 const URL_TTL_MS = 60 * 60 * 1000;
@@ -41,7 +42,7 @@ const adminRoute: SimRoute = async (ctx, req, res, url) => {
   return false;
 };
 
-const ROUTES: SimRoute[] = [apidotRoute, geminiRoute, falRoute, revidRoute, filesRoute, adminRoute];
+const ROUTES: SimRoute[] = [apidotRoute, geminiRoute, falRoute, revidRoute, filesRoute, uploadsRoute, adminRoute];
 
 /** Starts the simulator: a real HTTP server speaking each provider's protocol. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {

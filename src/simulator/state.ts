@@ -22,6 +22,8 @@ export interface SimTask {
   imageKey: string;
   /** Short line shown on the card. */
   title: string;
+  /** Reference images that were uploaded to this simulator (upload ids), drawn into the result. */
+  references?: string[];
 }
 
 /** One entry of the ledger: what a real service would have charged. */
@@ -38,6 +40,8 @@ export class SimState {
   readonly tasks = new Map<string, SimTask>();
   readonly charges: Charge[] = [];
   readonly requests = new Map<string, number>();
+  /** Reference images uploaded to POST /__simulator/uploads, by `<sha256>.<ext>`. */
+  readonly uploads = new Map<string, { data: Buffer; mimeType: string }>();
   private seq = 0;
 
   newId(prefix = ""): string {
