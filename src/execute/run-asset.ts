@@ -133,7 +133,7 @@ async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus
       await abortableSleep(delayMs, deps.signal);
     }
   }
-  if (facts.convertedFrom) deps.emit({ type: "warning", name: asset.name, message: `the provider sent ${facts.convertedFrom}; converted to ${asset.spec.format}` });
+  if (facts.convertedFrom && !status.images[0].formatChosenByModel) deps.emit({ type: "warning", name: asset.name, message: `the provider sent ${facts.convertedFrom}; converted to ${asset.spec.format}` });
   const cost: Cost = status.cost ?? catalogCost(asset, deps.prices);
   const { provider, modelId, model, ...spec } = asset.spec;
   const entry: LockEntry = {

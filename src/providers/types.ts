@@ -32,6 +32,8 @@ export interface ImageOutput {
   url?: string;
   data?: Uint8Array;
   mimeType?: string;
+  /** The API has no output-format parameter (Gemini): converting to the asset's format is expected, not worth a warning. */
+  formatChosenByModel?: boolean;
 }
 
 /** What an image cost, and where the figure came from. */

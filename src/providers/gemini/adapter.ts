@@ -14,6 +14,8 @@ export const gemini: ProviderDefinition = {
   defaultBaseUrl: "https://generativelanguage.googleapis.com",
   defaultApiKeyEnv: "GEMINI_API_KEY",
   capabilities: GEMINI_CAPABILITIES,
+  // Reference images travel inline as base64 (a request may carry up to 20 MB in all).
+  references: { input: "inline", maxBytes: 20 * 1024 * 1024 },
   create: (opts) => new GeminiProvider(opts),
 };
 

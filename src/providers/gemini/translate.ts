@@ -67,7 +67,7 @@ export function toGeminiStatus(body: GeminiResponse): TaskStatus {
   for (const p of parts) {
     if (p.thought) continue;
     const inline = p.inlineData ?? (p.inline_data && { mimeType: p.inline_data.mime_type, data: p.inline_data.data });
-    if (inline?.data) images.push({ data: Buffer.from(inline.data, "base64"), mimeType: inline.mimeType });
+    if (inline?.data) images.push({ data: Buffer.from(inline.data, "base64"), mimeType: inline.mimeType, formatChosenByModel: true });
     else if (typeof p.text === "string" && p.text.trim()) texts.push(p.text.trim());
   }
   const text = texts.join("\n") || undefined;
