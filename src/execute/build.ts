@@ -14,7 +14,10 @@ import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import { ContentStore } from "../store/content-store.js";
 import { TaskJournal } from "./journal.js";
 import { LockWriter } from "./lock-writer.js";
-import { runAsset, type PollSchedule } from "./run-asset.js";
+import { runAsset, type PollSchedule, type RunDeps } from "./run-asset.js";
+import { Budget, BudgetExceededError, estimateLines } from "./budget.js";
+import { collectOrphan, sortPending } from "./orphan-tasks.js";
+import { acquireProjectLock } from "./project-lock.js";
 
 export interface BuildOptions {
   /** Most assets in flight (default: the config's concurrency). */
@@ -32,6 +35,12 @@ export interface BuildOptions {
   /** Use this running simulator for a simulated build. */
   simulator?: Simulator;
   env?: NodeJS.ProcessEnv;
+  /** Spend cap in USD for this build (default: the config's budget.maxUsd). */
+  maxCostUsd?: number;
+  /** With a cap: build what fits instead of refusing when the estimate is over it. */
+  fitBudget?: boolean;
+  /** When another build holds the project lock: wait for it (default: stop with ProjectBusyError). */
+  wait?: boolean;
 }
 
 /** `.nanobanana/`: the project's local state (task journal, store). Not committed. */
@@ -56,15 +65,26 @@ export async function planProject(project: Project, opts: Pick<BuildOptions, "ve
  */
 export async function build(project: Project, opts: BuildOptions = {}): Promise<BuildResult> {
   const emit: EventSink = opts.onEvent ?? (() => {});
+  const held = await acquireProjectLock(stateDir(project), { wait: opts.wait, signal: opts.signal, onWait: (holder) => emit({ type: "waiting", holder }) });
+  try {
+    return await buildLocked(project, opts, emit);
+  } finally {
+    held.release();
+  }
+}
+
+async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink): Promise<BuildResult> {
   const p = await planProject(project, opts);
   emit({ type: "plan", plan: p });
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const writer = new LockWriter(project.lockfile, lock);
   const journal = new TaskJournal(stateDir(project));
-  const pending = journal.load();
   const store = new ContentStore(stateDir(project));
+  const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const work = p.items.filter((i) => needsGeneration(i.action));
+  const budget = checkBudget(project, opts, work.map((i) => byName.get(i.name)!), pending, store);
+  let leftRunning = 0;
   const results: AssetResult[] = [];
   const warnings: string[] = [];
   const sink: EventSink = (e) => {
@@ -76,7 +96,7 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
     if (item.action === "up-to-date") results.push({ name: item.name, status: "up-to-date", output: item.output, hash: item.hash, taskId: lock.assets[item.name]?.taskId, costUsd: 0 });
   }
 
-  if (work.length > 0) {
+  if (work.length > 0 || orphans.length > 0) {
     const conn = opts.connection ?? (await connect(project, { simulator: opts.simulator, env: opts.env }));
     journal.ensure();
     const settings = project.config.providers[project.config.provider] ?? {};
@@ -86,34 +106,46 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
       deadlineMs: settings.taskTimeoutMs ?? 15 * 60_000,
     };
     const limit = pLimit(opts.concurrency ?? project.config.concurrency);
+    const deps: RunDeps = {
+      provider: conn.provider,
+      journal,
+      dispatcher: conn.http.dispatcher,
+      root: project.root,
+      simulated: conn.simulated,
+      poll,
+      prices: project.config.prices,
+      emit: sink,
+      signal: opts.signal,
+      beforeSubmit: budget && ((a) => budget.reserve(a)),
+      submitRejected: budget && ((a) => budget.release(a)),
+    };
     try {
-      await Promise.all(
-        work.map((item) =>
+      const collecting = orphans.map((task) =>
+        limit(async () => {
+          if (opts.signal?.aborted) return void leftRunning++;
+          if ((await collectOrphan(task, store, project.root, deps)) === "skipped" && opts.signal?.aborted) leftRunning++;
+        }),
+      );
+      await Promise.all([
+        ...collecting,
+        ...work.map((item) =>
           limit(async () => {
             const asset = byName.get(item.name)!;
             if (opts.signal?.aborted) {
+              if (pending.has(asset.hash)) leftRunning++;
               results.push({ name: asset.name, status: "skipped", output: asset.output, hash: asset.hash, costUsd: 0, error: "interrupted" });
               return;
             }
             const restored = await restoreFromStore(store, asset, project.root, conn.simulated);
             if (restored) {
-              writer.set(asset.name, restored);
+              writer.set(asset.name, restored, () => journal.remove(asset.hash));
               results.push({ name: asset.name, status: "generated", output: asset.output, hash: asset.hash, taskId: restored.taskId, costUsd: 0, restored: true });
               sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
               return;
             }
             const resume = pending.get(asset.hash);
-            const outcome = await runAsset(asset, resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined, {
-              provider: conn.provider,
-              journal,
-              dispatcher: conn.http.dispatcher,
-              root: project.root,
-              simulated: conn.simulated,
-              poll,
-              prices: project.config.prices,
-              emit: sink,
-              signal: opts.signal,
-            });
+            const outcome = await runAsset(asset, resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined, deps);
+            if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
             if (outcome.status === "generated") {
               keep(store, outcome.entry, path.join(project.root, asset.output), sink);
               writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
@@ -122,19 +154,38 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
             } else if (outcome.status === "blocked") {
               results.push({ name: asset.name, status: "blocked", output: asset.output, hash: asset.hash, taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
               sink({ type: "blocked", name: asset.name, reason: outcome.reason });
+            } else if (outcome.status === "skipped") {
+              if (outcome.taskId) leftRunning++;
+              results.push({ name: asset.name, status: "skipped", output: asset.output, hash: asset.hash, taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
             } else {
               results.push({ name: asset.name, status: "failed", output: asset.output, hash: asset.hash, taskId: outcome.taskId, costUsd: 0, error: outcome.error });
               sink({ type: "failed", name: asset.name, error: outcome.error });
             }
           }),
         ),
-      );
+      ]);
     } finally {
       writer.flush();
       if (!opts.connection) await conn.close();
     }
   }
-  return summarize(results, project.config.simulate, warnings, lock.assets);
+  const interrupted = Boolean(opts.signal?.aborted);
+  return { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning };
+}
+
+/**
+ * The budget check before anything is submitted: refuses (BudgetExceededError) when what
+ * this build would pay for passes the cap. Assets that resume a journalled task or come back
+ * from the store cost nothing and are not counted. Returns the in-flight guard.
+ */
+function checkBudget(project: Project, opts: BuildOptions, assets: ResolvedAsset[], pending: Map<string, unknown>, store: ContentStore): Budget | undefined {
+  const maxUsd = opts.maxCostUsd ?? project.config.budget?.maxUsd;
+  if (maxUsd === undefined) return undefined;
+  const paid = assets.filter((a) => !pending.has(a.hash) && !store.get(a.hash));
+  const lines = estimateLines(paid, project.config.prices);
+  const total = round(lines.reduce((s, l) => s + l.usd, 0));
+  if (total > maxUsd && !opts.fitBudget) throw new BudgetExceededError(total, maxUsd, lines);
+  return new Budget(maxUsd, project.config.prices);
 }
 
 /** An image the store already holds for this exact spec: no need to pay for it again. */
@@ -153,7 +204,7 @@ function keep(store: ContentStore, entry: LockEntry, file: string, emit: EventSi
   }
 }
 
-function summarize(results: AssetResult[], simulated: boolean, warnings: string[], entries: Record<string, { model: string }>): BuildResult {
+function summarize(results: AssetResult[], simulated: boolean, warnings: string[], entries: Record<string, { model: string }>): Omit<BuildResult, "interrupted" | "leftRunning"> {
   results.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const count = (s: AssetResult["status"]) => results.filter((r) => r.status === s).length;
   const costByModel: Record<string, number> = {};

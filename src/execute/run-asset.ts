@@ -29,12 +29,20 @@ export interface RunDeps {
   emit: EventSink;
   signal?: AbortSignal;
   now?: () => Date;
+  /** Asked right before a paid submit; a reason string means "do not submit" (budget). */
+  beforeSubmit?: (asset: ResolvedAsset) => string | undefined;
+  /** Told when a submit was not accepted, so a reservation can be released. */
+  submitRejected?: (asset: ResolvedAsset) => void;
+  /** Only collect a journalled task; never submit (orphans whose asset changed). */
+  collectOnly?: boolean;
 }
 
 export type AssetOutcome =
   | { status: "generated"; entry: LockEntry; facts: ImageFacts }
   | { status: "failed"; error: string; taskId?: string }
-  | { status: "blocked"; reason: string; taskId: string };
+  | { status: "blocked"; reason: string; taskId: string }
+  /** Not submitted (budget, interrupted), or submitted and left running (`taskId` set, journalled). */
+  | { status: "skipped"; reason: string; taskId?: string };
 
 /** The neutral request for an asset's spec. */
 export function requestFor(asset: ResolvedAsset): ImageRequest {
@@ -75,17 +83,27 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
       if (!status) {
         deps.journal.remove(asset.hash);
         task = undefined;
+        if (deps.collectOnly) return { status: "failed", error: `task ${resume.taskId} is unknown to the provider; nothing to collect` };
       }
     }
     if (!task) {
-      const sub = await deps.provider.submit(req, { signal: deps.signal });
+      if (deps.signal?.aborted) return { status: "skipped", reason: "interrupted before submitting" };
+      const refused = deps.beforeSubmit?.(asset);
+      if (refused) return { status: "skipped", reason: refused };
+      // No abort signal on the submit itself: once sent it may be accepted (and paid), so its
+      // answer is always awaited and its task id recorded. Ctrl-C stops the polling instead.
+      const sub = await deps.provider.submit(req).catch((err: unknown) => {
+        deps.submitRejected?.(asset);
+        throw err;
+      });
       task = { taskId: sub.taskId, handle: sub.handle };
-      deps.journal.record({ hash: asset.hash, name: asset.name, provider: deps.provider.name, taskId: sub.taskId, handle: sub.handle, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated });
+      deps.journal.record({ hash: asset.hash, name: asset.name, provider: deps.provider.name, taskId: sub.taskId, handle: sub.handle, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated, output: asset.output, spec: asset.spec });
       deps.emit({ type: "submitted", name: asset.name, taskId: sub.taskId, resumed: false });
       status = sub.status && sub.status.state !== "pending" ? sub.status : await pollUntilDone(task, req, asset, deps);
     }
     return await finish(asset, task, status!, deps);
   } catch (err) {
+    if (deps.signal?.aborted && task) return { status: "skipped", reason: "interrupted; the task is recorded and the next build collects it", taskId: task.taskId };
     return { status: "failed", error: message(err), taskId: task?.taskId };
   }
 }
