@@ -75,7 +75,6 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
 
 async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink): Promise<BuildResult> {
   const p = await planProject(project, opts);
-  emit({ type: "plan", plan: p });
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const writer = new LockWriter(project.lockfile, lock);
   const journal = new TaskJournal(stateDir(project));
@@ -84,6 +83,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const work = p.items.filter((i) => needsGeneration(i.action));
   const budget = checkBudget(project, opts, work.map((i) => byName.get(i.name)!), pending, store);
+  emit({ type: "plan", plan: p });
   let leftRunning = 0;
   const results: AssetResult[] = [];
   const warnings: string[] = [];
