@@ -36,6 +36,7 @@ Options:
   simulator:
       --port N          port to listen on (default 4010; 0 picks a free one, printed)
       --latency-ms N    how long each task takes (default 400)
+      --idempotency     honour Idempotency-Key on submits (off by default: not documented for APIDot)
   -h, --help            show this help
   -v, --version         print the version
 
@@ -60,6 +61,7 @@ export interface CliArgs {
   output?: string;
   port?: number;
   latencyMs?: number;
+  idempotency: boolean;
   help: boolean;
   version: boolean;
   rest: string[];
@@ -89,6 +91,7 @@ export function parseCli(argv: string[]): CliArgs {
         output: { type: "string", short: "o" },
         port: { type: "string" },
         "latency-ms": { type: "string" },
+        idempotency: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -116,6 +119,7 @@ export function parseCli(argv: string[]): CliArgs {
     output: v.output,
     port: v.port !== undefined ? positiveInt("--port", v.port, true) : undefined,
     latencyMs: v["latency-ms"] !== undefined ? positiveInt("--latency-ms", v["latency-ms"], true) : undefined,
+    idempotency: v.idempotency ?? false,
     help: v.help ?? false,
     version: v.version ?? false,
   };

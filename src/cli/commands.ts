@@ -9,6 +9,7 @@ import type { CliArgs } from "./args.js";
 import { ProgressRenderer, planLines, summaryLines } from "./render.js";
 import { makeStyle } from "./style.js";
 import { BudgetExceededError } from "../execute/budget.js";
+import type { BuildEvent } from "../execute/events.js";
 import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 
@@ -48,7 +49,8 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   };
   process.on("SIGINT", onSigint);
   try {
-    const opts = { concurrency: args.concurrency, only: args.only, verify: args.verify, onEvent: renderer?.handle, signal: controller.signal, env: io.env, wait: args.wait, maxCostUsd: args.maxCost, fitBudget: args.fitBudget };
+    const onEvent = renderer?.handle ?? ((e: BuildEvent) => e.type === "waiting" && io.stderr.write(`another nanobanana ${e.holder.command} is running here (pid ${e.holder.pid}); waiting for it…\n`));
+    const opts = { concurrency: args.concurrency, only: args.only, verify: args.verify, onEvent, signal: controller.signal, env: io.env, wait: args.wait, maxCostUsd: args.maxCost, fitBudget: args.fitBudget };
     const result = await build(project, opts).catch((err: unknown) => {
       if (err instanceof BudgetExceededError) for (const line of budgetLines(err)) io.stderr.write(`${line}\n`);
       throw err;
@@ -70,7 +72,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
 }
 
 export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
-  const sim = await startSimulator({ port: args.port ?? 4010, latencyMs: args.latencyMs });
+  const sim = await startSimulator({ port: args.port ?? 4010, latencyMs: args.latencyMs, idempotency: args.idempotency });
   io.stdout.write(`nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n  point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -12,7 +12,7 @@ import { matchesAny, nameGlob } from "../util/name-glob.js";
 import { connect, type Connection } from "./connect.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import { ContentStore } from "../store/content-store.js";
-import { TaskJournal } from "./journal.js";
+import { TaskJournal, type PendingTask } from "./journal.js";
 import { LockWriter } from "./lock-writer.js";
 import { runAsset, type PollSchedule, type RunDeps } from "./run-asset.js";
 import { Budget, BudgetExceededError, estimateLines } from "./budget.js";
@@ -178,10 +178,10 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
  * this build would pay for passes the cap. Assets that resume a journalled task or come back
  * from the store cost nothing and are not counted. Returns the in-flight guard.
  */
-function checkBudget(project: Project, opts: BuildOptions, assets: ResolvedAsset[], pending: Map<string, unknown>, store: ContentStore): Budget | undefined {
+function checkBudget(project: Project, opts: BuildOptions, assets: ResolvedAsset[], pending: Map<string, PendingTask>, store: ContentStore): Budget | undefined {
   const maxUsd = opts.maxCostUsd ?? project.config.budget?.maxUsd;
   if (maxUsd === undefined) return undefined;
-  const paid = assets.filter((a) => !pending.has(a.hash) && !store.get(a.hash));
+  const paid = assets.filter((a) => !pending.get(a.hash)?.taskId && !store.get(a.hash));
   const lines = estimateLines(paid, project.config.prices);
   const total = round(lines.reduce((s, l) => s + l.usd, 0));
   if (total > maxUsd && !opts.fitBudget) throw new BudgetExceededError(total, maxUsd, lines);

@@ -3,12 +3,20 @@ import path from "node:path";
 import type { AssetSpec } from "../project/types.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 
-/** A task that was submitted (and so may be paid for) but whose image is not yet in the lock. */
+/**
+ * A task that was submitted (and so may be paid for) but whose image is not yet in the lock.
+ * Before each submit an intent (no task id, an idempotency key) is recorded; the answer
+ * replaces it with the task id. An intent found by a later build is a submit whose answer
+ * never arrived: it is sent again with the same key.
+ */
 export interface PendingTask {
   hash: string;
   name: string;
   provider: string;
+  /** The provider's task id; "" for an intent recorded just before the submit was sent. */
   taskId: string;
+  /** The submit's idempotency key: a resubmit after a crash reuses it. */
+  key?: string;
   handle?: string;
   submittedAt: string;
   simulated: boolean;
@@ -49,7 +57,7 @@ export class TaskJournal {
       if (!n.endsWith(".json")) continue;
       try {
         const t = JSON.parse(readFileSync(path.join(this.dir, n), "utf8")) as PendingTask;
-        if (t.hash && t.taskId) out.set(t.hash, t);
+        if (t.hash && (t.taskId || t.key)) out.set(t.hash, t);
       } catch {
         // a torn temp file from a crash: ignore
       }

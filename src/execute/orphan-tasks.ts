@@ -39,6 +39,12 @@ export function sortPending(pending: Map<string, PendingTask>, assets: ResolvedA
  * at no cost), never into the outputs or the lockfile, and never submits anything.
  */
 export async function collectOrphan(task: PendingTask, store: ContentStore, root: string, deps: RunDeps): Promise<"stored" | "failed" | "skipped"> {
+  if (!task.taskId) {
+    // A submit whose answer never came, for a spec no asset has now: nothing to poll.
+    deps.journal.remove(task.hash);
+    deps.emit({ type: "warning", name: task.name, message: `an earlier build sent a submit and stopped before its answer; its spec has changed since, so it is not sent again (the provider may have charged it)` });
+    return "failed";
+  }
   if (!task.spec || task.provider !== deps.provider.name || task.simulated !== deps.simulated) {
     deps.emit({ type: "warning", message: `task ${task.taskId} (${task.name}, submitted ${task.submittedAt}) was left by an earlier build for another provider or mode; leaving it in .nanobanana/tasks` });
     return "skipped";

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { Dispatcher } from "undici";
 import { listedPrice } from "../catalog/prices.js";
@@ -72,7 +73,7 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
   let task: TaskHandle | undefined;
   try {
     let status: TaskStatus | undefined;
-    if (resume) {
+    if (resume?.taskId) {
       task = { taskId: resume.taskId, handle: resume.handle };
       deps.emit({ type: "submitted", name: asset.name, taskId: task.taskId, resumed: true });
       status = await pollUntilDone(task, req, asset, deps).catch((err) => {
@@ -92,12 +93,24 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
       if (refused) return { status: "skipped", reason: refused };
       // No abort signal on the submit itself: once sent it may be accepted (and paid), so its
       // answer is always awaited and its task id recorded. Ctrl-C stops the polling instead.
-      const sub = await deps.provider.submit(req).catch((err: unknown) => {
-        deps.submitRejected?.(asset);
+      const key = resume?.key ?? `nb-${asset.hash.slice(0, 16)}-${randomBytes(8).toString("hex")}`;
+      if (resume && !resume.taskId) {
+        deps.emit({ type: "warning", name: asset.name, message: `an earlier build sent this submit and stopped before the answer arrived; sending it again with the same idempotency key (a provider that ignores the key charges it twice)` });
+      }
+      const pending = { hash: asset.hash, name: asset.name, provider: deps.provider.name, key, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated, output: asset.output, spec: asset.spec };
+      // The intent is durable before the request leaves: a crash before the answer is then known.
+      deps.journal.record({ ...pending, taskId: "" });
+      const sub = await deps.provider.submit(req, { idempotencyKey: key }).catch((err: unknown) => {
+        // A definite refusal created no task; an answer that never came may have (the intent
+        // stays, and its reservation: the next build sends it again with the same key).
+        if (!(err instanceof HttpError) || err.info.status !== undefined || !err.info.mayHaveReachedServer) {
+          deps.submitRejected?.(asset);
+          deps.journal.remove(asset.hash);
+        }
         throw err;
       });
       task = { taskId: sub.taskId, handle: sub.handle };
-      deps.journal.record({ hash: asset.hash, name: asset.name, provider: deps.provider.name, taskId: sub.taskId, handle: sub.handle, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated, output: asset.output, spec: asset.spec });
+      deps.journal.record({ ...pending, taskId: sub.taskId, handle: sub.handle });
       deps.emit({ type: "submitted", name: asset.name, taskId: sub.taskId, resumed: false });
       status = sub.status && sub.status.state !== "pending" ? sub.status : await pollUntilDone(task, req, asset, deps);
     }

@@ -38,6 +38,8 @@ export class SimState {
   readonly tasks = new Map<string, SimTask>();
   readonly charges: Charge[] = [];
   readonly requests = new Map<string, number>();
+  /** Task id by Idempotency-Key (only with the idempotency option). */
+  readonly byIdempotencyKey = new Map<string, string>();
   private seq = 0;
 
   newId(prefix = ""): string {
@@ -58,5 +60,6 @@ export class SimState {
     this.tasks.clear();
     this.charges.length = 0;
     this.requests.clear();
+    this.byIdempotencyKey.clear();
   }
 }

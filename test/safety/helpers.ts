@@ -49,3 +49,13 @@ export async function until(pred: () => boolean, timeoutMs = 20_000): Promise<vo
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Runs the CLI in this process (fast; for commands that need no signals). */
+export async function runMain(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import("../../src/cli/run.js");
+  let stdout = "";
+  let stderr = "";
+  const stream = (append: (s: string) => void) => ({ isTTY: false, write: (s: string) => (append(String(s)), true) }) as unknown as NodeJS.WriteStream;
+  const code = await main(argv, { stdout: stream((s) => (stdout += s)), stderr: stream((s) => (stderr += s)), env: { NO_COLOR: "1", ...env } });
+  return { code, stdout, stderr };
+}

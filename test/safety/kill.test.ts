@@ -12,7 +12,9 @@ describe("SIGKILL at random instants, then rerun", () => {
   let sim: Simulator;
   beforeAll(async () => {
     // A standalone simulator (its tasks outlive each killed build, like a real provider's).
-    sim = await startSimulator({ latencyMs: 1500 });
+    // It honours Idempotency-Key (opt-in, see README): that is what closes the last window,
+    // between the provider accepting a submit and its answer reaching the build.
+    sim = await startSimulator({ latencyMs: 1500, idempotency: true });
   });
   afterAll(() => sim.close());
 
