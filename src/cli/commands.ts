@@ -73,7 +73,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
 
 export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
   const sim = await startSimulator({ port: args.port ?? 4010, latencyMs: args.latencyMs, idempotency: args.idempotency });
-  io.stdout.write(`nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n  point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`);
+  io.stdout.write(`nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n  simulated builds use it with NANOBANANA_SIMULATOR_URL=${sim.url} (or simulator.url in the config)\n  or point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
