@@ -18,6 +18,7 @@ import { runAsset, type PollSchedule, type RunDeps } from "./run-asset.js";
 import { Budget, BudgetExceededError, estimateLines } from "./budget.js";
 import { collectOrphan, sortPending } from "./orphan-tasks.js";
 import { acquireProjectLock } from "./project-lock.js";
+import { FirstSubmitGate } from "./first-submit-gate.js";
 
 export interface BuildOptions {
   /** Most assets in flight (default: the config's concurrency). */
@@ -118,6 +119,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       signal: opts.signal,
       beforeSubmit: budget && ((a) => budget.reserve(a)),
       submitRejected: budget && ((a) => budget.release(a)),
+      gate: new FirstSubmitGate(),
     };
     try {
       const collecting = orphans.map((task) =>

@@ -11,6 +11,7 @@ import type { Cost, ImageProvider, ImageRequest, TaskHandle, TaskStatus } from "
 import type { EventSink } from "./events.js";
 import { BadImageError, saveImage, type ImageFacts } from "./image-file.js";
 import type { PendingTask, TaskJournal } from "./journal.js";
+import type { FirstSubmitGate } from "./first-submit-gate.js";
 
 /** Polling: first check after `initialMs`, then each wait 1.25× longer up to `maxMs`; give up after `deadlineMs`. */
 export interface PollSchedule {
@@ -36,6 +37,8 @@ export interface RunDeps {
   submitRejected?: (asset: ResolvedAsset) => void;
   /** Only collect a journalled task; never submit (orphans whose asset changed). */
   collectOnly?: boolean;
+  /** Holds submits until the build's first one is recorded (see FirstSubmitGate). */
+  gate?: FirstSubmitGate;
 }
 
 export type AssetOutcome =
@@ -89,8 +92,13 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
     }
     if (!task) {
       if (deps.signal?.aborted) return { status: "skipped", reason: "interrupted before submitting" };
+      await deps.gate?.enter();
+      if (deps.signal?.aborted) return { status: "skipped", reason: "interrupted before submitting" };
       const refused = deps.beforeSubmit?.(asset);
-      if (refused) return { status: "skipped", reason: refused };
+      if (refused) {
+        deps.gate?.open();
+        return { status: "skipped", reason: refused };
+      }
       // No abort signal on the submit itself: once sent it may be accepted (and paid), so its
       // answer is always awaited and its task id recorded. Ctrl-C stops the polling instead.
       const key = resume?.key ?? `nb-${asset.hash.slice(0, 16)}-${randomBytes(8).toString("hex")}`;
@@ -107,10 +115,12 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
           deps.submitRejected?.(asset);
           deps.journal.remove(asset.hash);
         }
+        deps.gate?.open();
         throw err;
       });
       task = { taskId: sub.taskId, handle: sub.handle };
       deps.journal.record({ ...pending, taskId: sub.taskId, handle: sub.handle });
+      deps.gate?.open();
       deps.emit({ type: "submitted", name: asset.name, taskId: sub.taskId, resumed: false });
       status = sub.status && sub.status.state !== "pending" ? sub.status : await pollUntilDone(task, req, asset, deps);
     }
