@@ -9,6 +9,11 @@ Commands:
   build                 generate every asset whose spec changed; write images and the lockfile
   plan                  show what a build would do and what it would cost (writes nothing)
   watch                 build, then rebuild what each save changes (q or Ctrl-C to stop)
+  status                what the lockfile holds, by provider and model, and the total spend
+  gc                    remove outputs, stored images and lock entries no manifest asks for
+  lock merge [BASE OURS THEIRS] [-o OUT]
+                        merge lockfiles by asset name (a git merge driver); with no files,
+                        resolve the conflict markers in the project's lockfile in place
   simulator             run the built-in provider simulator as a standalone server
   schema                print (or --write) the JSON Schemas of the config and manifest files
 
@@ -20,13 +25,24 @@ Options:
       --simulate        build on the built-in simulator: no key, no network, no cost
       --verify          re-hash output files instead of trusting their size
       --json            print one JSON object on stdout
+  build:
+      --check           CI: no network, no writes; exit 1 listing assets that are missing,
+                        stale, orphaned, simulated or (with --verify) modified
+      --max-cost USD    refuse a build whose estimate is over USD (default budget.maxUsd);
+                        never spend + commit more than USD while building
+      --fit-budget      with a cap: build what fits instead of refusing
+      --wait            wait for another build in this project instead of stopping
+  gc:
+      --dry-run         list what would be removed, remove nothing
   simulator:
-      --port N          port to listen on (default 4010)
+      --port N          port to listen on (default 4010; 0 picks a free one, printed)
       --latency-ms N    how long each task takes (default 400)
+      --idempotency     honour Idempotency-Key on submits (off by default: not documented for APIDot)
   -h, --help            show this help
   -v, --version         print the version
 
-Exit codes: 0 all good; 1 some assets failed or are out of date; 2 configuration or usage error.`;
+Exit codes: 0 all good; 1 some assets failed or are out of date (or a lock merge needs a look);
+2 configuration or usage error, another build running, or the estimate over the budget.`;
 
 export interface CliArgs {
   command: string;
@@ -38,8 +54,15 @@ export interface CliArgs {
   verify: boolean;
   json: boolean;
   write: boolean;
+  check: boolean;
+  wait: boolean;
+  maxCost?: number;
+  fitBudget: boolean;
+  dryRun: boolean;
+  output?: string;
   port?: number;
   latencyMs?: number;
+  idempotency: boolean;
   help: boolean;
   version: boolean;
   rest: string[];
@@ -61,8 +84,15 @@ export function parseCli(argv: string[]): CliArgs {
         verify: { type: "boolean" },
         json: { type: "boolean" },
         write: { type: "boolean" },
+        check: { type: "boolean" },
+        wait: { type: "boolean" },
+        "max-cost": { type: "string" },
+        "fit-budget": { type: "boolean" },
+        "dry-run": { type: "boolean" },
+        output: { type: "string", short: "o" },
         port: { type: "string" },
         "latency-ms": { type: "string" },
+        idempotency: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -82,8 +112,15 @@ export function parseCli(argv: string[]): CliArgs {
     verify: v.verify ?? false,
     json: v.json ?? false,
     write: v.write ?? false,
+    check: v.check ?? false,
+    wait: v.wait ?? false,
+    maxCost: v["max-cost"] !== undefined ? usdAmount("--max-cost", v["max-cost"]) : undefined,
+    fitBudget: v["fit-budget"] ?? false,
+    dryRun: v["dry-run"] ?? false,
+    output: v.output,
     port: v.port !== undefined ? positiveInt("--port", v.port, true) : undefined,
     latencyMs: v["latency-ms"] !== undefined ? positiveInt("--latency-ms", v["latency-ms"], true) : undefined,
+    idempotency: v.idempotency ?? false,
     help: v.help ?? false,
     version: v.version ?? false,
   };
@@ -92,5 +129,11 @@ export function parseCli(argv: string[]): CliArgs {
 function positiveInt(flag: string, value: string, zeroOk = false): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < (zeroOk ? 0 : 1)) throw new UserError(`${flag} takes a whole number${zeroOk ? "" : " of at least 1"}, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+function usdAmount(flag: string, value: string): number {
+  const n = Number(value.replace(/^\$/, ""));
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} takes an amount in USD above 0, e.g. 5 or 2.50, not ${JSON.stringify(value)}`);
   return n;
 }

@@ -6,6 +6,10 @@ import { loadProject } from "../project/load.js";
 import type { CliArgs } from "./args.js";
 import { ProgressRenderer, planLines, summaryLines } from "./render.js";
 import { makeStyle } from "./style.js";
+import { BudgetExceededError } from "../execute/budget.js";
+import type { BuildEvent } from "../execute/events.js";
+import { budgetLines, reportToCi } from "./ci-report.js";
+import { checkCommand } from "./safety-commands.js";
 
 export interface Io {
   stdout: NodeJS.WriteStream;
@@ -30,27 +34,36 @@ export async function planCommand(args: CliArgs, io: Io): Promise<number> {
 }
 
 export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
+  if (args.check) return checkCommand(args, io);
   const project = load(args);
   const style = makeStyle(io.stderr, io.env);
   const renderer = args.json ? undefined : new ProgressRenderer(io.stderr, style);
   const controller = new AbortController();
   const onSigint = () => {
+    // Second Ctrl-C: quit now. Every task id already recorded stays in .nanobanana/tasks.
     if (controller.signal.aborted) process.exit(130);
-    io.stderr.write("\ninterrupted: finishing what is in flight is skipped; submitted tasks are recorded and the next build collects them (Ctrl-C again to quit now)\n");
+    io.stderr.write("\ninterrupted: no new submits; tasks in flight are recorded and the next build collects them (Ctrl-C again to quit at once)\n");
     controller.abort(new Error("interrupted"));
   };
   process.on("SIGINT", onSigint);
   try {
-    const result = await build(project, { concurrency: args.concurrency, only: args.only, verify: args.verify, onEvent: renderer?.handle, signal: controller.signal, env: io.env });
+    const onEvent = renderer?.handle ?? ((e: BuildEvent) => e.type === "waiting" && io.stderr.write(`another nanobanana ${e.holder.command} is running here (pid ${e.holder.pid}); waiting for it…\n`));
+    const opts = { concurrency: args.concurrency, only: args.only, verify: args.verify, onEvent, signal: controller.signal, env: io.env, wait: args.wait, maxCostUsd: args.maxCost, fitBudget: args.fitBudget };
+    const result = await build(project, opts).catch((err: unknown) => {
+      if (err instanceof BudgetExceededError) for (const line of budgetLines(err)) io.stderr.write(`${line}\n`);
+      throw err;
+    });
     renderer?.end();
     if (args.json) {
-      const { generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings } = result;
+      const { generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning } = result;
       const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({ name, status, output, hash, taskId, costUsd: c, ...(error ? { error } : {}) }));
-      io.stdout.write(`${JSON.stringify({ generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, assets }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, assets }, null, 2)}\n`);
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
+      if (result.interrupted) io.stderr.write(`interrupted: ${result.leftRunning} task(s) left running at ${project.config.provider}; they are recorded in .nanobanana/tasks and the next build collects them without paying again\n`);
     }
-    return result.failed > 0 || result.blocked > 0 ? 1 : 0;
+    reportToCi(project, result, io);
+    return result.interrupted ? 130 : result.failed > 0 || result.blocked > 0 ? 1 : 0;
   } finally {
     process.off("SIGINT", onSigint);
   }
@@ -58,8 +71,8 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
 
 export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
   const { startSimulator } = await import("../simulator/server.js");
-  const sim = await startSimulator({ port: args.port ?? 4010, latencyMs: args.latencyMs });
-  io.stdout.write(`nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n  point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`);
+  const sim = await startSimulator({ port: args.port ?? 4010, latencyMs: args.latencyMs, idempotency: args.idempotency });
+  io.stdout.write(`nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n  simulated builds use it with NANOBANANA_SIMULATOR_URL=${sim.url} (or simulator.url in the config)\n  or point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);

@@ -30,6 +30,9 @@ export class ProgressRenderer {
         this.print(this.total === 0 ? `${upToDate} assets up to date; nothing to build` : `building ${this.total} of ${this.total + upToDate} assets with ${e.plan.provider}${sim} (estimate ${usd(e.plan.estimatedUsd)})`);
         break;
       }
+      case "waiting":
+        this.print(`another nanobanana ${e.holder.command} is running here (pid ${e.holder.pid}, since ${e.holder.startedAt}); waiting for it…`);
+        break;
       case "submitted":
         this.running.add(e.name);
         if (!s.tty) this.print(s.dim(`${e.resumed ? "resuming" : "submitted"} ${e.name} (task ${e.taskId})`));

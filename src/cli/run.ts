@@ -2,10 +2,14 @@ import { ConfigError, UserError } from "../errors/user-error.js";
 import { USAGE, parseCli } from "./args.js";
 import { watchCommand } from "./watch-command.js";
 import { buildCommand, planCommand, schemaCommand, simulatorCommand, version, type Io } from "./commands.js";
+import { gcCommand, lockCommand, statusCommand } from "./safety-commands.js";
 
 const COMMANDS: Record<string, (args: ReturnType<typeof parseCli>, io: Io) => Promise<number>> = {
   build: buildCommand,
   plan: planCommand,
+  status: statusCommand,
+  gc: gcCommand,
+  lock: lockCommand,
   simulator: simulatorCommand,
   schema: schemaCommand,
   watch: watchCommand,

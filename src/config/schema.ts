@@ -29,8 +29,15 @@ const perModel = z.partialRecord(z.enum(["nano-banana", "nano-banana-2", "nano-b
 export const SimulatorSettingsSchema = z
   .strictObject({
     latencyMs: z.number().int().min(0).optional().describe("How long each simulated task takes (default 400)."),
+    url: z.url().optional().describe("Use an already running simulator (`nanobanana simulator`) at this URL instead of starting one in-process; env NANOBANANA_SIMULATOR_URL overrides it. Its tasks outlive the build, like a real provider's."),
   })
   .describe("Settings of the built-in simulator used when simulate is true.");
+
+export const BudgetSchema = z
+  .strictObject({
+    maxUsd: z.number().positive().describe("Most USD one build may spend (listed prices). A build whose estimate is higher refuses before submitting anything; while building, money spent plus money reserved for tasks in flight never exceeds it. `--max-cost` overrides it."),
+  })
+  .describe("Spending limits.");
 
 export const ConfigSchema = z
   .strictObject({
@@ -54,6 +61,7 @@ export const ConfigSchema = z
       .describe("Per-provider connection settings."),
     prices: z.partialRecord(z.enum(PROVIDER_NAMES), perModel).optional().describe("USD per image overriding the built-in price list: prices.<provider>.<model>.<resolution>."),
     simulator: SimulatorSettingsSchema.optional(),
+    budget: BudgetSchema.optional(),
   })
   .describe("nanobanana.config.yaml: the project's settings.");
 

@@ -2,22 +2,26 @@ import path from "node:path";
 import pLimit from "p-limit";
 import { round } from "../catalog/prices.js";
 import { readLock } from "../lock/read.js";
+import type { Lockfile } from "../lock/types.js";
 import { gatherFacts } from "../plan/facts.js";
+import { assetGraph } from "../plan/graph.js";
 import { plan as makePlan } from "../plan/plan.js";
 import { needsGeneration, type Plan } from "../plan/types.js";
 import type { Project, ResolvedAsset } from "../project/types.js";
-import type { LockEntry, Lockfile } from "../lock/types.js";
+import { referenceNeeds } from "../references/needs.js";
 import type { Simulator } from "../simulator/server.js";
+import { ContentStore } from "../store/content-store.js";
 import { matchesAny, nameGlob } from "../util/name-glob.js";
+import { checkBudget, keep, restoreFromStore, summarize } from "./build-support.js";
 import type { Connection } from "./connect.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
-import { ContentStore } from "../store/content-store.js";
+import { FirstSubmitGate } from "./first-submit-gate.js";
 import { TaskJournal } from "./journal.js";
 import { LockWriter } from "./lock-writer.js";
-import type { PollSchedule } from "./run-asset.js";
-import { assetGraph } from "../plan/graph.js";
+import { collectOrphan, sortPending } from "./orphan-tasks.js";
+import { acquireProjectLock } from "./project-lock.js";
 import { referenceDelivery, relinkAndDecide } from "./references.js";
-import { referenceNeeds } from "../references/needs.js";
+import type { PollSchedule, RunDeps } from "./run-asset.js";
 import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
 
 export interface BuildOptions {
@@ -29,13 +33,19 @@ export interface BuildOptions {
   verify?: boolean;
   /** Receives progress events. */
   onEvent?: EventSink;
-  /** Stops submitting and polling when aborted. */
+  /** Stops submitting and polling when aborted; submits already sent are still recorded. */
   signal?: AbortSignal;
   /** Use this connection (tests inject one); default connects the project's provider. */
   connection?: Connection;
   /** Use this running simulator for a simulated build. */
   simulator?: Simulator;
   env?: NodeJS.ProcessEnv;
+  /** Spend cap in USD for this build (default: the config's budget.maxUsd). */
+  maxCostUsd?: number;
+  /** With a cap: build what fits instead of refusing when the estimate is over it. */
+  fitBudget?: boolean;
+  /** When another build holds the project lock: wait for it (default: stop with ProjectBusyError). */
+  wait?: boolean;
 }
 
 /** `.nanobanana/`: the project's local state (task journal, store). Not committed. */
@@ -63,24 +73,37 @@ async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" 
 
 /**
  * Builds every asset that is new, changed or missing its output: submits with bounded
- * concurrency, collects, writes images and the lockfile. Never prints, never exits.
+ * concurrency in dependency order, collects, writes images and the lockfile. Holds the
+ * project's build lock throughout. Never prints, never exits.
  */
 export async function build(project: Project, opts: BuildOptions = {}): Promise<BuildResult> {
   const emit: EventSink = opts.onEvent ?? (() => {});
+  const held = await acquireProjectLock(stateDir(project), { wait: opts.wait, signal: opts.signal, onWait: (holder) => emit({ type: "waiting", holder }) });
+  try {
+    return await buildLocked(project, opts, emit);
+  } finally {
+    held.release();
+  }
+}
+
+async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink): Promise<BuildResult> {
   const { plan: p, lock } = await planWithLock(project, opts);
-  emit({ type: "plan", plan: p });
   const writer = new LockWriter(project.lockfile, lock);
   const journal = new TaskJournal(stateDir(project));
-  const pending = journal.load();
   const store = new ContentStore(stateDir(project));
+  const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const work = p.items.filter((i) => needsGeneration(i.action));
+  const budget = checkBudget(project, opts, work.map((i) => byName.get(i.name)!), pending, store);
+  emit({ type: "plan", plan: p });
+  let leftRunning = 0;
   const results: AssetResult[] = [];
   const warnings: string[] = [];
   const sink: EventSink = (e) => {
     if (e.type === "warning") warnings.push(e.name ? `${e.name}: ${e.message}` : e.message);
     emit(e);
   };
+  const result = (asset: ResolvedAsset, r: Omit<AssetResult, "name" | "output" | "hash">) => results.push({ name: asset.name, output: asset.output, hash: asset.hash, ...r });
 
   // Assets that reference work must wait for it (and may turn out up to date once it is done).
   const graph = assetGraph(project.assets, []);
@@ -91,7 +114,7 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
     if (item.action === "up-to-date" && !inRun.has(item.name)) results.push({ name: item.name, status: "up-to-date", output: item.output, hash: item.hash, taskId: lock.assets[item.name]?.taskId, costUsd: 0 });
   }
 
-  if (scheduled.length > 0) {
+  if (scheduled.length > 0 || orphans.length > 0) {
     // Loaded only when there is work: a no-op build never pays for undici, sharp or the simulator.
     const { connect } = await import("./connect.js");
     const { runAsset } = await import("./run-asset.js");
@@ -105,110 +128,92 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
     };
     const limit = pLimit(opts.concurrency ?? project.config.concurrency);
     const delivery = referenceDelivery(project, conn, stateDir(project), opts.signal);
+    const deps: RunDeps = {
+      provider: conn.provider,
+      journal,
+      dispatcher: conn.http.dispatcher,
+      root: project.root,
+      simulated: conn.simulated,
+      poll,
+      prices: project.config.prices,
+      emit: sink,
+      signal: opts.signal,
+      references: (a) => delivery.inputsFor(a),
+      beforeSubmit: budget && ((a) => budget.reserve(a)),
+      submitRejected: budget && ((a) => budget.release(a)),
+      gate: new FirstSubmitGate(),
+    };
+
+    /** One asset: restore from the store, or resume / submit, collect and record. */
     const generate = (asset: ResolvedAsset) =>
-          limit(async (): Promise<JobOutcome> => {
-            if (opts.signal?.aborted) {
-              results.push({ name: asset.name, status: "skipped", output: asset.output, hash: asset.hash, costUsd: 0, error: "interrupted" });
-              return { ok: false };
-            }
-            const restored = await restoreFromStore(store, asset, project.root, conn.simulated);
-            if (restored) {
-              writer.set(asset.name, restored);
-              results.push({ name: asset.name, status: "generated", output: asset.output, hash: asset.hash, taskId: restored.taskId, costUsd: 0, restored: true });
-              sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
-              return { ok: true, sha256: restored.sha256 };
-            }
-            const resume = pending.get(asset.hash);
-            const outcome = await runAsset(asset, resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined, {
-              provider: conn.provider,
-              journal,
-              dispatcher: conn.http.dispatcher,
-              root: project.root,
-              simulated: conn.simulated,
-              poll,
-              prices: project.config.prices,
-              emit: sink,
-              signal: opts.signal,
-              references: (a) => delivery.inputsFor(a),
-            });
-            if (outcome.status === "generated") {
-              delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
-              keep(store, outcome.entry, path.join(project.root, asset.output), sink);
-              writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
-              results.push({ name: asset.name, status: "generated", output: asset.output, hash: asset.hash, taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
-              sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
-              return { ok: true, sha256: outcome.entry.sha256 };
-            } else if (outcome.status === "blocked") {
-              results.push({ name: asset.name, status: "blocked", output: asset.output, hash: asset.hash, taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
-              sink({ type: "blocked", name: asset.name, reason: outcome.reason });
-            } else {
-              results.push({ name: asset.name, status: "failed", output: asset.output, hash: asset.hash, taskId: outcome.taskId, costUsd: 0, error: outcome.error });
-              sink({ type: "failed", name: asset.name, error: outcome.error });
-            }
+      limit(async (): Promise<JobOutcome> => {
+        if (opts.signal?.aborted) {
+          if (pending.has(asset.hash)) leftRunning++;
+          result(asset, { status: "skipped", costUsd: 0, error: "interrupted" });
+          return { ok: false };
+        }
+        const restored = await restoreFromStore(store, asset, project.root, conn.simulated);
+        if (restored) {
+          writer.set(asset.name, restored, () => journal.remove(asset.hash));
+          result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true });
+          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
+          return { ok: true, sha256: restored.sha256 };
+        }
+        const resume = pending.get(asset.hash);
+        const outcome = await runAsset(asset, resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined, deps);
+        if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
+        switch (outcome.status) {
+          case "generated":
+            delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
+            keep(store, outcome.entry, path.join(project.root, asset.output), sink);
+            writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
+            result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
+            sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
+            return { ok: true, sha256: outcome.entry.sha256 };
+          case "blocked":
+            result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+            sink({ type: "blocked", name: asset.name, reason: outcome.reason });
             return { ok: false };
-          });
+          case "skipped":
+            if (outcome.taskId) leftRunning++;
+            result(asset, { status: "skipped", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+            return { ok: false };
+          default:
+            result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
+            sink({ type: "failed", name: asset.name, error: outcome.error });
+            return { ok: false };
+        }
+      });
+
     try {
-      await runInOrder(
+      const collecting = orphans.map((task) =>
+        limit(async () => {
+          if (opts.signal?.aborted) return void leftRunning++;
+          if ((await collectOrphan(task, store, project.root, deps)) === "skipped" && opts.signal?.aborted) leftRunning++;
+        }),
+      );
+      const ordered = runInOrder(
         scheduled,
         (n) => graph.upstream.get(n) ?? [],
         async (name, ups) => {
           const { asset, upToDate } = await relinkAndDecide(byName.get(name)!, ups, project, lock, opts.verify);
           if (!upToDate) return generate(asset);
-          results.push({ name, status: "up-to-date", output: asset.output, hash: asset.hash, taskId: lock.assets[name]?.taskId, costUsd: 0 });
+          result(asset, { status: "up-to-date", taskId: lock.assets[name]?.taskId, costUsd: 0 });
           return { ok: true, sha256: lock.assets[name]?.sha256 };
         },
         (name, up) => {
-          const asset = byName.get(name)!;
           const error = `upstream asset ${up} failed; nothing was submitted for this one`;
-          results.push({ name, status: "failed", output: asset.output, hash: asset.hash, costUsd: 0, error });
+          result(byName.get(name)!, { status: "failed", costUsd: 0, error });
           sink({ type: "failed", name, error });
           return { ok: false };
         },
       );
+      await Promise.all([...collecting, ordered]);
     } finally {
       writer.flush();
       if (!opts.connection) await conn.close();
     }
   }
-  return summarize(results, project.config.simulate, warnings, lock.assets);
-}
-
-/** An image the store already holds for this exact spec: no need to pay for it again. */
-async function restoreFromStore(store: ContentStore, asset: ResolvedAsset, root: string, simulated: boolean): Promise<LockEntry | undefined> {
-  const stored = store.get(asset.hash);
-  if (!stored || Boolean(stored.simulated) !== simulated) return undefined;
-  const entry = await store.restore(asset.hash, path.join(root, asset.output));
-  return entry && { ...entry, output: asset.output };
-}
-
-function keep(store: ContentStore, entry: LockEntry, file: string, emit: EventSink): void {
-  try {
-    store.put(entry, file);
-  } catch (err) {
-    emit({ type: "warning", name: entry.output, message: `could not keep a copy in the local store: ${(err as Error).message}` });
-  }
-}
-
-function summarize(results: AssetResult[], simulated: boolean, warnings: string[], entries: Record<string, { model: string }>): BuildResult {
-  results.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const count = (s: AssetResult["status"]) => results.filter((r) => r.status === s).length;
-  const costByModel: Record<string, number> = {};
-  let cost = 0;
-  for (const r of results) {
-    if (r.status !== "generated") continue;
-    cost += r.costUsd;
-    const model = entries[r.name]?.model ?? "unknown";
-    costByModel[model] = round((costByModel[model] ?? 0) + r.costUsd);
-  }
-  return {
-    generated: count("generated"),
-    upToDate: count("up-to-date"),
-    failed: count("failed") + count("skipped"),
-    blocked: count("blocked"),
-    costUsd: round(cost),
-    simulated,
-    assets: results,
-    costByModel,
-    warnings,
-  };
+  const interrupted = Boolean(opts.signal?.aborted);
+  return { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning };
 }

@@ -10,7 +10,7 @@ export interface Connection {
   provider: ImageProvider;
   definition: ProviderDefinition;
   http: HttpClient;
-  /** The in-process simulator, when the build is simulated. */
+  /** The in-process simulator, when the build is simulated (none with an external simulator URL). */
   simulator?: Simulator;
   simulated: boolean;
   close(): Promise<void>;
@@ -26,7 +26,8 @@ export interface ConnectOptions {
 
 /**
  * Connects the project's provider. Simulated builds start the built-in simulator and point
- * the real adapter at it; real builds read the key from the env var the config names.
+ * the real adapter at it (or use the running one at `simulator.url` / NANOBANANA_SIMULATOR_URL);
+ * real builds read the key from the env var the config names.
  */
 export async function connect(project: Project, opts: ConnectOptions = {}): Promise<Connection> {
   const env = opts.env ?? process.env;
@@ -39,8 +40,9 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
   let baseUrl: string;
   let apiKey: string;
   if (project.config.simulate) {
-    simulator = opts.simulator ?? (await startSimulator({ latencyMs: project.config.simulator?.latencyMs }));
-    baseUrl = simulator.url;
+    const external = env.NANOBANANA_SIMULATOR_URL || project.config.simulator?.url;
+    if (opts.simulator || !external) simulator = opts.simulator ?? (await startSimulator({ latencyMs: project.config.simulator?.latencyMs }));
+    baseUrl = simulator?.url ?? external!.replace(/\/+$/, "");
     apiKey = "simulator-key";
   } else {
     baseUrl = env[`NANOBANANA_${name.toUpperCase()}_BASE_URL`] ?? settings.baseUrl ?? definition.defaultBaseUrl;

@@ -1,7 +1,9 @@
 import type { Plan } from "../plan/types.js";
+import type { LockHolder } from "./project-lock.js";
 
 /** What the engine reports while it builds; the CLI renders these, a library user may ignore them. */
 export type BuildEvent =
+  | { type: "waiting"; holder: LockHolder }
   | { type: "plan"; plan: Plan }
   | { type: "submitted"; name: string; taskId: string; resumed: boolean }
   | { type: "progress"; name: string; progress?: number }
@@ -40,4 +42,8 @@ export interface BuildResult {
   /** Spend by model, for the summary. */
   costByModel: Record<string, number>;
   warnings: string[];
+  /** True when the build was stopped (Ctrl-C / the abort signal) before it finished. */
+  interrupted: boolean;
+  /** Tasks submitted and recorded but not collected (left running at the provider); the next build collects them. */
+  leftRunning: number;
 }

@@ -1,22 +1,36 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import type { AssetSpec } from "../project/types.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 
-/** A task that was submitted (and so may be paid for) but whose image is not yet in the lock. */
+/**
+ * A task that was submitted (and so may be paid for) but whose image is not yet in the lock.
+ * Before each submit an intent (no task id, an idempotency key) is recorded; the answer
+ * replaces it with the task id. An intent found by a later build is a submit whose answer
+ * never arrived: it is sent again with the same key.
+ */
 export interface PendingTask {
   hash: string;
   name: string;
   provider: string;
+  /** The provider's task id; "" for an intent recorded just before the submit was sent. */
   taskId: string;
+  /** The submit's idempotency key: a resubmit after a crash reuses it. */
+  key?: string;
   handle?: string;
   submittedAt: string;
   simulated: boolean;
+  /** The asset's output path and spec, so a task whose asset changed meanwhile can still be collected (into the store). */
+  output?: string;
+  spec?: AssetSpec;
 }
 
 /**
  * Durable record of submitted tasks, one small file per spec hash in `.nanobanana/tasks/`.
- * Written and fsynced the moment a submit answers, before the first status check, so a
- * crashed or interrupted build's tasks are collected by the next build instead of paid again.
+ * Written the moment a submit answers, before the first status check, so a crashed or
+ * interrupted build's tasks are collected by the next build instead of paid again. An entry
+ * is removed only after the lock write that made its image durable (or when the task ended
+ * without an image).
  */
 export class TaskJournal {
   private readonly dir: string;
@@ -25,8 +39,9 @@ export class TaskJournal {
     this.dir = path.join(stateDir, "tasks");
   }
 
+  /** Records a submitted task; visible to the next build the moment this returns (see writeFileAtomic). */
   record(task: PendingTask): void {
-    writeFileAtomic(this.file(task.hash), JSON.stringify(task));
+    writeFileAtomic(this.file(task.hash), JSON.stringify(task), { flush: "background" });
   }
 
   /** Every pending task, by spec hash. Unreadable files are skipped, never fatal. */
@@ -42,7 +57,7 @@ export class TaskJournal {
       if (!n.endsWith(".json")) continue;
       try {
         const t = JSON.parse(readFileSync(path.join(this.dir, n), "utf8")) as PendingTask;
-        if (t.hash && t.taskId) out.set(t.hash, t);
+        if (t.hash && (t.taskId || t.key)) out.set(t.hash, t);
       } catch {
         // a torn temp file from a crash: ignore
       }

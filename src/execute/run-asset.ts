@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { Dispatcher } from "undici";
 import { listedPrice } from "../catalog/prices.js";
@@ -10,6 +11,7 @@ import type { Cost, ImageProvider, ImageRequest, ReferenceInput, TaskHandle, Tas
 import type { EventSink } from "./events.js";
 import { BadImageError, saveImage, type ImageFacts } from "./image-file.js";
 import type { PendingTask, TaskJournal } from "./journal.js";
+import type { FirstSubmitGate } from "./first-submit-gate.js";
 
 /** Polling: first check after `initialMs`, then each wait 1.25× longer up to `maxMs`; give up after `deadlineMs`. */
 export interface PollSchedule {
@@ -31,12 +33,22 @@ export interface RunDeps {
   now?: () => Date;
   /** Delivers reference images as the provider takes them (checked before the paid submit). */
   references?: (asset: ResolvedAsset) => Promise<ReferenceInput[]>;
+  /** Asked right before a paid submit; a reason string means "do not submit" (budget). */
+  beforeSubmit?: (asset: ResolvedAsset) => string | undefined;
+  /** Told when a submit was not accepted, so a reservation can be released. */
+  submitRejected?: (asset: ResolvedAsset) => void;
+  /** Only collect a journalled task; never submit (orphans whose asset changed). */
+  collectOnly?: boolean;
+  /** Holds submits until the build's first one is recorded (see FirstSubmitGate). */
+  gate?: FirstSubmitGate;
 }
 
 export type AssetOutcome =
   | { status: "generated"; entry: LockEntry; facts: ImageFacts; resultUrl?: string }
   | { status: "failed"; error: string; taskId?: string }
-  | { status: "blocked"; reason: string; taskId: string };
+  | { status: "blocked"; reason: string; taskId: string }
+  /** Not submitted (budget, interrupted), or submitted and left running (`taskId` set, journalled). */
+  | { status: "skipped"; reason: string; taskId?: string };
 
 /** The neutral request for an asset's spec. */
 export function requestFor(asset: ResolvedAsset): ImageRequest {
@@ -66,7 +78,7 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
   let task: TaskHandle | undefined;
   try {
     let status: TaskStatus | undefined;
-    if (resume) {
+    if (resume?.taskId) {
       task = { taskId: resume.taskId, handle: resume.handle };
       deps.emit({ type: "submitted", name: asset.name, taskId: task.taskId, resumed: true });
       status = await pollUntilDone(task, req, asset, deps).catch((err) => {
@@ -77,18 +89,48 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
       if (!status) {
         deps.journal.remove(asset.hash);
         task = undefined;
+        if (deps.collectOnly) return { status: "failed", error: `task ${resume.taskId} is unknown to the provider; nothing to collect` };
       }
     }
     if (!task) {
+      if (deps.signal?.aborted) return { status: "skipped", reason: "interrupted before submitting" };
+      // References are checked and delivered before anything is reserved or paid for.
       if (deps.references && asset.spec.references.length) req.references = await deps.references(asset);
-      const sub = await deps.provider.submit(req, { signal: deps.signal });
+      await deps.gate?.enter();
+      if (deps.signal?.aborted) return { status: "skipped", reason: "interrupted before submitting" };
+      const refused = deps.beforeSubmit?.(asset);
+      if (refused) {
+        deps.gate?.open();
+        return { status: "skipped", reason: refused };
+      }
+      // No abort signal on the submit itself: once sent it may be accepted (and paid), so its
+      // answer is always awaited and its task id recorded. Ctrl-C stops the polling instead.
+      const key = resume?.key ?? `nb-${asset.hash.slice(0, 16)}-${randomBytes(8).toString("hex")}`;
+      if (resume && !resume.taskId) {
+        deps.emit({ type: "warning", name: asset.name, message: `an earlier build sent this submit and stopped before the answer arrived; sending it again with the same idempotency key (a provider that ignores the key charges it twice)` });
+      }
+      const pending = { hash: asset.hash, name: asset.name, provider: deps.provider.name, key, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated, output: asset.output, spec: asset.spec };
+      // The intent is durable before the request leaves: a crash before the answer is then known.
+      deps.journal.record({ ...pending, taskId: "" });
+      const sub = await deps.provider.submit(req, { idempotencyKey: key }).catch((err: unknown) => {
+        // A definite refusal created no task; an answer that never came may have (the intent
+        // stays, and its reservation: the next build sends it again with the same key).
+        if (!(err instanceof HttpError) || err.info.status !== undefined || !err.info.mayHaveReachedServer) {
+          deps.submitRejected?.(asset);
+          deps.journal.remove(asset.hash);
+        }
+        deps.gate?.open();
+        throw err;
+      });
       task = { taskId: sub.taskId, handle: sub.handle };
-      deps.journal.record({ hash: asset.hash, name: asset.name, provider: deps.provider.name, taskId: sub.taskId, handle: sub.handle, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated });
+      deps.journal.record({ ...pending, taskId: sub.taskId, handle: sub.handle });
+      deps.gate?.open();
       deps.emit({ type: "submitted", name: asset.name, taskId: sub.taskId, resumed: false });
       status = sub.status && sub.status.state !== "pending" ? sub.status : await pollUntilDone(task, req, asset, deps);
     }
     return await finish(asset, task, status!, deps);
   } catch (err) {
+    if (deps.signal?.aborted && task) return { status: "skipped", reason: "interrupted; the task is recorded and the next build collects it", taskId: task.taskId };
     return { status: "failed", error: message(err), taskId: task?.taskId };
   }
 }

@@ -66,6 +66,12 @@ export interface Submission extends TaskHandle {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /**
+   * On submit: a key the build recorded before sending, reused if the same submit is sent
+   * again after a crash. Sent as the `Idempotency-Key` header; a provider that honours it
+   * answers a repeat with the first task instead of charging again.
+   */
+  idempotencyKey?: string;
 }
 
 /** A connected provider: the small interface the build engine drives. */

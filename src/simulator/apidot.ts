@@ -34,6 +34,12 @@ export const apidotRoute: SimRoute = async (ctx, req, res, url) => {
 };
 
 async function handleSubmit(ctx: SimContext, req: Parameters<SimRoute>[1], res: Parameters<SimRoute>[2]): Promise<void> {
+  const key = ctx.options.idempotency ? req.headers["idempotency-key"] : undefined;
+  const earlier = typeof key === "string" ? ctx.state.tasks.get(ctx.state.byIdempotencyKey.get(key) ?? "") : undefined;
+  if (earlier) {
+    sendJson(res, 200, { code: 200, message: "success", data: { task_id: earlier.id, status: "not_started", created_time: new Date(earlier.createdAt).toISOString().slice(0, 19) } });
+    return;
+  }
   const body = (await readJson(req)) as { model?: string; input?: Record<string, unknown> } | undefined;
   if (!body || typeof body !== "object") return fail(ctx, res, 400, "invalid_request", "Request body must be JSON.");
   const model = MODELS[body.model ?? ""];
@@ -77,6 +83,7 @@ async function handleSubmit(ctx: SimContext, req: Parameters<SimRoute>[1], res: 
     title: `${body.model} · ${resolution} · ${size} · ${fmt}${input.seed !== undefined ? ` · seed ${input.seed}` : ""}`,
   };
   ctx.state.accept(task);
+  if (typeof key === "string") ctx.state.byIdempotencyKey.set(key, task.id);
   sendJson(res, 200, { code: 200, message: "success", data: { task_id: task.id, status: "not_started", created_time: new Date(now).toISOString().slice(0, 19) } });
 }
 

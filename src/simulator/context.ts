@@ -9,12 +9,18 @@ export interface SimulatorOptions {
   port?: number;
   /** Interface to bind (default 127.0.0.1). */
   host?: string;
+  /**
+   * Honour the `Idempotency-Key` header on submits: a repeated key answers with the first
+   * task and charges nothing (default false: the APIDot docs do not say the real service
+   * does this, so the simulator does not pretend it does unless asked).
+   */
+  idempotency?: boolean;
 }
 
 /** What a protocol handler may use. */
 export interface SimContext {
   state: SimState;
-  options: Required<Pick<SimulatorOptions, "latencyMs">>;
+  options: Required<Pick<SimulatorOptions, "latencyMs" | "idempotency">>;
   /** The server's origin, e.g. http://127.0.0.1:4321 */
   origin(): string;
   now(): number;

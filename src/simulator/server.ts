@@ -50,7 +50,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   let origin = "";
   const ctx: SimContext = {
     state,
-    options: { latencyMs: opts.latencyMs ?? 400 },
+    options: { latencyMs: opts.latencyMs ?? 400, idempotency: opts.idempotency ?? false },
     origin: () => origin,
     now: () => Date.now(),
     fileUrl: (task, index = 0) => `${origin}${filePath(task, index)}?expires=${task.createdAt + URL_TTL_MS}&sig=${task.imageKey.slice(0, 16)}`,

@@ -42,6 +42,8 @@ export class SimState {
   readonly requests = new Map<string, number>();
   /** Reference images uploaded to POST /__simulator/uploads, by `<sha256>.<ext>`. */
   readonly uploads = new Map<string, { data: Buffer; mimeType: string }>();
+  /** Task id by Idempotency-Key (only with the idempotency option). */
+  readonly byIdempotencyKey = new Map<string, string>();
   private seq = 0;
 
   newId(prefix = ""): string {
@@ -62,5 +64,6 @@ export class SimState {
     this.tasks.clear();
     this.charges.length = 0;
     this.requests.clear();
+    this.byIdempotencyKey.clear();
   }
 }

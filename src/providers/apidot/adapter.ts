@@ -2,7 +2,7 @@ import { listedPrice, round } from "../../catalog/prices.js";
 import type { ErrorDetails } from "../../http/client.js";
 import { HttpError } from "../../http/errors.js";
 import { isSafeToResubmit } from "../../http/retry.js";
-import type { Cost, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission, TaskHandle, TaskStatus } from "../types.js";
+import type { CallOptions, Cost, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission, TaskHandle, TaskStatus } from "../types.js";
 import { APIDOT_CAPABILITIES } from "./capabilities.js";
 import { toApidotInput, toTaskStatus } from "./translate.js";
 
@@ -35,9 +35,10 @@ class ApidotProvider implements ImageProvider {
     this.headers = { authorization: `Bearer ${opts.apiKey}` };
   }
 
-  async submit(req: ImageRequest, { signal }: { signal?: AbortSignal } = {}): Promise<Submission> {
+  async submit(req: ImageRequest, { signal, idempotencyKey }: CallOptions = {}): Promise<Submission> {
+    const headers = idempotencyKey ? { ...this.headers, "idempotency-key": idempotencyKey } : this.headers;
     const res = await this.opts.http.json<Envelope>(
-      { method: "POST", url: `${this.base}/api/generate/submit`, headers: this.headers, body: { model: req.modelId, input: toApidotInput(req) }, signal, describeError },
+      { method: "POST", url: `${this.base}/api/generate/submit`, headers, body: { model: req.modelId, input: toApidotInput(req) }, signal, describeError },
       { shouldRetry: isSafeToResubmit },
     );
     const data = unwrap(res.body, `${this.base}/api/generate/submit`);

@@ -1,0 +1,22 @@
+import { buildAnnotations, onGitHubActions, writeStepSummary } from "../ci/github.js";
+import type { BudgetExceededError } from "../execute/budget.js";
+import type { BuildResult } from "../execute/events.js";
+import type { Project } from "../project/types.js";
+import type { Io } from "./commands.js";
+import { usd } from "./style.js";
+
+/** On GitHub Actions: failure annotations on stdout, and the Markdown summary appended to $GITHUB_STEP_SUMMARY. */
+export function reportToCi(project: Project, result: BuildResult, io: Io): void {
+  if (!onGitHubActions(io.env)) return;
+  for (const line of buildAnnotations(project, result, io.env)) io.stdout.write(`${line}\n`);
+  writeStepSummary(result, io.env);
+}
+
+/** The estimate behind a budget refusal, by model and resolution. */
+export function budgetLines(err: BudgetExceededError): string[] {
+  return [
+    "estimate by model and resolution:",
+    ...err.lines.map((l) => `  ${`${l.model} ${l.resolution}`.padEnd(22)} ${String(l.count).padStart(6)} × ≈ ${`$${(l.usd / l.count).toFixed(3)}`.padStart(8)} = ${usd(l.usd).padStart(9)}`),
+    `  total ${usd(err.estimateUsd)}, budget ${usd(err.maxUsd)}`,
+  ];
+}

@@ -1,0 +1,130 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { checkPlan } from "../check/check.js";
+import { checkAnnotations, onGitHubActions } from "../ci/github.js";
+import { UserError } from "../errors/user-error.js";
+import { planProject, stateDir } from "../execute/build.js";
+import { hasConflictMarkers, splitConflict } from "../lock/conflict-markers.js";
+import { mergeLocks, type MergeResult } from "../lock/merge.js";
+import { parseLock } from "../lock/read.js";
+import { serializeLock } from "../lock/serialize.js";
+import { emptyLock, type Lockfile } from "../lock/types.js";
+import { gc } from "../maintain/gc.js";
+import { projectStatus } from "../maintain/status.js";
+import { loadProject } from "../project/load.js";
+import type { Project } from "../project/types.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import type { CliArgs } from "./args.js";
+import type { Io } from "./commands.js";
+import { makeStyle, usd } from "./style.js";
+
+function load(args: CliArgs): Project {
+  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined } });
+}
+
+/** `build --check`: no network, no writes; exit 1 with a list when anything is out of date. */
+export async function checkCommand(args: CliArgs, io: Io): Promise<number> {
+  const project = load(args);
+  const report = checkPlan(project, await planProject(project, { verify: args.verify, only: args.only }));
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify({ ok: report.ok, checked: report.checked, problems: report.problems }, null, 2)}\n`);
+  } else {
+    const style = makeStyle(io.stdout, io.env);
+    for (const p of report.problems) {
+      const where = p.source ? `${p.source.file}:${p.source.line}:${p.source.col}  ` : "";
+      io.stdout.write(`${style.red(p.kind.padEnd(14))} ${p.name}  ${style.dim(where)}${p.message}\n`);
+    }
+    io.stdout.write(report.ok ? `all ${report.checked} assets match the lockfile and their files\n` : `${report.problems.length} of ${report.checked} assets are not up to date; run nanobanana build (or nanobanana gc for orphans)\n`);
+  }
+  if (onGitHubActions(io.env)) for (const line of checkAnnotations(project, report.problems, io.env)) io.stdout.write(`${line}\n`);
+  return report.ok ? 0 : 1;
+}
+
+export async function statusCommand(args: CliArgs, io: Io): Promise<number> {
+  const project = load(args);
+  const s = projectStatus(project, stateDir(project));
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    return 0;
+  }
+  const style = makeStyle(io.stdout, io.env);
+  io.stdout.write(`${path.relative(process.cwd(), project.lockfile) || project.lockfile}: ${s.assets} assets, ${usd(s.totalUsd)} spent${s.simulatedUsd ? ` (${usd(s.simulatedUsd)} of it simulated, not charged)` : ""}\n`);
+  for (const g of s.groups) {
+    io.stdout.write(`  ${`${g.provider} ${g.model}`.padEnd(28)} ${String(g.assets).padStart(6)} assets  ${usd(g.usd).padStart(10)}${g.simulated ? style.dim(`  ${g.simulated} simulated`) : ""}\n`);
+  }
+  if (s.orphaned) io.stdout.write(style.yellow(`${s.orphaned} lock entries are in no manifest (nanobanana gc drops them)\n`));
+  if (s.pendingTasks) io.stdout.write(style.yellow(`${s.pendingTasks} submitted tasks not yet collected; the next build collects them at no extra cost\n`));
+  return 0;
+}
+
+export async function gcCommand(args: CliArgs, io: Io): Promise<number> {
+  const project = load(args);
+  const r = await gc(project, stateDir(project), { dryRun: args.dryRun, wait: args.wait });
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    return 0;
+  }
+  const verb = r.dryRun ? "would remove" : "removed";
+  for (const f of r.outputs) io.stdout.write(`${verb} ${f}\n`);
+  for (const h of r.store) io.stdout.write(`${verb} .nanobanana/store entry ${h.slice(0, 12)}…\n`);
+  for (const n of r.lockEntries) io.stdout.write(`${r.dryRun ? "would drop" : "dropped"} lock entry ${n}\n`);
+  io.stdout.write(`${verb} ${r.outputs.length} outputs, ${r.store.length} stored images, ${r.lockEntries.length} lock entries (${(r.bytes / 1e6).toFixed(1)} MB)\n`);
+  return 0;
+}
+
+/**
+ * `lock merge BASE OURS THEIRS [-o OUT]` (git merge driver: %O %A %B, result written to
+ * OURS) or `lock merge` (resolve conflict markers in the project's lockfile in place).
+ * Exit 0 when merged; 1 when an asset both sides changed could not be decided against the
+ * manifests (the newer entry was kept: check it); 2 on unreadable input.
+ */
+export async function lockCommand(args: CliArgs, io: Io): Promise<number> {
+  const [sub, ...files] = args.rest;
+  if (sub !== "merge") throw new UserError(`usage: nanobanana lock merge [BASE OURS THEIRS] [-o OUT]`);
+  const project = tryLoad(args);
+  const current = project && new Map(project.assets.map((a) => [a.name, a.hash]));
+  let result: MergeResult;
+  let out: string;
+  if (files.length === 3) {
+    const [base, ours, theirs] = files.map((f) => path.resolve(args.cwd, f));
+    result = mergeLocks(readSide(base, true), readSide(ours)!, readSide(theirs)!, current);
+    out = args.output ? path.resolve(args.cwd, args.output) : ours;
+  } else if (files.length === 0) {
+    if (!project) throw new UserError("lock merge without files needs a project here (nanobanana.config.yaml, or -C DIR)");
+    const text = readFileSync(project.lockfile, "utf8");
+    if (!hasConflictMarkers(text)) {
+      io.stderr.write("the lockfile has no conflict markers; nothing to merge\n");
+      return 0;
+    }
+    const sides = splitConflict(text);
+    const shown = path.relative(project.root, project.lockfile);
+    result = mergeLocks(sides.base !== undefined ? parseLock(sides.base, `${shown} (base side)`) : undefined, parseLock(sides.ours, `${shown} (our side)`), parseLock(sides.theirs, `${shown} (their side)`), current);
+    out = args.output ? path.resolve(args.cwd, args.output) : project.lockfile;
+  } else {
+    throw new UserError(`lock merge takes three files (BASE OURS THEIRS) or none, not ${files.length}`);
+  }
+  writeFileAtomic(out, serializeLock(result.lock));
+  for (const d of result.decisions) {
+    io.stderr.write(`${d.name}: both sides changed it; kept ${d.chose} (${d.by === "manifest" ? "its spec matches the manifests" : "generated more recently; check it"})\n`);
+  }
+  io.stderr.write(`merged ${Object.keys(result.lock.assets).length} lock entries into ${path.relative(args.cwd, out) || out}\n`);
+  return result.uncertain ? 1 : 0;
+}
+
+function tryLoad(args: CliArgs): Project | undefined {
+  try {
+    return load(args);
+  } catch {
+    return undefined; // a merge must work without a loadable project (e.g. manifests mid-merge)
+  }
+}
+
+function readSide(file: string, mayBeMissing = false): Lockfile | undefined {
+  if (!existsSync(file)) {
+    if (mayBeMissing) return undefined;
+    throw new UserError(`lock merge: ${file} does not exist`);
+  }
+  const text = readFileSync(file, "utf8");
+  if (!text.trim()) return mayBeMissing ? undefined : emptyLock();
+  return parseLock(text, file);
+}
