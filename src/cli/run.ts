@@ -1,18 +1,19 @@
 import { ConfigError, UserError } from "../errors/user-error.js";
 import { USAGE, parseCli } from "./args.js";
-import { watchCommand } from "./watch-command.js";
 import { buildCommand, planCommand, schemaCommand, simulatorCommand, version, type Io } from "./commands.js";
-import { gcCommand, lockCommand, statusCommand } from "./safety-commands.js";
 
-const COMMANDS: Record<string, (args: ReturnType<typeof parseCli>, io: Io) => Promise<number>> = {
+type Command = (args: ReturnType<typeof parseCli>, io: Io) => Promise<number>;
+
+/** Commands, each loading only what it needs (watch brings chokidar, status/gc/lock their own). */
+const COMMANDS: Record<string, Command> = {
   build: buildCommand,
   plan: planCommand,
-  status: statusCommand,
-  gc: gcCommand,
-  lock: lockCommand,
+  status: async (a, io) => (await import("./safety-commands.js")).statusCommand(a, io),
+  gc: async (a, io) => (await import("./safety-commands.js")).gcCommand(a, io),
+  lock: async (a, io) => (await import("./safety-commands.js")).lockCommand(a, io),
   simulator: simulatorCommand,
   schema: schemaCommand,
-  watch: watchCommand,
+  watch: async (a, io) => (await import("./watch-command.js")).watchCommand(a, io),
 };
 
 /** Runs the CLI; returns the exit code (0 ok, 1 assets failed or stale, 2 usage/config error). */

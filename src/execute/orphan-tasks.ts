@@ -4,7 +4,7 @@ import type { Plan } from "../plan/types.js";
 import type { ResolvedAsset } from "../project/types.js";
 import type { ContentStore } from "../store/content-store.js";
 import type { PendingTask, TaskJournal } from "./journal.js";
-import { runAsset, type RunDeps } from "./run-asset.js";
+import type { RunDeps } from "./run-asset.js";
 
 /** Journalled tasks sorted by what this build does with them. */
 export interface PendingSort {
@@ -57,7 +57,7 @@ export async function collectOrphan(task: PendingTask, store: ContentStore, root
     hash: task.hash,
     source: { file: "", line: 0, col: 0, path: "" },
   };
-  const outcome = await runAsset(asset, task, { ...deps, collectOnly: true, emit: () => {} });
+  const outcome = await (await import("./run-asset.js")).runAsset(asset, task, { ...deps, collectOnly: true, emit: () => {} });
   const file = path.join(root, incoming);
   try {
     if (outcome.status === "generated") {

@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { HttpError, redactUrl } from "../../http/errors.js";
 import type { ReferenceInput } from "../types.js";
 import type { InlineImage } from "./translate.js";
@@ -27,6 +27,7 @@ export async function inlineReferences(refs: ReferenceInput[], dispatcher: Dispa
 
 async function fetchBytes(url: string, dispatcher: Dispatcher, signal?: AbortSignal): Promise<Uint8Array> {
   const shown = redactUrl(url);
+  const { request } = await import("undici");
   const res = await request(url, { method: "GET", dispatcher, signal }).catch((err: Error) => {
     throw new HttpError(`GET ${shown} (reference image) failed: ${err.message}`, { url: shown, method: "GET", retryable: false, mayHaveReachedServer: true });
   });
