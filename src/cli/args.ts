@@ -22,6 +22,9 @@ Options:
   simulator:
       --port N          port to listen on (default 4010)
       --latency-ms N    how long each task takes (default 400)
+      --faults SPEC     inject faults and enforce limits, e.g.
+                        "apidot.submit:429=0.2,*:reset=5%,files:truncate=0.1,apidot:rpm=60"
+      --seed N          seed of the fault pattern (default 1)
   -h, --help            show this help
   -v, --version         print the version
 
@@ -39,6 +42,8 @@ export interface CliArgs {
   write: boolean;
   port?: number;
   latencyMs?: number;
+  faults?: string;
+  seed?: number;
   help: boolean;
   version: boolean;
   rest: string[];
@@ -62,6 +67,8 @@ export function parseCli(argv: string[]): CliArgs {
         write: { type: "boolean" },
         port: { type: "string" },
         "latency-ms": { type: "string" },
+        faults: { type: "string" },
+        seed: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -83,6 +90,8 @@ export function parseCli(argv: string[]): CliArgs {
     write: v.write ?? false,
     port: v.port !== undefined ? positiveInt("--port", v.port, true) : undefined,
     latencyMs: v["latency-ms"] !== undefined ? positiveInt("--latency-ms", v["latency-ms"], true) : undefined,
+    faults: v.faults,
+    seed: v.seed !== undefined ? positiveInt("--seed", v.seed, true) : undefined,
     help: v.help ?? false,
     version: v.version ?? false,
   };

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { jsonSchemas } from "../config/json-schema.js";
 import { build, planProject } from "../execute/build.js";
 import { loadProject } from "../project/load.js";
+import { describeFaults, parseFaults } from "../simulator/fault-syntax.js";
 import { startSimulator } from "../simulator/server.js";
 import type { CliArgs } from "./args.js";
 import { ProgressRenderer, planLines, summaryLines } from "./render.js";
@@ -46,9 +47,9 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
     const result = await build(project, { concurrency: args.concurrency, only: args.only, verify: args.verify, onEvent: renderer?.handle, signal: controller.signal, env: io.env });
     renderer?.end();
     if (args.json) {
-      const { generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings } = result;
+      const { generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, possibleDuplicates } = result;
       const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({ name, status, output, hash, taskId, costUsd: c, ...(error ? { error } : {}) }));
-      io.stdout.write(`${JSON.stringify({ generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, assets }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, possibleDuplicates, assets }, null, 2)}\n`);
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
     }
@@ -59,8 +60,9 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
 }
 
 export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
-  const sim = await startSimulator({ port: args.port ?? 4010, latencyMs: args.latencyMs });
-  io.stdout.write(`nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n  point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`);
+  const faults = args.faults !== undefined ? parseFaults(args.faults) : undefined;
+  const sim = await startSimulator({ port: args.port ?? 4010, latencyMs: args.latencyMs, faults, seed: args.seed });
+  io.stdout.write(`nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n${faults ? `  faults: ${describeFaults(faults)} (seed ${args.seed ?? 1}); counts at ${sim.url}/__simulator/faults\n` : ""}  point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);

@@ -14,7 +14,8 @@ import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import { ContentStore } from "../store/content-store.js";
 import { TaskJournal } from "./journal.js";
 import { LockWriter } from "./lock-writer.js";
-import { runAsset, type PollSchedule } from "./run-asset.js";
+import { PollPlanner, type PollSchedule } from "./poll-plan.js";
+import { runAsset } from "./run-asset.js";
 
 export interface BuildOptions {
   /** Most assets in flight (default: the config's concurrency). */
@@ -67,6 +68,7 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
   const work = p.items.filter((i) => needsGeneration(i.action));
   const results: AssetResult[] = [];
   const warnings: string[] = [];
+  const possibleDuplicates: BuildResult["possibleDuplicates"] = [];
   const sink: EventSink = (e) => {
     if (e.type === "warning") warnings.push(e.name ? `${e.name}: ${e.message}` : e.message);
     emit(e);
@@ -84,7 +86,9 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
       initialMs: settings.pollIntervalMs ?? (conn.simulated ? Math.max(20, Math.min(250, (project.config.simulator?.latencyMs ?? 400) / 4)) : 1000),
       maxMs: conn.simulated ? 2_000 : 10_000,
       deadlineMs: settings.taskTimeoutMs ?? 15 * 60_000,
+      minMs: conn.simulated ? 20 : 500,
     };
+    const planner = new PollPlanner(poll);
     const limit = pLimit(opts.concurrency ?? project.config.concurrency);
     try {
       await Promise.all(
@@ -109,11 +113,15 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
               dispatcher: conn.http.dispatcher,
               root: project.root,
               simulated: conn.simulated,
-              poll,
+              poll: planner,
+              gate: conn.gate,
+              resubmitUnknown: settings.resubmitUnknown,
+              downloadTimeoutMs: conn.http.timeoutMs,
               prices: project.config.prices,
               emit: sink,
               signal: opts.signal,
             });
+            if (outcome.possibleDuplicate) possibleDuplicates.push({ name: asset.name, reason: outcome.possibleDuplicate });
             if (outcome.status === "generated") {
               keep(store, outcome.entry, path.join(project.root, asset.output), sink);
               writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
@@ -134,7 +142,8 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
       if (!opts.connection) await conn.close();
     }
   }
-  return summarize(results, project.config.simulate, warnings, lock.assets);
+  possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { ...summarize(results, project.config.simulate, warnings, lock.assets), possibleDuplicates };
 }
 
 /** An image the store already holds for this exact spec: no need to pay for it again. */
@@ -153,7 +162,7 @@ function keep(store: ContentStore, entry: LockEntry, file: string, emit: EventSi
   }
 }
 
-function summarize(results: AssetResult[], simulated: boolean, warnings: string[], entries: Record<string, { model: string }>): BuildResult {
+function summarize(results: AssetResult[], simulated: boolean, warnings: string[], entries: Record<string, { model: string }>): Omit<BuildResult, "possibleDuplicates"> {
   results.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const count = (s: AssetResult["status"]) => results.filter((r) => r.status === s).length;
   const costByModel: Record<string, number> = {};

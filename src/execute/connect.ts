@@ -1,5 +1,6 @@
 import { UserError } from "../errors/user-error.js";
 import { HttpClient } from "../http/client.js";
+import { ConcurrencyGate, RateLimiter } from "../http/rate-limit.js";
 import type { Project } from "../project/types.js";
 import { PROVIDERS } from "../providers/registry.js";
 import type { ImageProvider, ProviderDefinition } from "../providers/types.js";
@@ -13,6 +14,8 @@ export interface Connection {
   /** The in-process simulator, when the build is simulated. */
   simulator?: Simulator;
   simulated: boolean;
+  /** Limits tasks running at the provider (providers.<name>.concurrency). */
+  gate?: ConcurrencyGate;
   close(): Promise<void>;
 }
 
@@ -34,12 +37,13 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
   const definition = PROVIDERS[name];
   if (!definition) throw new UserError(`provider ${name} is not available`);
   const settings = project.config.providers[name] ?? {};
-  const http = opts.http ?? new HttpClient({ timeoutMs: settings.timeoutMs, retry: settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : undefined });
+  const limiter = new RateLimiter({ rpm: settings.rpm });
+  const http = opts.http ?? new HttpClient({ timeoutMs: settings.timeoutMs, retry: settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : undefined, limiter });
   let simulator: Simulator | undefined;
   let baseUrl: string;
   let apiKey: string;
   if (project.config.simulate) {
-    simulator = opts.simulator ?? (await startSimulator({ latencyMs: project.config.simulator?.latencyMs }));
+    simulator = opts.simulator ?? (await startSimulator({ latencyMs: project.config.simulator?.latencyMs, faults: project.config.simulator?.faults, seed: project.config.simulator?.seed }));
     baseUrl = simulator.url;
     apiKey = "simulator-key";
   } else {
@@ -59,6 +63,7 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
     http,
     simulator,
     simulated: project.config.simulate,
+    gate: settings.concurrency ? new ConcurrencyGate(settings.concurrency) : undefined,
     close: async () => {
       if (!opts.http) await http.close();
       if (ownSim) await simulator!.close();

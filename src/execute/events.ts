@@ -40,4 +40,15 @@ export interface BuildResult {
   /** Spend by model, for the summary. */
   costByModel: Record<string, number>;
   warnings: string[];
+  /**
+   * Assets whose submit was sent and got no answer (reset, timeout, unreadable reply) and was
+   * submitted again: the provider may have charged twice. Check its dashboard.
+   */
+  possibleDuplicates: PossibleDuplicate[];
+}
+
+/** An asset that may have been charged more than once, and why. */
+export interface PossibleDuplicate {
+  name: string;
+  reason: string;
 }

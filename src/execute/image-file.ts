@@ -31,14 +31,14 @@ export class BadImageError extends Error {
  * hashing, checks that it decodes as an image of `format` (converting another format), and
  * renames it into place: `dest` is never half-written.
  */
-export async function saveImage(out: ImageOutput, dest: string, format: ImageFormat, dispatcher: Dispatcher, signal?: AbortSignal): Promise<ImageFacts> {
+export async function saveImage(out: ImageOutput, dest: string, format: ImageFormat, dispatcher: Dispatcher, signal?: AbortSignal, timeoutMs = 120_000): Promise<ImageFacts> {
   mkdirSync(path.dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
   try {
     if (out.data) {
       await pipeline([Buffer.from(out.data)], createWriteStream(tmp));
     } else if (out.url) {
-      await download(out.url, tmp, dispatcher, signal);
+      await download(out.url, tmp, dispatcher, signal, timeoutMs);
     } else {
       throw new BadImageError("the provider returned an image with neither URL nor data");
     }
@@ -54,11 +54,11 @@ export async function saveImage(out: ImageOutput, dest: string, format: ImageFor
   }
 }
 
-async function download(url: string, tmp: string, dispatcher: Dispatcher, signal?: AbortSignal): Promise<void> {
+async function download(url: string, tmp: string, dispatcher: Dispatcher, signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
   const shown = redactUrl(url);
   let res: Dispatcher.ResponseData;
   try {
-    res = await request(url, { method: "GET", dispatcher, signal, headersTimeout: 120_000, bodyTimeout: 120_000 });
+    res = await request(url, { method: "GET", dispatcher, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   } catch (err) {
     throw new HttpError(`GET ${shown} failed: ${(err as Error).message}`, { url: shown, method: "GET", retryable: !signal?.aborted, mayHaveReachedServer: true, aborted: signal?.aborted });
   }

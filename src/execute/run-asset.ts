@@ -10,13 +10,11 @@ import type { Cost, ImageProvider, ImageRequest, TaskHandle, TaskStatus } from "
 import type { EventSink } from "./events.js";
 import { BadImageError, saveImage, type ImageFacts } from "./image-file.js";
 import type { PendingTask, TaskJournal } from "./journal.js";
+import type { PollPlanner } from "./poll-plan.js";
+import type { ConcurrencyGate } from "../http/rate-limit.js";
+import { submitPaid, SubmitError } from "./submit.js";
 
-/** Polling: first check after `initialMs`, then each wait 1.25× longer up to `maxMs`; give up after `deadlineMs`. */
-export interface PollSchedule {
-  initialMs: number;
-  maxMs: number;
-  deadlineMs: number;
-}
+export type { PollSchedule } from "./poll-plan.js";
 
 export interface RunDeps {
   provider: ImageProvider;
@@ -24,17 +22,27 @@ export interface RunDeps {
   dispatcher: Dispatcher;
   root: string;
   simulated: boolean;
-  poll: PollSchedule;
+  poll: PollPlanner;
+  /** Tasks running at the provider at once (providers.<name>.concurrency). */
+  gate?: ConcurrencyGate;
+  /** Submit again after an unknown outcome, reporting a possible duplicate (default true). */
+  resubmitUnknown?: boolean;
+  /** Timeout of one download, ms. */
+  downloadTimeoutMs?: number;
   prices?: PriceOverrides;
   emit: EventSink;
   signal?: AbortSignal;
   now?: () => Date;
 }
 
-export type AssetOutcome =
+export type AssetOutcome = (
   | { status: "generated"; entry: LockEntry; facts: ImageFacts }
   | { status: "failed"; error: string; taskId?: string }
-  | { status: "blocked"; reason: string; taskId: string };
+  | { status: "blocked"; reason: string; taskId: string }
+) & {
+  /** Set when a submit's outcome was unknown: the provider may have charged for a task we never saw. */
+  possibleDuplicate?: string;
+};
 
 /** The neutral request for an asset's spec. */
 export function requestFor(asset: ResolvedAsset): ImageRequest {
@@ -52,7 +60,7 @@ export function requestFor(asset: ResolvedAsset): ImageRequest {
   };
 }
 
-const DOWNLOAD_ATTEMPTS = 4;
+const DOWNLOAD_ATTEMPTS = 6;
 
 /**
  * Generates one asset: submit (or resume a journalled task), record the task id durably,
@@ -62,7 +70,10 @@ const DOWNLOAD_ATTEMPTS = 4;
 export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undefined, deps: RunDeps): Promise<AssetOutcome> {
   const req = requestFor(asset);
   let task: TaskHandle | undefined;
+  let possibleDuplicate: string | undefined;
+  let release: (() => void) | undefined;
   try {
+    release = await deps.gate?.acquire(deps.signal);
     let status: TaskStatus | undefined;
     if (resume) {
       task = { taskId: resume.taskId, handle: resume.handle };
@@ -78,34 +89,47 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
       }
     }
     if (!task) {
-      const sub = await deps.provider.submit(req, { signal: deps.signal });
+      const submitted = await submitPaid(deps.provider, req, { signal: deps.signal, name: asset.name, resubmit: deps.resubmitUnknown ?? true, emit: deps.emit });
+      const sub = submitted.sub;
+      possibleDuplicate = submitted.possibleDuplicate;
       task = { taskId: sub.taskId, handle: sub.handle };
       deps.journal.record({ hash: asset.hash, name: asset.name, provider: deps.provider.name, taskId: sub.taskId, handle: sub.handle, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated });
       deps.emit({ type: "submitted", name: asset.name, taskId: sub.taskId, resumed: false });
       status = sub.status && sub.status.state !== "pending" ? sub.status : await pollUntilDone(task, req, asset, deps);
     }
-    return await finish(asset, task, status!, deps);
+    release?.();
+    const outcome = await finish(asset, task, status!, req, deps);
+    return { ...outcome, possibleDuplicate };
   } catch (err) {
-    return { status: "failed", error: message(err), taskId: task?.taskId };
+    if (err instanceof SubmitError) possibleDuplicate = err.possibleDuplicate;
+    return { status: "failed", error: message(err), taskId: task?.taskId, possibleDuplicate };
+  } finally {
+    release?.();
   }
 }
 
 async function pollUntilDone(task: TaskHandle, req: ImageRequest, asset: ResolvedAsset, deps: RunDeps): Promise<TaskStatus> {
   const started = Date.now();
-  let wait = deps.poll.initialMs;
+  let wait = deps.poll.first();
+  let lastPending = 0;
   for (;;) {
     await abortableSleep(wait, deps.signal);
     const status = await deps.provider.status(task, req, { signal: deps.signal });
-    if (status.state !== "pending") return status;
-    deps.emit({ type: "progress", name: asset.name, progress: status.progress });
-    if (Date.now() - started > deps.poll.deadlineMs) {
-      throw new Error(`task ${task.taskId} still running after ${Math.round(deps.poll.deadlineMs / 1000)} s; its id is recorded and the next build will collect it`);
+    const elapsed = Date.now() - started;
+    if (status.state !== "pending") {
+      deps.poll.observe(lastPending, elapsed);
+      return status;
     }
-    wait = Math.min(wait * 1.25, deps.poll.maxMs);
+    lastPending = elapsed;
+    deps.emit({ type: "progress", name: asset.name, progress: status.progress });
+    if (elapsed > deps.poll.schedule.deadlineMs) {
+      throw new Error(`task ${task.taskId} still running after ${Math.round(deps.poll.schedule.deadlineMs / 1000)} s; its id is recorded and the next build will collect it`);
+    }
+    wait = Math.min(deps.poll.next(elapsed, wait, status.progress), Math.max(deps.poll.minMs, deps.poll.schedule.deadlineMs - elapsed + 1));
   }
 }
 
-async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus, deps: RunDeps): Promise<AssetOutcome> {
+async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus, req: ImageRequest, deps: RunDeps): Promise<AssetOutcome> {
   if (status.state === "blocked") {
     deps.journal.remove(asset.hash);
     return { status: "blocked", reason: status.message ? `${status.reason}: ${status.message}` : status.reason, taskId: task.taskId };
@@ -118,13 +142,22 @@ async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus
   if (status.images.length > 1) deps.emit({ type: "warning", name: asset.name, message: `the provider returned ${status.images.length} images; keeping the first` });
   const dest = path.join(deps.root, asset.output);
   let facts: ImageFacts | undefined;
+  let image = status.images[0];
   for (let attempt = 1; ; attempt++) {
     try {
-      facts = await saveImage(status.images[0], dest, asset.spec.format, deps.dispatcher, deps.signal);
+      facts = await saveImage(image, dest, asset.spec.format, deps.dispatcher, deps.signal, deps.downloadTimeoutMs);
       break;
     } catch (err) {
-      const again = (err instanceof BadImageError || isRetryable(err)) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
+      const expired = err instanceof HttpError && err.info.code === "url_expired";
+      const again = (err instanceof BadImageError || isRetryable(err) || expired) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
       if (!again) throw err;
+      if (expired) {
+        // A signed result URL has a lifetime: ask the task again for a fresh one (no new charge).
+        const fresh = await deps.provider.status(task, req, { signal: deps.signal });
+        if (fresh.state === "succeeded" && fresh.images[0]) image = fresh.images[0];
+        deps.emit({ type: "retry", name: asset.name, what: "download (fresh URL)", attempt, delayMs: 0, error: message(err) });
+        continue;
+      }
       const delayMs = 250 * 2 ** attempt;
       deps.emit({ type: "retry", name: asset.name, what: "download", attempt, delayMs, error: message(err) });
       await abortableSleep(delayMs, deps.signal);

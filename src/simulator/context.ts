@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FaultsOption } from "./faults.js";
 import type { SimState, SimTask } from "./state.js";
 
 /** Options of a simulator instance. */
@@ -9,6 +10,10 @@ export interface SimulatorOptions {
   port?: number;
   /** Interface to bind (default 127.0.0.1). */
   host?: string;
+  /** Faults and service limits: the `--faults` syntax or a plan (see fault-syntax.ts). */
+  faults?: FaultsOption;
+  /** Seed of the fault pattern (default 1): the same seed, the same failing requests. */
+  seed?: number;
 }
 
 /** What a protocol handler may use. */
@@ -20,6 +25,8 @@ export interface SimContext {
   now(): number;
   /** A result URL for a task's image, carrying an expiry like a real signed URL. */
   fileUrl(task: SimTask, index?: number): string;
+  /** Faults injected so far, by `route:kind` (admin route). */
+  faultCounts?: () => Record<string, number>;
 }
 
 /** Handles a request if it belongs to this protocol; returns false to let the next one try. */
