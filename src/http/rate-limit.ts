@@ -53,10 +53,18 @@ export class RateLimiter {
   /** A 429: slow down (multiplicative decrease) and honour the wait hint for everyone. */
   throttled(waitMs?: number): void {
     const now = this.now();
-    const current = this.ratePerMin ?? Math.max(1, this.recent.filter((t) => t > now - 60_000).length);
+    const current = this.ratePerMin ?? this.observedRate(now);
     this.ratePerMin = Math.max(1, current * 0.7);
     if (waitMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
     this.nextAt = Math.max(this.nextAt, now);
+  }
+
+  /** What we were actually sending at, per minute, over the last 10 s (at least 1 s of history). */
+  private observedRate(now: number): number {
+    const recent = this.recent.filter((t) => t > now - 10_000);
+    if (recent.length === 0) return 1;
+    const span = Math.max(1_000, now - recent[0]);
+    return (recent.length / span) * 60_000;
   }
 
   /** A success: speed up again slowly (additive increase), never past the configured rpm. */
