@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { request } from "undici";
+import { main } from "../../src/cli/run.js";
 import { UserError } from "../../src/errors/user-error.js";
 import { errorAnswer } from "../../src/simulator/error-answers.js";
 import { parseFaults } from "../../src/simulator/fault-syntax.js";
@@ -37,6 +38,14 @@ describe("fault syntax", () => {
       expect(() => parseFaults(bad)).toThrow(UserError);
     }
     expect(() => parseFaults("x:teapot")).toThrow(/teapot.*\n.*\n.*\n.*\n.*\n.*\n.*KIND is one of 429, 500/s);
+  });
+
+  it("a bad --faults is a usage error (exit 2)", async () => {
+    let err = "";
+    const stream = { write: (t: string) => ((err += t), true), isTTY: false } as unknown as NodeJS.WriteStream;
+    const code = await main(["simulator", "--faults", "apidot.submit:teapot=0.1", "--port", "0"], { stdout: stream, stderr: stream, env: {} });
+    expect(code).toBe(2);
+    expect(err).toMatch(/error: --faults: "apidot.submit:teapot=0.1": unknown fault/);
   });
 
   it("names routes for every provider and matches globs", () => {
