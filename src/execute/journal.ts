@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { writeFileAtomic, writeFileAtomicAsync } from "../util/atomic-write.js";
 
 /** A task that was submitted (and so may be paid for) but whose image is not yet in the lock. */
 export interface PendingTask {
@@ -27,6 +27,11 @@ export class TaskJournal {
 
   record(task: PendingTask): void {
     writeFileAtomic(this.file(task.hash), JSON.stringify(task));
+  }
+
+  /** `record`, durable when the promise resolves, without blocking other assets meanwhile. */
+  recordDurably(task: PendingTask): Promise<void> {
+    return writeFileAtomicAsync(this.file(task.hash), JSON.stringify(task));
   }
 
   /** Every pending task, by spec hash. Unreadable files are skipped, never fatal. */

@@ -35,15 +35,19 @@ export class PollPlanner {
   /** The wait before the first status check. */
   first(): number {
     const expected = this.expectedMs();
-    return expected !== undefined ? Math.max(this.minMs, Math.min(expected * 0.97, this.schedule.deadlineMs)) : this.schedule.initialMs;
+    return expected !== undefined ? Math.max(this.minMs, Math.min(expected, this.schedule.deadlineMs)) : this.schedule.initialMs;
   }
 
   /** The wait after a pending answer at `elapsedMs`, the previous wait having been `prevMs`. */
   next(elapsedMs: number, prevMs: number, progress?: number): number {
     const { maxMs } = this.schedule;
     if (progress !== undefined && progress > 0 && progress < 100 && elapsedMs > 0) {
-      const remaining = (elapsedMs * (100 - progress)) / progress;
-      return clamp(remaining * 1.02 + this.minMs / 2, this.minMs, Math.max(maxMs, elapsedMs));
+      // Progress is usually floored to a whole percent: the true value is ~half a point higher.
+      const p = Math.min(progress + 0.5, 99.9);
+      const remaining = (elapsedMs * (100 - p)) / p;
+      // Early readings are coarse (clock offsets weigh more): go 80% of the way, then look again.
+      const share = progress < 50 ? 0.8 : 1.02;
+      return clamp(remaining * share + this.minMs / 2, this.minMs, Math.max(maxMs, elapsedMs));
     }
     const expected = this.expectedMs();
     if (expected !== undefined && elapsedMs < expected * 0.95) return clamp(expected - elapsedMs, this.minMs, maxMs);

@@ -91,11 +91,12 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
     if (!task) {
       const submitted = await submitPaid(deps.provider, req, { signal: deps.signal, name: asset.name, resubmit: deps.resubmitUnknown ?? true, emit: deps.emit });
       const sub = submitted.sub;
+      const answeredAt = Date.now();
       possibleDuplicate = submitted.possibleDuplicate;
       task = { taskId: sub.taskId, handle: sub.handle };
-      deps.journal.record({ hash: asset.hash, name: asset.name, provider: deps.provider.name, taskId: sub.taskId, handle: sub.handle, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated });
+      await deps.journal.recordDurably({ hash: asset.hash, name: asset.name, provider: deps.provider.name, taskId: sub.taskId, handle: sub.handle, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated });
       deps.emit({ type: "submitted", name: asset.name, taskId: sub.taskId, resumed: false });
-      status = sub.status && sub.status.state !== "pending" ? sub.status : await pollUntilDone(task, req, asset, deps);
+      status = sub.status && sub.status.state !== "pending" ? sub.status : await pollUntilDone(task, req, asset, deps, answeredAt);
     }
     release?.();
     const outcome = await finish(asset, task, status!, req, deps);
@@ -108,12 +109,14 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
   }
 }
 
-async function pollUntilDone(task: TaskHandle, req: ImageRequest, asset: ResolvedAsset, deps: RunDeps): Promise<TaskStatus> {
-  const started = Date.now();
-  let wait = deps.poll.first();
+/** Polls until the task ends; `started` is when the submit answered (the task's clock started just before). */
+async function pollUntilDone(task: TaskHandle, req: ImageRequest, asset: ResolvedAsset, deps: RunDeps, started = Date.now()): Promise<TaskStatus> {
+  let wait = Math.max(deps.poll.minMs, deps.poll.first() - (Date.now() - started));
   let lastPending = 0;
   for (;;) {
     await abortableSleep(wait, deps.signal);
+    // The progress the answer reports was measured when the request arrived, not when we read it.
+    const askedAt = Date.now() - started;
     const status = await deps.provider.status(task, req, { signal: deps.signal });
     const elapsed = Date.now() - started;
     if (status.state !== "pending") {
@@ -125,7 +128,8 @@ async function pollUntilDone(task: TaskHandle, req: ImageRequest, asset: Resolve
     if (elapsed > deps.poll.schedule.deadlineMs) {
       throw new Error(`task ${task.taskId} still running after ${Math.round(deps.poll.schedule.deadlineMs / 1000)} s; its id is recorded and the next build will collect it`);
     }
-    wait = Math.min(deps.poll.next(elapsed, wait, status.progress), Math.max(deps.poll.minMs, deps.poll.schedule.deadlineMs - elapsed + 1));
+    const next = deps.poll.next(askedAt, wait, status.progress) - (elapsed - askedAt);
+    wait = Math.min(Math.max(deps.poll.minMs, next), Math.max(deps.poll.minMs, deps.poll.schedule.deadlineMs - elapsed + 1));
   }
 }
 

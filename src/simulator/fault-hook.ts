@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { errorAnswer } from "./error-answers.js";
 import { applyFault, applyTaskFault, FaultInjector, send, type FaultsOption } from "./faults.js";
 import { ServiceLimits } from "./rate-limits.js";
+import { taskImage } from "./files.js";
 import { routeName, routeProvider } from "./route-names.js";
 import type { SimState } from "./state.js";
 
@@ -16,7 +17,11 @@ export class FaultHook {
   constructor(private readonly state: SimState, faults: FaultsOption | undefined, seed: number | undefined, private readonly now: () => number) {
     this.injector = new FaultInjector(faults, seed);
     this.limits = new ServiceLimits(() => this.injector.limits);
-    state.onAccept = applyTaskFault;
+    state.onAccept = (task) => {
+      applyTaskFault(task);
+      // Render while the task "runs", as a real service does: the download is then immediate.
+      if (!task.failure) setTimeout(() => taskImage(task).catch(() => {}), Math.max(0, (task.readyAt - task.createdAt) / 2)).unref();
+    };
   }
 
   /** Runs `route` for the request, unless a limit or fault answers instead. */

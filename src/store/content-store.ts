@@ -29,7 +29,8 @@ export class ContentStore {
       copyFileSync(file, tmp);
     }
     renameSync(tmp, img);
-    writeFileAtomic(this.metaPath(entry.hash), JSON.stringify(entry));
+    // A cache verified on restore: no fsync (a synchronous one per image stalls big builds).
+    writeFileAtomic(this.metaPath(entry.hash), JSON.stringify(entry), { fsync: false });
   }
 
   /** The stored lock entry for a spec hash, if its image is still intact in size. */

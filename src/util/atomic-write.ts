@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync, rmSync } from "node:fs";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 
 let counter = 0;
@@ -12,13 +13,13 @@ export function tempPathFor(file: string): string {
  * Writes `data` to `file` atomically: temp file, fsync, rename. After a crash the file is
  * either the old or the new content, never a mix.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array, opts: { fsync?: boolean } = {}): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = tempPathFor(file);
   const fd = openSync(tmp, "w");
   try {
     writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
-    fsyncSync(fd);
+    if (opts.fsync !== false) fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
@@ -26,4 +27,24 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
   closeSync(fd);
   renameSync(tmp, file);
+}
+
+/**
+ * `writeFileAtomic` without blocking the event loop: the fsync runs on the thread pool, so
+ * hundreds of assets in flight do not queue behind each other's disk flushes.
+ */
+export async function writeFileAtomicAsync(file: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = tempPathFor(file);
+  const fh = await open(tmp, "w");
+  try {
+    await fh.writeFile(typeof data === "string" ? Buffer.from(data) : data);
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await fh.close();
+  await rename(tmp, file);
 }
