@@ -4,6 +4,7 @@ import { ConcurrencyGate, RateLimiter } from "../http/rate-limit.js";
 import type { Project } from "../project/types.js";
 import { PROVIDERS } from "../providers/registry.js";
 import type { ImageProvider, ProviderDefinition } from "../providers/types.js";
+import { parseFaults } from "../simulator/fault-syntax.js";
 import { startSimulator, type Simulator } from "../simulator/server.js";
 
 /** A provider ready to take requests, and what must be closed afterwards. */
@@ -43,7 +44,7 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
   let baseUrl: string;
   let apiKey: string;
   if (project.config.simulate) {
-    simulator = opts.simulator ?? (await startSimulator({ latencyMs: project.config.simulator?.latencyMs, faults: project.config.simulator?.faults, seed: project.config.simulator?.seed }));
+    simulator = opts.simulator ?? (await startSimulator({ latencyMs: project.config.simulator?.latencyMs, faults: simulatorFaults(project), seed: project.config.simulator?.seed }));
     baseUrl = simulator.url;
     apiKey = "simulator-key";
   } else {
@@ -69,4 +70,9 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
       if (ownSim) await simulator!.close();
     },
   };
+}
+
+function simulatorFaults(project: Project) {
+  const text = project.config.simulator?.faults;
+  return text === undefined ? undefined : parseFaults(text, "simulator.faults in the config");
 }
