@@ -11,6 +11,8 @@ export interface RateLimiterOptions {
  * Paces one provider's requests (a token bucket of depth one: evenly spaced sends) and
  * adapts AIMD-style: a 429 cuts the rate to 70% and pauses every sender for the server's
  * wait hint; each success adds back 1% of the ceiling, so recovery takes ~30 successes.
+ * Without a configured rpm nothing is paced until the first 429; the rate is then 70% of
+ * what was being sent (over the last 10 s) and grows 5% per success until pacing ends.
  * Sends at 97% of the configured rpm: the server's window and our clock disagree by a few
  * ms, and a pace of exactly R/min against a sliding window of R/min trips on that jitter.
  */
@@ -54,7 +56,8 @@ export class RateLimiter {
   throttled(waitMs?: number): void {
     const now = this.now();
     const current = this.ratePerMin ?? this.observedRate(now);
-    this.ratePerMin = Math.max(1, current * 0.7);
+    // Floor: a tenth of the plan's rate (or 10/min): a burst of 429s slows, never stalls, a build.
+    this.ratePerMin = Math.max(this.ceiling !== undefined ? this.ceiling * 0.1 : 10, current * 0.7);
     if (waitMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
     this.nextAt = Math.max(this.nextAt, now);
   }
@@ -70,7 +73,7 @@ export class RateLimiter {
   /** A success: speed up again slowly (additive increase), never past the configured rpm. */
   succeeded(): void {
     if (this.ratePerMin === undefined) return;
-    const step = this.ceiling !== undefined ? this.ceiling * 0.01 : Math.max(1, this.ratePerMin * 0.02);
+    const step = this.ceiling !== undefined ? this.ceiling * 0.01 : Math.max(1, this.ratePerMin * 0.05);
     this.ratePerMin = Math.min(this.ceiling ?? Infinity, this.ratePerMin + step);
     // Unconfigured and fully recovered: stop pacing.
     if (this.ceiling === undefined && this.ratePerMin > 10_000) this.ratePerMin = undefined;
