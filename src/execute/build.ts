@@ -60,7 +60,8 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
   const p = await planProject(project, opts);
   emit({ type: "plan", plan: p });
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
-  const writer = new LockWriter(project.lockfile, lock);
+  // One lock write a second: each is a full serialize + fsync; the journal keeps tasks safe meanwhile.
+  const writer = new LockWriter(project.lockfile, lock, 1000);
   const journal = new TaskJournal(stateDir(project));
   const pending = journal.load();
   const store = new ContentStore(stateDir(project));
