@@ -4,7 +4,7 @@
 import { build, loadProject } from "../dist/index.js";
 import { childSimulator, standalone, tempProject } from "./lib.mjs";
 
-const RPM = 60, ASSETS = 30, LATENCY_MS = 2000;
+const RPM = 60, ASSETS = 40, LATENCY_MS = 2000;
 
 export async function run() {
   const sim = await childSimulator({ latencyMs: LATENCY_MS, faults: `apidot:rpm=${RPM}` });
