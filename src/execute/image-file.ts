@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createWriteStream, renameSync, rmSync, mkdirSync, statSync, readFileSync, fsyncSync, openSync, closeSync } from "node:fs";
+import { createWriteStream, renameSync, rmSync, mkdirSync, statSync, readFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
