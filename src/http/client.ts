@@ -20,6 +20,11 @@ export interface JsonRequest {
   signal?: AbortSignal;
   /** Reads the provider's error body (called for non-2xx answers). */
   describeError?: (status: number, body: unknown) => ErrorDetails;
+  /**
+   * A status carried inside a 2xx body (APIDot's `code`): outside 200-299 it is treated as
+   * that HTTP status, so the retry policy and the rate limiter see it.
+   */
+  bodyStatus?: (body: unknown) => number | undefined;
 }
 
 export interface JsonResponse<T = unknown> {
@@ -80,16 +85,18 @@ export class HttpClient {
       throw networkError(err, req, url);
     }
     const parsed = parseJson(text);
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      const details = req.describeError?.(res.statusCode, parsed.value) ?? {};
+    const inBody = parsed.ok && res.statusCode >= 200 && res.statusCode < 300 ? req.bodyStatus?.(parsed.value) : undefined;
+    const status = inBody !== undefined && (inBody < 200 || inBody >= 300) ? inBody : res.statusCode;
+    if (status < 200 || status >= 300) {
+      const details = req.describeError?.(status, parsed.value) ?? {};
       const retryAfterMs = details.retryAfterMs ?? retryAfterFromHeaders(res.headers);
-      const message = details.message ?? (typeof parsed.value === "string" ? parsed.value.slice(0, 200) : res.statusCode.toString());
-      throw new HttpError(`${req.method} ${url} → ${res.statusCode}${details.code ? ` ${details.code}` : ""}: ${message}`, {
+      const message = details.message ?? (typeof parsed.value === "string" ? parsed.value.slice(0, 200) : status.toString());
+      throw new HttpError(`${req.method} ${url} → ${status}${status !== res.statusCode ? ` (in a ${res.statusCode} body)` : ""}${details.code ? ` ${details.code}` : ""}: ${message}`, {
         url,
         method: req.method,
-        status: res.statusCode,
+        status,
         code: details.code,
-        retryable: RETRYABLE_STATUS.has(res.statusCode),
+        retryable: RETRYABLE_STATUS.has(status),
         retryAfterMs,
         mayHaveReachedServer: true,
       });

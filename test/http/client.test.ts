@@ -9,6 +9,8 @@ let http: HttpClient | undefined;
 afterEach(async () => {
   await http?.close();
   await sim?.close();
+  http = undefined;
+  sim = undefined;
 });
 
 const submitBody = { model: "nano-banana-2", input: { prompt: "a red apple", resolution: "1K", size: "1:1" } };
@@ -70,5 +72,34 @@ describe("HttpClient against the simulator", () => {
     expect((err as HttpError).status).toBe(401);
     expect(waits).toHaveLength(0);
     expect(sim!.requestCounts()["apidot.submit"]).toBe(1);
+  });
+});
+
+describe("a status inside a 200 body (APIDot's code)", () => {
+  it("is retried like the HTTP status and honours Retry-After: 2 requests, the second succeeds", async () => {
+    const { createServer } = await import("node:http");
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits++;
+      const body = hits === 1 ? { code: 429, message: "slow down", error: { code: "rate_limited" } } : { code: 200, data: { task_id: "t1" } };
+      res.writeHead(200, { "content-type": "application/json", "retry-after": "2" });
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const client = new HttpClient({ retry: { baseDelayMs: 1 } });
+    const waits: number[] = [];
+    try {
+      const res = await client.json<{ data: { task_id: string } }>(
+        { method: "POST", url: `http://127.0.0.1:${port}/api/generate/submit`, body: {}, bodyStatus: (b) => (b as { code?: number }).code },
+        { shouldRetry: isSafeToResubmit, onRetry: (_e, _a, ms) => void waits.push(ms), sleep: async () => {} },
+      );
+      expect(res.body.data.task_id).toBe("t1");
+      expect(hits).toBe(2);
+      expect(waits[0]).toBeGreaterThanOrEqual(2000);
+    } finally {
+      await client.close();
+      server.close();
+    }
   });
 });

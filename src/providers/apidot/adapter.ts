@@ -37,7 +37,7 @@ class ApidotProvider implements ImageProvider {
 
   async submit(req: ImageRequest, { signal }: { signal?: AbortSignal } = {}): Promise<Submission> {
     const res = await this.opts.http.json<Envelope>(
-      { method: "POST", url: `${this.base}/api/generate/submit`, headers: this.headers, body: { model: req.modelId, input: toApidotInput(req) }, signal, describeError },
+      { method: "POST", url: `${this.base}/api/generate/submit`, headers: this.headers, body: { model: req.modelId, input: toApidotInput(req) }, signal, describeError, bodyStatus },
       { shouldRetry: isSafeToResubmit },
     );
     const data = unwrap(res.body, `${this.base}/api/generate/submit`);
@@ -48,7 +48,7 @@ class ApidotProvider implements ImageProvider {
 
   async status(task: TaskHandle, req: ImageRequest, { signal }: { signal?: AbortSignal } = {}): Promise<TaskStatus> {
     const url = `${this.base}/api/generate/status/${encodeURIComponent(task.taskId)}`;
-    const res = await this.opts.http.json<Envelope>({ method: "GET", url, headers: this.headers, signal, describeError });
+    const res = await this.opts.http.json<Envelope>({ method: "GET", url, headers: this.headers, signal, describeError, bodyStatus });
     const data = unwrap(res.body, url);
     const status = toTaskStatus(data);
     if (status.state === "succeeded") status.cost = this.cost(req, data);
@@ -78,6 +78,12 @@ function unwrap(body: Envelope, url: string): Record<string, unknown> {
   }
   if (!body?.data || typeof body.data !== "object") throw new Error(`APIDot answer without data from ${url}`);
   return body.data;
+}
+
+/** APIDot's body `code`: a 200 answer saying 429 or 500 is retried like the HTTP status. */
+function bodyStatus(body: unknown): number | undefined {
+  const code = (body as Envelope | undefined)?.code;
+  return typeof code === "number" ? code : undefined;
 }
 
 function describeError(_status: number, body: unknown): ErrorDetails {
