@@ -89,7 +89,7 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
       }
     }
     if (!task) {
-      const submitted = await submitPaid(deps.provider, req, { signal: deps.signal, name: asset.name, resubmit: deps.resubmitUnknown ?? true, emit: deps.emit });
+      const submitted = await submitPaid(deps.provider, req, { signal: deps.signal, onRetry: retryEvents(asset, "submit", deps), name: asset.name, resubmit: deps.resubmitUnknown ?? true, emit: deps.emit });
       const sub = submitted.sub;
       const answeredAt = Date.now();
       possibleDuplicate = submitted.possibleDuplicate;
@@ -117,7 +117,7 @@ async function pollUntilDone(task: TaskHandle, req: ImageRequest, asset: Resolve
     await abortableSleep(wait, deps.signal);
     // The progress the answer reports was measured when the request arrived, not when we read it.
     const askedAt = Date.now() - started;
-    const status = await deps.provider.status(task, req, { signal: deps.signal });
+    const status = await deps.provider.status(task, req, { signal: deps.signal, onRetry: retryEvents(asset, "status", deps) });
     const elapsed = Date.now() - started;
     if (status.state !== "pending") {
       deps.poll.observe(lastPending, elapsed);
@@ -193,6 +193,11 @@ async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus
 function catalogCost(asset: ResolvedAsset, prices?: PriceOverrides): Cost {
   const p = listedPrice(asset.spec.provider, asset.spec.model, asset.spec.resolution, prices);
   return p ? { usd: p.usd, credits: p.credits, tokens: p.tokens, source: p.source } : { usd: 0, source: "catalog" };
+}
+
+/** HTTP-layer retries as build events, so the CLI can say why an asset is slow. */
+function retryEvents(asset: ResolvedAsset, what: string, deps: RunDeps) {
+  return (err: unknown, attempt: number, delayMs: number) => deps.emit({ type: "retry", name: asset.name, what, attempt: attempt + 1, delayMs, error: message(err) });
 }
 
 export function message(err: unknown): string {

@@ -28,7 +28,7 @@ export async function submitPaid(
   const unknown: string[] = [];
   for (;;) {
     try {
-      const sub = await provider.submit(req, { signal: opts.signal });
+      const sub = await provider.submit(req, { signal: opts.signal, onRetry: opts.onRetry });
       return { sub, possibleDuplicate: unknown.length ? duplicateReason(unknown) : undefined };
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);

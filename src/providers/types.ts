@@ -63,6 +63,8 @@ export interface Submission extends TaskHandle {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Told before each retry wait of the HTTP layer (the build turns it into a `retry` event). */
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
 }
 
 /** A connected provider: the small interface the build engine drives. */

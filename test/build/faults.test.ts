@@ -47,12 +47,16 @@ function expectNoSilentDuplicates(result: BuildResult, ledger: Array<{ prompt: s
 describe("a build on APIDot under every fault", () => {
   for (const kind of ["429", "500", "502", "503", "504"]) {
     it(`submit ${kind}: retried, every image, one charge each`, async () => {
-      const { root, result, lock, counts, ledger } = await run(`apidot.submit:${kind}@1`);
+      const { root, result, lock, counts, ledger, events } = await run(`apidot.submit:${kind}@1`);
       expect(result.generated).toBe(4);
       await expectImagesOnDisk(root, lock, 4);
       expect(counts["apidot.submit"]).toBe(5);
       expect(ledger).toHaveLength(4);
       expect(result.possibleDuplicates).toEqual([]);
+      const retries = events.filter((e) => e.type === "retry" && e.what === "submit");
+      expect(retries).toHaveLength(1);
+      // The simulator's 429 and 503 carry Retry-After: 1.
+      if (kind === "429") expect((retries[0] as { delayMs: number }).delayMs).toBeGreaterThanOrEqual(1000);
     });
   }
 

@@ -2,7 +2,7 @@ import { listedPrice, round } from "../../catalog/prices.js";
 import type { ErrorDetails } from "../../http/client.js";
 import { HttpError } from "../../http/errors.js";
 import { isSafeToResubmit } from "../../http/retry.js";
-import type { Cost, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission, TaskHandle, TaskStatus } from "../types.js";
+import type { CallOptions, Cost, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission, TaskHandle, TaskStatus } from "../types.js";
 import { APIDOT_CAPABILITIES } from "./capabilities.js";
 import { toApidotInput, toTaskStatus } from "./translate.js";
 
@@ -35,10 +35,10 @@ class ApidotProvider implements ImageProvider {
     this.headers = { authorization: `Bearer ${opts.apiKey}` };
   }
 
-  async submit(req: ImageRequest, { signal }: { signal?: AbortSignal } = {}): Promise<Submission> {
+  async submit(req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<Submission> {
     const res = await this.opts.http.json<Envelope>(
       { method: "POST", url: `${this.base}/api/generate/submit`, headers: this.headers, body: { model: req.modelId, input: toApidotInput(req) }, signal, describeError, bodyStatus },
-      { shouldRetry: isSafeToResubmit },
+      { shouldRetry: isSafeToResubmit, onRetry },
     );
     const data = unwrap(res.body, `${this.base}/api/generate/submit`);
     const taskId = data.task_id;
@@ -46,9 +46,9 @@ class ApidotProvider implements ImageProvider {
     return { taskId };
   }
 
-  async status(task: TaskHandle, req: ImageRequest, { signal }: { signal?: AbortSignal } = {}): Promise<TaskStatus> {
+  async status(task: TaskHandle, req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<TaskStatus> {
     const url = `${this.base}/api/generate/status/${encodeURIComponent(task.taskId)}`;
-    const res = await this.opts.http.json<Envelope>({ method: "GET", url, headers: this.headers, signal, describeError, bodyStatus });
+    const res = await this.opts.http.json<Envelope>({ method: "GET", url, headers: this.headers, signal, describeError, bodyStatus }, { onRetry });
     const data = unwrap(res.body, url);
     const status = toTaskStatus(data);
     if (status.state === "succeeded") status.cost = this.cost(req, data);
