@@ -38,6 +38,9 @@ Options:
       --port N          port to listen on (default 4010; 0 picks a free one, printed)
       --latency-ms N    how long each task takes (default 400)
       --idempotency     honour Idempotency-Key on submits (off by default: not documented for APIDot)
+      --faults SPEC     inject faults and enforce limits, e.g.
+                        "apidot.submit:429=0.2,*:reset=5%,files:truncate=0.1,apidot:rpm=60"
+      --seed N          seed of the fault pattern (default 1)
   -h, --help            show this help
   -v, --version         print the version
 
@@ -63,6 +66,8 @@ export interface CliArgs {
   port?: number;
   latencyMs?: number;
   idempotency: boolean;
+  faults?: string;
+  seed?: number;
   help: boolean;
   version: boolean;
   rest: string[];
@@ -93,6 +98,8 @@ export function parseCli(argv: string[]): CliArgs {
         port: { type: "string" },
         "latency-ms": { type: "string" },
         idempotency: { type: "boolean" },
+        faults: { type: "string" },
+        seed: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -121,6 +128,8 @@ export function parseCli(argv: string[]): CliArgs {
     port: v.port !== undefined ? positiveInt("--port", v.port, true) : undefined,
     latencyMs: v["latency-ms"] !== undefined ? positiveInt("--latency-ms", v["latency-ms"], true) : undefined,
     idempotency: v.idempotency ?? false,
+    faults: v.faults,
+    seed: v.seed !== undefined ? positiveInt("--seed", v.seed, true) : undefined,
     help: v.help ?? false,
     version: v.version ?? false,
   };

@@ -55,9 +55,9 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
     });
     renderer?.end();
     if (args.json) {
-      const { generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning } = result;
+      const { generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates } = result;
       const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({ name, status, output, hash, taskId, costUsd: c, ...(error ? { error } : {}) }));
-      io.stdout.write(`${JSON.stringify({ generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, assets }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, assets }, null, 2)}\n`);
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
       if (result.interrupted) io.stderr.write(`interrupted: ${result.leftRunning} task(s) left running at ${project.config.provider}; they are recorded in .nanobanana/tasks and the next build collects them without paying again\n`);
@@ -71,8 +71,14 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
 
 export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
   const { startSimulator } = await import("../simulator/server.js");
-  const sim = await startSimulator({ port: args.port ?? 4010, latencyMs: args.latencyMs, idempotency: args.idempotency });
-  io.stdout.write(`nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n  simulated builds use it with NANOBANANA_SIMULATOR_URL=${sim.url} (or simulator.url in the config)\n  or point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`);
+  const { describeFaults, parseFaults } = await import("../simulator/fault-syntax.js");
+  const faults = args.faults !== undefined ? parseFaults(args.faults) : undefined;
+  const sim = await startSimulator({ port: args.port ?? 4010, latencyMs: args.latencyMs, idempotency: args.idempotency, faults, seed: args.seed });
+  io.stdout.write(
+    `nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n` +
+      (faults ? `  faults: ${describeFaults(faults)} (seed ${args.seed ?? 1}); counts at ${sim.url}/__simulator/faults\n` : "") +
+      `  simulated builds use it with NANOBANANA_SIMULATOR_URL=${sim.url} (or simulator.url in the config)\n  or point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);

@@ -94,6 +94,9 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
   if (r.failed) parts.push(style.red(`${r.failed} failed`));
   if (r.blocked) parts.push(style.yellow(`${r.blocked} blocked`));
   const lines = [`${parts.join(", ")}; spent ${usd(r.costUsd)}${r.simulated ? " (simulated: nothing was charged)" : ""}`];
+  for (const d of r.possibleDuplicates ?? []) {
+    lines.push(style.yellow(`! ${d.name}: possible duplicate charge: ${d.reason}; check the provider's dashboard`));
+  }
   const models = Object.entries(r.costByModel);
   if (models.length > 1 || (models.length === 1 && r.generated > 0)) {
     lines.push(...models.map(([m, c]) => style.dim(`  ${m}: ${usd(c)}`)));

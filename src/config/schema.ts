@@ -12,12 +12,16 @@ export const ProviderSettingsSchema = z
   .strictObject({
     baseUrl: z.url().optional().describe("API origin; defaults to the provider's public URL. Env NANOBANANA_<NAME>_BASE_URL overrides it."),
     apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name").optional().describe("Name of the environment variable that holds the API key."),
-    rpm: z.number().positive().optional().describe("Requests per minute allowed by your plan; nanobanana paces itself to it."),
-    concurrency: z.number().int().min(1).optional().describe("Most tasks running at this provider at once."),
+    rpm: z.number().positive().optional().describe("Requests per minute allowed by your plan; nanobanana paces itself to it (at 97%, slowing down further after a 429)."),
+    concurrency: z.number().int().min(1).optional().describe("Most tasks running at this provider at once (submitted and not yet finished)."),
     timeoutMs: z.number().int().min(100).optional().describe("Per-request timeout in ms (default 60000)."),
     maxRetries: z.number().int().min(0).max(20).optional().describe("Retries of a transient failure per request (default 6)."),
     pollIntervalMs: z.number().int().min(10).optional().describe("First status poll after this many ms; later polls back off (default 1000)."),
     taskTimeoutMs: z.number().int().min(1000).optional().describe("Give up polling one task after this long; its id stays recorded (default 15 minutes)."),
+    resubmitUnknown: z
+      .boolean()
+      .optional()
+      .describe("When a submit was sent but no answer came (connection reset, timeout), submit once more and report the asset as a possible duplicate charge (true, default), or fail the asset (false)."),
   })
   .describe("Connection settings for one provider.");
 export type ProviderSettings = z.infer<typeof ProviderSettingsSchema>;
@@ -30,6 +34,8 @@ export const SimulatorSettingsSchema = z
   .strictObject({
     latencyMs: z.number().int().min(0).optional().describe("How long each simulated task takes (default 400)."),
     url: z.url().optional().describe("Use an already running simulator (`nanobanana simulator`) at this URL instead of starting one in-process; env NANOBANANA_SIMULATOR_URL overrides it. Its tasks outlive the build, like a real provider's."),
+    faults: z.string().optional().describe('Faults to inject and limits to enforce, e.g. "apidot.submit:429=0.2,*:reset=5%,apidot:rpm=60" (see README: the simulator\'s fault syntax).'),
+    seed: z.number().int().min(0).optional().describe("Seed of the fault pattern (default 1)."),
   })
   .describe("Settings of the built-in simulator used when simulate is true.");
 

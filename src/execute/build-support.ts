@@ -45,7 +45,7 @@ export function keep(store: ContentStore, entry: LockEntry, file: string, emit: 
   }
 }
 
-export function summarize(results: AssetResult[], simulated: boolean, warnings: string[], entries: Record<string, { model: string }>): Omit<BuildResult, "interrupted" | "leftRunning"> {
+export function summarize(results: AssetResult[], simulated: boolean, warnings: string[], entries: Record<string, { model: string }>): Omit<BuildResult, "interrupted" | "leftRunning" | "possibleDuplicates"> {
   results.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const count = (s: AssetResult["status"]) => results.filter((r) => r.status === s).length;
   const costByModel: Record<string, number> = {};

@@ -21,7 +21,8 @@ import { LockWriter } from "./lock-writer.js";
 import { collectOrphan, sortPending } from "./orphan-tasks.js";
 import { acquireProjectLock } from "./project-lock.js";
 import { referenceDelivery, relinkAndDecide } from "./references.js";
-import type { PollSchedule, RunDeps } from "./run-asset.js";
+import { PollPlanner, type PollSchedule } from "./poll-plan.js";
+import type { RunDeps } from "./run-asset.js";
 import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
 
 export interface BuildOptions {
@@ -88,7 +89,8 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
 
 async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink): Promise<BuildResult> {
   const { plan: p, lock } = await planWithLock(project, opts);
-  const writer = new LockWriter(project.lockfile, lock);
+  // One lock write a second: each is a full serialize + fsync; the journal keeps tasks safe meanwhile.
+  const writer = new LockWriter(project.lockfile, lock, 1000);
   const journal = new TaskJournal(stateDir(project));
   const store = new ContentStore(stateDir(project));
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
@@ -97,6 +99,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const budget = checkBudget(project, opts, work.map((i) => byName.get(i.name)!), pending, store);
   emit({ type: "plan", plan: p });
   let leftRunning = 0;
+  const possibleDuplicates: BuildResult["possibleDuplicates"] = [];
   const results: AssetResult[] = [];
   const warnings: string[] = [];
   const sink: EventSink = (e) => {
@@ -125,6 +128,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       initialMs: settings.pollIntervalMs ?? (conn.simulated ? Math.max(20, Math.min(250, (project.config.simulator?.latencyMs ?? 400) / 4)) : 1000),
       maxMs: conn.simulated ? 2_000 : 10_000,
       deadlineMs: settings.taskTimeoutMs ?? 15 * 60_000,
+      minMs: conn.simulated ? 20 : 500,
     };
     const limit = pLimit(opts.concurrency ?? project.config.concurrency);
     const delivery = referenceDelivery(project, conn, stateDir(project), opts.signal);
@@ -134,14 +138,17 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       dispatcher: conn.http.dispatcher,
       root: project.root,
       simulated: conn.simulated,
-      poll,
+      poll: new PollPlanner(poll),
+      gate: conn.gate,
+      resubmitUnknown: settings.resubmitUnknown,
+      downloadTimeoutMs: conn.http.timeoutMs,
       prices: project.config.prices,
       emit: sink,
       signal: opts.signal,
       references: (a) => delivery.inputsFor(a),
       beforeSubmit: budget && ((a) => budget.reserve(a)),
       submitRejected: budget && ((a) => budget.release(a)),
-      gate: new FirstSubmitGate(),
+      firstSubmit: new FirstSubmitGate(),
     };
 
     /** One asset: restore from the store, or resume / submit, collect and record. */
@@ -161,6 +168,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         }
         const resume = pending.get(asset.hash);
         const outcome = await runAsset(asset, resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined, deps);
+        if (outcome.possibleDuplicate) possibleDuplicates.push({ name: asset.name, reason: outcome.possibleDuplicate });
         if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
         switch (outcome.status) {
           case "generated":
@@ -215,5 +223,6 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     }
   }
   const interrupted = Boolean(opts.signal?.aborted);
-  return { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning };
+  possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates };
 }

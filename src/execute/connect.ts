@@ -1,8 +1,10 @@
 import { UserError } from "../errors/user-error.js";
 import { HttpClient } from "../http/client.js";
+import { ConcurrencyGate, RateLimiter } from "../http/rate-limit.js";
 import type { Project } from "../project/types.js";
 import { PROVIDERS } from "../providers/registry.js";
 import type { ImageProvider, ProviderDefinition } from "../providers/types.js";
+import { parseFaults } from "../simulator/fault-syntax.js";
 import { startSimulator, type Simulator } from "../simulator/server.js";
 
 /** A provider ready to take requests, and what must be closed afterwards. */
@@ -13,6 +15,8 @@ export interface Connection {
   /** The in-process simulator, when the build is simulated (none with an external simulator URL). */
   simulator?: Simulator;
   simulated: boolean;
+  /** Limits tasks running at the provider (providers.<name>.concurrency). */
+  gate?: ConcurrencyGate;
   close(): Promise<void>;
 }
 
@@ -35,13 +39,16 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
   const definition = PROVIDERS[name];
   if (!definition) throw new UserError(`provider ${name} is not available`);
   const settings = project.config.providers[name] ?? {};
-  const http = opts.http ?? new HttpClient({ timeoutMs: settings.timeoutMs, retry: settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : undefined });
+  const limiter = new RateLimiter({ rpm: settings.rpm });
+  const http = opts.http ?? new HttpClient({ timeoutMs: settings.timeoutMs, retry: settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : undefined, limiter });
   let simulator: Simulator | undefined;
   let baseUrl: string;
   let apiKey: string;
   if (project.config.simulate) {
     const external = env.NANOBANANA_SIMULATOR_URL || project.config.simulator?.url;
-    if (opts.simulator || !external) simulator = opts.simulator ?? (await startSimulator({ latencyMs: project.config.simulator?.latencyMs }));
+    if (opts.simulator || !external) {
+      simulator = opts.simulator ?? (await startSimulator({ latencyMs: project.config.simulator?.latencyMs, faults: simulatorFaults(project), seed: project.config.simulator?.seed }));
+    }
     baseUrl = simulator?.url ?? external!.replace(/\/+$/, "");
     apiKey = "simulator-key";
   } else {
@@ -61,9 +68,15 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
     http,
     simulator,
     simulated: project.config.simulate,
+    gate: settings.concurrency ? new ConcurrencyGate(settings.concurrency) : undefined,
     close: async () => {
       if (!opts.http) await http.close();
       if (ownSim) await simulator!.close();
     },
   };
+}
+
+function simulatorFaults(project: Project) {
+  const text = project.config.simulator?.faults;
+  return text === undefined ? undefined : parseFaults(text, "simulator.faults in the config");
 }

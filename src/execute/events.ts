@@ -46,4 +46,15 @@ export interface BuildResult {
   interrupted: boolean;
   /** Tasks submitted and recorded but not collected (left running at the provider); the next build collects them. */
   leftRunning: number;
+  /**
+   * Assets whose submit was sent and got no answer (reset, timeout, unreadable reply) and was
+   * submitted again: the provider may have charged twice. Check its dashboard.
+   */
+  possibleDuplicates: PossibleDuplicate[];
+}
+
+/** An asset that may have been charged more than once, and why. */
+export interface PossibleDuplicate {
+  name: string;
+  reason: string;
 }

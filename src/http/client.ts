@@ -1,5 +1,6 @@
 import { Agent, request, type Dispatcher } from "undici";
 import { HttpError, redactUrl } from "./errors.js";
+import type { RateLimiter } from "./rate-limit.js";
 import { DEFAULT_RETRY, RETRYABLE_STATUS, withRetry, type RetryHooks, type RetryPolicy } from "./retry.js";
 
 /** What a provider reads out of an error answer. */
@@ -19,6 +20,11 @@ export interface JsonRequest {
   signal?: AbortSignal;
   /** Reads the provider's error body (called for non-2xx answers). */
   describeError?: (status: number, body: unknown) => ErrorDetails;
+  /**
+   * A status carried inside a 2xx body (APIDot's `code`): outside 200-299 it is treated as
+   * that HTTP status, so the retry policy and the rate limiter see it.
+   */
+  bodyStatus?: (body: unknown) => number | undefined;
 }
 
 export interface JsonResponse<T = unknown> {
@@ -33,20 +39,24 @@ export interface HttpClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Per-request timeout in ms (default 60 s). */
   timeoutMs?: number;
+  /** Paces every attempt of json() and slows down on 429 (one limiter per provider). */
+  limiter?: RateLimiter;
 }
 
 /** JSON over HTTP with keep-alive pools, one error type and the tool's one retry policy. */
 export class HttpClient {
   readonly dispatcher: Dispatcher;
   readonly policy: RetryPolicy;
+  readonly limiter?: RateLimiter;
+  readonly timeoutMs: number;
   private readonly ownsDispatcher: boolean;
-  private readonly timeoutMs: number;
 
   constructor(opts: HttpClientOptions = {}) {
     this.ownsDispatcher = !opts.dispatcher;
     this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 64 });
     this.policy = { ...DEFAULT_RETRY, ...opts.retry };
     this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.limiter = opts.limiter;
   }
 
   /** One attempt; any non-2xx answer, network failure or unparsable body throws HttpError. */
@@ -75,16 +85,18 @@ export class HttpClient {
       throw networkError(err, req, url);
     }
     const parsed = parseJson(text);
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      const details = req.describeError?.(res.statusCode, parsed.value) ?? {};
+    const inBody = parsed.ok && res.statusCode >= 200 && res.statusCode < 300 ? req.bodyStatus?.(parsed.value) : undefined;
+    const status = inBody !== undefined && (inBody < 200 || inBody >= 300) ? inBody : res.statusCode;
+    if (status < 200 || status >= 300) {
+      const details = req.describeError?.(status, parsed.value) ?? {};
       const retryAfterMs = details.retryAfterMs ?? retryAfterFromHeaders(res.headers);
-      const message = details.message ?? (typeof parsed.value === "string" ? parsed.value.slice(0, 200) : res.statusCode.toString());
-      throw new HttpError(`${req.method} ${url} → ${res.statusCode}${details.code ? ` ${details.code}` : ""}: ${message}`, {
+      const message = details.message ?? (typeof parsed.value === "string" ? parsed.value.slice(0, 200) : status.toString());
+      throw new HttpError(`${req.method} ${url} → ${status}${status !== res.statusCode ? ` (in a ${res.statusCode} body)` : ""}${details.code ? ` ${details.code}` : ""}: ${message}`, {
         url,
         method: req.method,
-        status: res.statusCode,
+        status,
         code: details.code,
-        retryable: RETRYABLE_STATUS.has(res.statusCode),
+        retryable: RETRYABLE_STATUS.has(status),
         retryAfterMs,
         mayHaveReachedServer: true,
       });
@@ -102,9 +114,20 @@ export class HttpClient {
     return { status: res.statusCode, headers: res.headers, body: parsed.value as T };
   }
 
-  /** `send` with retries of transient failures under the policy. */
+  /** `send` with retries of transient failures under the policy, each attempt paced by the limiter. */
   async json<T = unknown>(req: JsonRequest, hooks: Omit<RetryHooks, "signal"> = {}): Promise<JsonResponse<T>> {
-    return withRetry(() => this.send<T>(req), this.policy, { ...hooks, signal: req.signal });
+    const attempt = async () => {
+      await this.limiter?.acquire(req.signal);
+      try {
+        const res = await this.send<T>(req);
+        this.limiter?.succeeded();
+        return res;
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 429) this.limiter?.throttled(err.info.retryAfterMs);
+        throw err;
+      }
+    };
+    return withRetry(attempt, this.policy, { ...hooks, signal: req.signal });
   }
 
   async close(): Promise<void> {

@@ -76,10 +76,17 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 
 /**
  * For a non-idempotent call (a paid submit): retry only when the server answered with a
- * retryable status, or the request never reached it. A request that was sent and got no
- * answer may have created a paid task, so it is not blindly repeated.
+ * retryable error status (429, 5xx: by the providers' contract nothing was created), or the
+ * request never reached it. A request that was sent and got no answer, or a 2xx answer we
+ * could not read, may have created a paid task, so it is not blindly repeated.
  */
 export function isSafeToResubmit(err: unknown): boolean {
   if (!isRetryable(err) || !(err instanceof HttpError)) return false;
-  return err.info.status !== undefined || !err.info.mayHaveReachedServer;
+  if (!err.info.mayHaveReachedServer) return true;
+  return err.info.status !== undefined && RETRYABLE_STATUS.has(err.info.status);
+}
+
+/** A submit that reached the server and got no usable answer: a paid task may exist. */
+export function isUnknownOutcome(err: unknown): boolean {
+  return err instanceof HttpError && !err.info.aborted && err.info.retryable && !isSafeToResubmit(err);
 }

@@ -72,6 +72,8 @@ export interface CallOptions {
    * answers a repeat with the first task instead of charging again.
    */
   idempotencyKey?: string;
+  /** Told before each retry wait of the HTTP layer (the build turns it into a `retry` event). */
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
 }
 
 /** A connected provider: the small interface the build engine drives. */

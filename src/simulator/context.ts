@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FaultsOption } from "./faults.js";
 import type { SimState, SimTask } from "./state.js";
 
 /** Options of a simulator instance. */
@@ -15,6 +16,10 @@ export interface SimulatorOptions {
    * does this, so the simulator does not pretend it does unless asked).
    */
   idempotency?: boolean;
+  /** Faults and service limits: the `--faults` syntax or a plan (see fault-syntax.ts). */
+  faults?: FaultsOption;
+  /** Seed of the fault pattern (default 1): the same seed, the same failing requests. */
+  seed?: number;
 }
 
 /** What a protocol handler may use. */
@@ -26,6 +31,8 @@ export interface SimContext {
   now(): number;
   /** A result URL for a task's image, carrying an expiry like a real signed URL. */
   fileUrl(task: SimTask, index?: number): string;
+  /** Faults injected so far, by `route:kind` (admin route). */
+  faultCounts?: () => Record<string, number>;
 }
 
 /** Handles a request if it belongs to this protocol; returns false to let the next one try. */

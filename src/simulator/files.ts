@@ -5,7 +5,7 @@ import type { SimRoute } from "./context.js";
 import { sendJson } from "./http-util.js";
 import type { SimTask } from "./state.js";
 
-const CACHE_LIMIT = 32;
+const CACHE_LIMIT = 256;
 const cache = new Map<string, Promise<Buffer>>();
 
 /** The image of a task: a card showing its prompt, at the model's pixel size, deterministic. */

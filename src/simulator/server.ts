@@ -5,6 +5,8 @@ import { falRoute } from "./fal.js";
 import { geminiRoute } from "./gemini.js";
 import { revidRoute } from "./revid.js";
 import type { SimContext, SimRoute, SimulatorOptions } from "./context.js";
+import { FaultHook } from "./fault-hook.js";
+import type { FaultsOption } from "./faults.js";
 import { filePath, filesRoute } from "./files.js";
 import { sendJson } from "./http-util.js";
 import { SimState, type Charge } from "./state.js";
@@ -22,6 +24,10 @@ export interface Simulator {
   ledger(): Charge[];
   /** Requests served, by route (`apidot.submit`, `apidot.status`, `files`, …). */
   requestCounts(): Record<string, number>;
+  /** Faults injected and requests refused by a limit, by `route:kind` (e.g. `files:truncate`). */
+  faultCounts(): Record<string, number>;
+  /** Replaces the fault rules and limits of the running simulator. */
+  setFaults(faults: FaultsOption | undefined): void;
   close(): Promise<void>;
 }
 
@@ -32,6 +38,10 @@ const adminRoute: SimRoute = async (ctx, req, res, url) => {
   }
   if (url.pathname === "/__simulator/requests" && req.method === "GET") {
     sendJson(res, 200, Object.fromEntries(ctx.state.requests));
+    return true;
+  }
+  if (url.pathname === "/__simulator/faults" && req.method === "GET") {
+    sendJson(res, 200, ctx.faultCounts?.() ?? {});
     return true;
   }
   if (url.pathname === "/__simulator/reset" && req.method === "POST") {
@@ -53,13 +63,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     options: { latencyMs: opts.latencyMs ?? 400, idempotency: opts.idempotency ?? false },
     origin: () => origin,
     now: () => Date.now(),
-    fileUrl: (task, index = 0) => `${origin}${filePath(task, index)}?expires=${task.createdAt + URL_TTL_MS}&sig=${task.imageKey.slice(0, 16)}`,
+    // Minted per status answer, like a real signed URL: an expired one is fixed by asking again.
+    fileUrl: (task, index = 0) => `${origin}${filePath(task, index)}?expires=${ctx.now() + URL_TTL_MS}&sig=${task.imageKey.slice(0, 16)}`,
   };
+  const faults = new FaultHook(state, opts.faults, opts.seed, ctx.now);
+  ctx.faultCounts = () => faults.counts();
   const server: Server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", origin);
-      for (const route of ROUTES) if (await route(ctx, req, res, url)) return;
-      sendJson(res, 404, { error: { code: 404, message: `no route for ${req.method} ${url.pathname}`, status: "NOT_FOUND" } });
+      await faults.handle(req, res, url.pathname, async () => {
+        for (const route of ROUTES) if (await route(ctx, req, res, url)) return;
+        sendJson(res, 404, { error: { code: 404, message: `no route for ${req.method} ${url.pathname}`, status: "NOT_FOUND" } });
+      });
     } catch (err) {
       if (!res.headersSent) sendJson(res, 500, { error: { code: 500, message: (err as Error).message, status: "INTERNAL" } });
       else res.destroy();
@@ -77,6 +92,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     state,
     ledger: () => [...state.charges],
     requestCounts: () => Object.fromEntries(state.requests),
+    faultCounts: () => faults.counts(),
+    setFaults: (f) => faults.injector.set(f),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

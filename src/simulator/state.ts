@@ -45,6 +45,8 @@ export class SimState {
   /** Task id by Idempotency-Key (only with the idempotency option). */
   readonly byIdempotencyKey = new Map<string, string>();
   private seq = 0;
+  /** Called on every accepted task before it is charged (the fault injector marks failures). */
+  onAccept?: (task: SimTask) => void;
 
   newId(prefix = ""): string {
     return `${prefix}${(++this.seq).toString(36).padStart(4, "0")}${randomBytes(6).toString("hex")}`;
@@ -52,6 +54,7 @@ export class SimState {
 
   /** Records an accepted task and charges for it, as a real service does on acceptance. */
   accept(task: SimTask): void {
+    this.onAccept?.(task);
     this.tasks.set(task.id, task);
     this.charges.push({ provider: task.provider, model: task.modelId, taskId: task.id, prompt: task.prompt, costUsd: task.costUsd });
   }

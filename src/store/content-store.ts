@@ -27,7 +27,8 @@ export class ContentStore {
     // otherwise rewrite the stored image too.
     copyFileSync(file, tmp, constants.COPYFILE_FICLONE);
     renameSync(tmp, img);
-    writeFileAtomic(this.metaPath(entry.hash), JSON.stringify(entry));
+    // A cache verified on restore: no fsync (a synchronous one per image stalls big builds).
+    writeFileAtomic(this.metaPath(entry.hash), JSON.stringify(entry), { flush: "none" });
   }
 
   /** The stored lock entry for a spec hash, if its image is still intact in size. */

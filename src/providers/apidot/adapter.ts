@@ -35,11 +35,11 @@ class ApidotProvider implements ImageProvider {
     this.headers = { authorization: `Bearer ${opts.apiKey}` };
   }
 
-  async submit(req: ImageRequest, { signal, idempotencyKey }: CallOptions = {}): Promise<Submission> {
+  async submit(req: ImageRequest, { signal, idempotencyKey, onRetry }: CallOptions = {}): Promise<Submission> {
     const headers = idempotencyKey ? { ...this.headers, "idempotency-key": idempotencyKey } : this.headers;
     const res = await this.opts.http.json<Envelope>(
-      { method: "POST", url: `${this.base}/api/generate/submit`, headers, body: { model: req.modelId, input: toApidotInput(req) }, signal, describeError },
-      { shouldRetry: isSafeToResubmit },
+      { method: "POST", url: `${this.base}/api/generate/submit`, headers, body: { model: req.modelId, input: toApidotInput(req) }, signal, describeError, bodyStatus },
+      { shouldRetry: isSafeToResubmit, onRetry },
     );
     const data = unwrap(res.body, `${this.base}/api/generate/submit`);
     const taskId = data.task_id;
@@ -47,9 +47,9 @@ class ApidotProvider implements ImageProvider {
     return { taskId };
   }
 
-  async status(task: TaskHandle, req: ImageRequest, { signal }: { signal?: AbortSignal } = {}): Promise<TaskStatus> {
+  async status(task: TaskHandle, req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<TaskStatus> {
     const url = `${this.base}/api/generate/status/${encodeURIComponent(task.taskId)}`;
-    const res = await this.opts.http.json<Envelope>({ method: "GET", url, headers: this.headers, signal, describeError });
+    const res = await this.opts.http.json<Envelope>({ method: "GET", url, headers: this.headers, signal, describeError, bodyStatus }, { onRetry });
     const data = unwrap(res.body, url);
     const status = toTaskStatus(data);
     if (status.state === "succeeded") status.cost = this.cost(req, data);
@@ -79,6 +79,12 @@ function unwrap(body: Envelope, url: string): Record<string, unknown> {
   }
   if (!body?.data || typeof body.data !== "object") throw new Error(`APIDot answer without data from ${url}`);
   return body.data;
+}
+
+/** APIDot's body `code`: a 200 answer saying 429 or 500 is retried like the HTTP status. */
+function bodyStatus(body: unknown): number | undefined {
+  const code = (body as Envelope | undefined)?.code;
+  return typeof code === "number" ? code : undefined;
 }
 
 function describeError(_status: number, body: unknown): ErrorDetails {

@@ -1,0 +1,40 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export interface TempProjectOptions {
+  assets: number;
+  /** Extra top-level config YAML lines. */
+  config?: string;
+  /** providers.apidot settings as inline YAML, e.g. "{ timeoutMs: 400 }". */
+  apidot?: string;
+  simulate?: boolean;
+  concurrency?: number;
+}
+
+/** A project folder in os.tmpdir() with `assets` small nano-banana-2 assets on APIDot. */
+export function tempProject(opts: TempProjectOptions): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), "nb-faults-"));
+  mkdirSync(path.join(root, "assets"));
+  writeFileSync(
+    path.join(root, "nanobanana.config.yaml"),
+    [
+      "provider: apidot",
+      `simulate: ${opts.simulate ?? true}`,
+      `concurrency: ${opts.concurrency ?? 8}`,
+      "defaults: { model: nano-banana-2, resolution: 0.5K, aspectRatio: \"1:1\", format: png }",
+      `providers:\n  apidot: ${opts.apidot ?? "{ timeoutMs: 400, pollIntervalMs: 20 }"}`,
+      opts.config ?? "",
+    ].join("\n"),
+  );
+  const items = Array.from({ length: opts.assets }, (_, i) => `  - { name: "a${String(i).padStart(3, "0")}", prompt: "test image number ${i}" }`);
+  writeFileSync(path.join(root, "assets", "set.yaml"), `assets:\n${items.join("\n")}\n`);
+  return root;
+}
+
+/** Charges per prompt: more than one means the same asset was paid for twice. */
+export function chargesByPrompt(charges: Array<{ prompt: string }>): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const c of charges) m.set(c.prompt, (m.get(c.prompt) ?? 0) + 1);
+  return m;
+}
