@@ -7,11 +7,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startSimulator } from "../dist/index.js";
+import { standalone } from "./lib.mjs";
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/cli/main.js");
-const KILLS = Number(process.argv[2] ?? 20);
-const ASSETS = Number(process.argv[3] ?? 60);
-const TRIALS = Number(process.argv[4] ?? 1);
+const direct = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const arg = (i, d) => (direct && process.argv[i] !== undefined ? Number(process.argv[i]) : d);
+const KILLS = arg(2, 20);
+const ASSETS = arg(3, 60);
+const TRIALS = arg(4, 1);
 
 function project() {
   const dir = mkdtempSync(path.join(tmpdir(), "nb-killbench-"));
@@ -21,7 +24,7 @@ function project() {
   return dir;
 }
 
-function run(dir, url, killAfter) {
+function buildOnce(dir, url, killAfter) {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [CLI, "build", "-C", dir, "--json"], { env: { ...process.env, NANOBANANA_SIMULATOR_URL: url, CI: "1" }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -31,16 +34,27 @@ function run(dir, url, killAfter) {
   });
 }
 
-const rows = [];
-for (let trial = 1; trial <= TRIALS; trial++) for (const idempotency of [false, true]) {
-  const sim = await startSimulator({ latencyMs: 1500, idempotency });
-  const dir = project();
-  const t0 = Date.now();
-  for (let k = 0; k < KILLS; k++) await run(dir, sim.url, 100 + Math.floor(Math.random() * 1400));
-  const final = JSON.parse(await run(dir, sim.url));
-  const lock = JSON.parse(readFileSync(path.join(dir, "nanobanana.lock"), "utf8"));
-  const resent = final.warnings.filter((w) => /idempotency key/.test(w)).length;
-  rows.push({ trial, idempotency, kills: KILLS, assets: Object.keys(lock.assets).length, charges: sim.ledger().length, extra: sim.ledger().length - ASSETS, resentInFinalRun: resent, seconds: ((Date.now() - t0) / 1000).toFixed(1) });
-  await sim.close();
+export async function run() {
+  const rows = [];
+  for (let trial = 1; trial <= TRIALS; trial++) for (const idempotency of [false, true]) {
+    const sim = await startSimulator({ latencyMs: 1500, idempotency });
+    const dir = project();
+    const t0 = Date.now();
+    for (let k = 0; k < KILLS; k++) await buildOnce(dir, sim.url, 100 + Math.floor(Math.random() * 1400));
+    const final = JSON.parse(await buildOnce(dir, sim.url));
+    const lock = JSON.parse(readFileSync(path.join(dir, "nanobanana.lock"), "utf8"));
+    const resent = final.warnings.filter((w) => /idempotency key/.test(w)).length;
+    rows.push({ trial, idempotency, kills: KILLS, assets: Object.keys(lock.assets).length, charges: sim.ledger().length, extra: sim.ledger().length - ASSETS, resentInFinalRun: resent, seconds: ((Date.now() - t0) / 1000).toFixed(1) });
+    await sim.close();
+  }
+  const withKey = rows.filter((r) => r.idempotency);
+  return {
+    name: `kill: ${KILLS} SIGKILLs at random instants (100-1500 ms) of a ${ASSETS}-asset build, each followed by a rerun`,
+    rows,
+    target: `every asset built; exactly ${ASSETS} charges when the provider honours Idempotency-Key (without it, extra charges are measured and reported, not a target)`,
+    pass: rows.every((r) => r.assets === ASSETS) && withKey.every((r) => r.charges === ASSETS),
+    verdict: rows.map((r) => `${r.idempotency ? "with" : "without"} key: ${r.charges} charges`).join("; "),
+  };
 }
-console.table(rows);
+
+await standalone(import.meta, run);

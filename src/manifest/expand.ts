@@ -96,10 +96,10 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
     const declared: AssetSource = { file, ...source.locate(at()), path: formatPath(at()) };
     const refSources = refs.map((r): AssetSource => ({ file, ...source.locate(at("references", r.index)), path: formatPath(at("references", r.index)) }));
     const tpl = Object.fromEntries(templates.map((x) => [x.field, x.t])) as Record<string, CompiledTemplate>;
-    const scope: AssetScope = { asset, tpl, settings, brand, declared, checked: new Map(), nameChecked: false, report, at, refs, refSources };
+    const scope: AssetScope = { asset, tpl, settings, brand, declared, checked: new Map(), nameChecked: false, report, at, refs, refSources, settingsTemplated: TEMPLATED_FIELDS.some((f) => tpl[f] !== undefined && tpl[f].vars.length > 0) };
     const base: Vars = { ...manifest.vars, ...asset.vars };
     for (const combo of combinations(matrix)) {
-      const vars = combo ? { ...base, ...combo } : base;
+      const vars = combo ? withBase(combo, base) : base;
       const resolved = resolveVariant(vars, scope, ctx);
       if (resolved) out.push(resolved);
       else if (issues.length - before > 20) return; // one broken asset need not print 10,000 lines
@@ -132,6 +132,8 @@ interface AssetScope {
   at: (field?: string | number, ...rest: (string | number)[]) => FieldPath;
   refs: CompiledRef[];
   refSources: AssetSource[];
+  /** True when a {{var}} appears in model, resolution, aspectRatio, format or seed. */
+  settingsTemplated: boolean;
 }
 
 function resolveVariant(vars: Vars, scope: AssetScope, ctx: ExpandContext): ResolvedAsset | undefined {
@@ -187,8 +189,8 @@ function checkSettings(vars: Vars, name: string, scope: AssetScope, ctx: ExpandC
     const v = settings[f];
     return typeof v === "string" && tpl[f] ? renderTemplate(tpl[f], vars) : v;
   };
-  const raw = TEMPLATED_FIELDS.map(text);
-  const key = `${raw.join("\u0000")}\u0000${references}`;
+  // Most assets template none of these fields: then every variant shares one cache entry.
+  const key = scope.settingsTemplated ? `${TEMPLATED_FIELDS.map(text).join("\u0000")}\u0000${references}` : String(references);
   const hit = scope.checked.get(key);
   if (hit !== undefined) return hit ?? undefined;
   const fieldPath = (f: string) => (asset[f as keyof AssetInput] !== undefined ? at(f) : at());
@@ -256,6 +258,12 @@ function cascade(...layers: (Record<string, unknown> | undefined)[]): Settings &
     for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k] = v;
   }
   return out as Settings & Record<string, unknown>;
+}
+
+/** Fills a variant's own vars object with the shared ones it does not override (no copy of both). */
+function withBase(combo: Vars, base: Vars): Vars {
+  for (const k in base) if (!(k in combo)) combo[k] = base[k];
+  return combo;
 }
 
 /** The cartesian product of a matrix, in key order; one `undefined` when there is no matrix. */

@@ -41,5 +41,14 @@ export function renderTemplate(t: CompiledTemplate, vars: Record<string, unknown
 
 /** Makes an interpolated value safe inside a file name: `16:9` → `16-9`, `Black Marble` → `Black-Marble`. */
 export function fileSafe(value: string): string {
-  return value.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|-+$/g, "") || "_";
+  let safe = safeCache.get(value);
+  if (safe === undefined) {
+    safe = value.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|-+$/g, "") || "_";
+    // Matrix values repeat across thousands of variants: remember them (bounded).
+    if (safeCache.size > 100_000) safeCache.clear();
+    safeCache.set(value, safe);
+  }
+  return safe;
 }
+
+const safeCache = new Map<string, string>();
