@@ -129,7 +129,12 @@ async function answer(ctx: SimContext, res: Res, modelId: string, model: (typeof
   }
   let finishReason = "STOP";
   let finishMessage: string | undefined;
-  if (trigger === "blocked") {
+  // A synchronous API has no failed task: an injected failure is an answer without an image.
+  const injected = task.failure?.kind;
+  if (injected === "failed") {
+    finishReason = "OTHER";
+    finishMessage = "The model could not produce an image for this request (simulated failure).";
+  } else if (trigger === "blocked" || injected === "blocked") {
     finishReason = "IMAGE_SAFETY";
     finishMessage = "Unable to show the generated image. The image was filtered out because it violated Google's Generative AI Prohibited Use policy.";
   } else if (!draws) {

@@ -103,13 +103,13 @@ describe("a build on APIDot under every fault", () => {
     expect(result.possibleDuplicates).toHaveLength(1);
   });
 
-  it("a task failure and a safety block end the asset failed with the provider's message, not retried", async () => {
+  it("a task failure ends the asset failed and a safety refusal blocked, with the provider's message, not retried", async () => {
     const { result, lock, counts, ledger } = await run("apidot.submit:fail@1,apidot.submit:block@2");
     expect(result.generated).toBe(2);
-    expect(result.failed).toBe(2);
-    const errors = result.assets.filter((a) => a.status === "failed").map((a) => a.error);
-    expect(errors.some((e) => /simulated task failure/.test(e!))).toBe(true);
-    expect(errors.some((e) => /safety filter/.test(e!))).toBe(true);
+    expect(result.failed).toBe(1);
+    expect(result.blocked).toBe(1);
+    expect(result.assets.find((a) => a.status === "failed")?.error).toMatch(/simulated task failure/);
+    expect(result.assets.find((a) => a.status === "blocked")?.error).toMatch(/^safety: .*safety filter/);
     expect(Object.keys(lock.assets)).toHaveLength(2);
     expect(counts["apidot.submit"]).toBe(4);
     expect(ledger).toHaveLength(4);

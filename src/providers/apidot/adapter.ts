@@ -1,6 +1,7 @@
 import { listedPrice, round } from "../../catalog/prices.js";
 import type { ErrorDetails } from "../../http/client.js";
 import { HttpError } from "../../http/errors.js";
+import { envelopeCode } from "../../http/body-status.js";
 import { isSafeToResubmit } from "../../http/retry.js";
 import type { CallOptions, Cost, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission, TaskHandle, TaskStatus } from "../types.js";
 import { APIDOT_CAPABILITIES } from "./capabilities.js";
@@ -38,7 +39,7 @@ class ApidotProvider implements ImageProvider {
   async submit(req: ImageRequest, { signal, idempotencyKey, onRetry }: CallOptions = {}): Promise<Submission> {
     const headers = idempotencyKey ? { ...this.headers, "idempotency-key": idempotencyKey } : this.headers;
     const res = await this.opts.http.json<Envelope>(
-      { method: "POST", url: `${this.base}/api/generate/submit`, headers, body: { model: req.modelId, input: toApidotInput(req) }, signal, describeError, bodyStatus },
+      { method: "POST", url: `${this.base}/api/generate/submit`, headers, body: { model: req.modelId, input: toApidotInput(req) }, signal, describeError, bodyStatus: envelopeCode },
       { shouldRetry: isSafeToResubmit, onRetry },
     );
     const data = unwrap(res.body, `${this.base}/api/generate/submit`);
@@ -49,7 +50,7 @@ class ApidotProvider implements ImageProvider {
 
   async status(task: TaskHandle, req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<TaskStatus> {
     const url = `${this.base}/api/generate/status/${encodeURIComponent(task.taskId)}`;
-    const res = await this.opts.http.json<Envelope>({ method: "GET", url, headers: this.headers, signal, describeError, bodyStatus }, { onRetry });
+    const res = await this.opts.http.json<Envelope>({ method: "GET", url, headers: this.headers, signal, describeError, bodyStatus: envelopeCode }, { onRetry });
     const data = unwrap(res.body, url);
     const status = toTaskStatus(data);
     if (status.state === "succeeded") status.cost = this.cost(req, data);
@@ -82,10 +83,6 @@ function unwrap(body: Envelope, url: string): Record<string, unknown> {
 }
 
 /** APIDot's body `code`: a 200 answer saying 429 or 500 is retried like the HTTP status. */
-function bodyStatus(body: unknown): number | undefined {
-  const code = (body as Envelope | undefined)?.code;
-  return typeof code === "number" ? code : undefined;
-}
 
 function describeError(_status: number, body: unknown): ErrorDetails {
   const b = (body ?? {}) as Envelope;

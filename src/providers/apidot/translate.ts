@@ -35,6 +35,8 @@ export function apidotFiles(data: Record<string, unknown>): ImageOutput[] {
   return out;
 }
 
+const SAFETY = /safety|content polic|prohibited|nsfw|sensitive|moderation/i;
+
 /** APIDot `data` of a status answer → neutral status. Cost is filled in by the adapter. */
 export function toTaskStatus(data: Record<string, unknown>): TaskStatus {
   const status = String(data.status ?? "");
@@ -44,8 +46,12 @@ export function toTaskStatus(data: Record<string, unknown>): TaskStatus {
       if (images.length === 0) return { state: "failed", message: "the task finished without an image file" };
       return { state: "succeeded", images };
     }
-    case "failed":
-      return { state: "failed", message: String(data.error_message ?? "the task failed"), code: data.error_code ? String(data.error_code) : undefined };
+    case "failed": {
+      const message = String(data.error_message ?? "the task failed");
+      // APIDot reports a safety refusal as a failed task; it is a block (reported, not retried).
+      if (SAFETY.test(message)) return { state: "blocked", reason: "safety", message };
+      return { state: "failed", message, code: data.error_code ? String(data.error_code) : undefined };
+    }
     case "not_started":
     case "running":
     case "":

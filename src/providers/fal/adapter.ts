@@ -29,21 +29,21 @@ class FalProvider implements ImageProvider {
    * The answer's `status_url`/`response_url` are not followed: the key goes only to the
    * configured base URL.
    */
-  async submit(req: ImageRequest, { signal }: CallOptions = {}): Promise<Submission> {
+  async submit(req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<Submission> {
     const url = `${this.base}/${req.modelId}`;
     const res = await this.opts.http.json<{ request_id?: string }>(
       { method: "POST", url, headers: this.headers, body: toFalInput(req), signal, describeError: describeFalError },
-      { shouldRetry: isSafeToResubmit },
+      { shouldRetry: isSafeToResubmit, onRetry },
     );
     const id = res.body?.request_id;
     if (typeof id !== "string" || !id) throw new Error("fal accepted the request but sent no request_id");
     return { taskId: id, handle: falAppId(req.modelId) };
   }
 
-  async status(task: TaskHandle, req: ImageRequest, { signal }: CallOptions = {}): Promise<TaskStatus> {
+  async status(task: TaskHandle, req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<TaskStatus> {
     const app = task.handle ?? falAppId(req.modelId);
     const requestUrl = `${this.base}/${app}/requests/${encodeURIComponent(task.taskId)}`;
-    const s = await this.opts.http.json<FalStatus>({ method: "GET", url: `${requestUrl}/status`, headers: this.headers, signal, describeError: describeFalError });
+    const s = await this.opts.http.json<FalStatus>({ method: "GET", url: `${requestUrl}/status`, headers: this.headers, signal, describeError: describeFalError }, { onRetry });
     const early = fromFalStatus(s.body);
     if (early) {
       if (early.state === "failed" && isContentPolicy(early.code, early.message)) return { state: "blocked", reason: "content_policy_violation", message: early.message };
@@ -51,7 +51,7 @@ class FalProvider implements ImageProvider {
     }
     let result: TaskStatus;
     try {
-      const r = await this.opts.http.json<{ images?: { url?: string }[]; description?: string }>({ method: "GET", url: requestUrl, headers: this.headers, signal, describeError: describeFalError });
+      const r = await this.opts.http.json<{ images?: { url?: string }[]; description?: string }>({ method: "GET", url: requestUrl, headers: this.headers, signal, describeError: describeFalError }, { onRetry });
       result = fromFalResult(r.body);
     } catch (err) {
       // A completed request whose result GET answers 4xx failed for good (422: the checker refused it).

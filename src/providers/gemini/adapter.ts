@@ -3,6 +3,7 @@ import { listedPrice } from "../../catalog/prices.js";
 import type { ErrorDetails } from "../../http/client.js";
 import { HttpError } from "../../http/errors.js";
 import { isSafeToResubmit } from "../../http/retry.js";
+import { googleRetryDelayMs } from "../../http/wait-hints.js";
 import type { CallOptions, Cost, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission, TaskHandle, TaskStatus } from "../types.js";
 import { GEMINI_CAPABILITIES } from "./capabilities.js";
 import { inlineReferences } from "./references.js";
@@ -32,13 +33,13 @@ class GeminiProvider implements ImageProvider {
   }
 
   /** Synchronous: the answer is the final status. The task id is Google's responseId. */
-  async submit(req: ImageRequest, { signal }: CallOptions = {}): Promise<Submission> {
+  async submit(req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<Submission> {
     const images = await inlineReferences(req.references, this.opts.http.dispatcher, signal);
     const url = `${this.base}/v1beta/models/${encodeURIComponent(req.modelId)}:generateContent`;
     const res = await this.opts.http.json<GeminiResponse>(
       { method: "POST", url, headers: this.headers, body: toGeminiBody(req, images), signal, describeError: describeGeminiError },
       // A request sent without an answer may have been billed: repeat only what surely failed.
-      { shouldRetry: isSafeToResubmit },
+      { shouldRetry: isSafeToResubmit, onRetry },
     );
     const status = toGeminiStatus(res.body);
     if (status.state === "succeeded") status.cost = this.cost(req, res.body.usageMetadata as GeminiUsage | undefined);
@@ -83,20 +84,9 @@ export function describeGeminiError(_status: number, body: unknown): ErrorDetail
   if (!e || typeof e !== "object") return {};
   const details = Array.isArray(e.details) ? e.details : [];
   const info = details.find((d) => d?.["@type"]?.endsWith("google.rpc.ErrorInfo"));
-  const retry = details.find((d) => d?.["@type"]?.endsWith("google.rpc.RetryInfo"));
-  let retryAfterMs = parseDuration(retry?.retryDelay);
-  if (retryAfterMs === undefined) {
-    const m = /retry in ([\d.]+)\s*s/i.exec(e.message ?? "");
-    if (m) retryAfterMs = Math.round(Number(m[1]) * 1000);
-  }
+  const retryAfterMs = googleRetryDelayMs(body);
   const code = info?.reason ?? e.status;
   let message = e.message;
   if (info?.reason === "API_KEY_INVALID") message = "the API key was rejected (API_KEY_INVALID); check the key in your environment";
   return { code, message, retryAfterMs };
-}
-
-/** A protobuf Duration as JSON: "26s", "45.837906927s". */
-export function parseDuration(d: string | undefined): number | undefined {
-  const m = typeof d === "string" ? /^([\d.]+)s$/.exec(d.trim()) : null;
-  return m ? Math.round(Number(m[1]) * 1000) : undefined;
 }

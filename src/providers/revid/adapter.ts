@@ -1,5 +1,6 @@
 import { listedPrice } from "../../catalog/prices.js";
 import { HttpError } from "../../http/errors.js";
+import { envelopeCode } from "../../http/body-status.js";
 import { isSafeToResubmit } from "../../http/retry.js";
 import type { CallOptions, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission, TaskHandle, TaskStatus } from "../types.js";
 import { REVID_CAPABILITIES } from "./capabilities.js";
@@ -30,21 +31,21 @@ class RevidProvider implements ImageProvider {
     this.headers = { "x-api-key": opts.apiKey };
   }
 
-  async submit(req: ImageRequest, { signal }: CallOptions = {}): Promise<Submission> {
+  async submit(req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<Submission> {
     const url = `${this.base}/paid/nano/banana/create`;
     const res = await this.opts.http.json<Envelope<{ taskId?: string }>>(
-      { method: "POST", url, headers: this.headers, body: { model: req.modelId, input: toRevidInput(req) }, signal, describeError: describeRevidError },
-      { shouldRetry: isSafeToResubmit },
+      { method: "POST", url, headers: this.headers, body: { model: req.modelId, input: toRevidInput(req) }, signal, describeError: describeRevidError, bodyStatus: envelopeCode },
+      { shouldRetry: isSafeToResubmit, onRetry },
     );
     const taskId = unwrap(res.body, url, "POST").taskId;
     if (typeof taskId !== "string" || !taskId) throw new Error("Revid accepted the task but sent no taskId");
     return { taskId };
   }
 
-  async status(task: TaskHandle, req: ImageRequest, { signal }: CallOptions = {}): Promise<TaskStatus> {
+  async status(task: TaskHandle, req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<TaskStatus> {
     // A query, though sent as POST: safe to repeat.
     const url = `${this.base}/paid/get/taskid?taskId=${encodeURIComponent(task.taskId)}`;
-    const res = await this.opts.http.json<Envelope<RevidTask>>({ method: "POST", url, headers: this.headers, signal, describeError: describeRevidError });
+    const res = await this.opts.http.json<Envelope<RevidTask>>({ method: "POST", url, headers: this.headers, signal, describeError: describeRevidError, bodyStatus: envelopeCode }, { onRetry });
     const status = fromRevidTask(unwrap(res.body, url, "POST"));
     if (status.state === "succeeded") {
       const listed = listedPrice("revid", req.model, req.resolution, this.opts.prices);
