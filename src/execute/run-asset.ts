@@ -150,9 +150,8 @@ async function submit(
     return { skipped: refused };
   }
   const key = resume?.key ?? `nb-${asset.hash.slice(0, 16)}-${randomBytes(8).toString("hex")}`;
-  if (resume && !resume.taskId) {
-    deps.emit({ type: "warning", name: asset.name, message: "an earlier build sent this submit and stopped before the answer arrived; sending it again with the same idempotency key (a provider that ignores the key charges it twice)" });
-  }
+  const resent = resume && !resume.taskId ? "an earlier build sent this submit and was stopped before the answer arrived; it was sent again with the same idempotency key (a provider that ignores the key charges it twice)" : undefined;
+  if (resent) deps.emit({ type: "warning", name: asset.name, message: resent });
   const pending = { hash: asset.hash, name: asset.name, provider: deps.provider.name, key, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated, output: asset.output, spec: asset.spec };
   deps.journal.record({ ...pending, taskId: "" });
   try {
@@ -161,7 +160,8 @@ async function submit(
     const submitted = await submitPaid(deps.provider, req, { idempotencyKey: key, onRetry: retryEvents(asset, "submit", deps), name: asset.name, resubmit: deps.resubmitUnknown ?? true, emit: deps.emit });
     const answeredAt = Date.now();
     await deps.journal.recordDurably({ ...pending, taskId: submitted.sub.taskId, handle: submitted.sub.handle });
-    return { ...submitted, answeredAt };
+    const possibleDuplicate = [resent, submitted.possibleDuplicate].filter(Boolean).join("; ") || undefined;
+    return { ...submitted, possibleDuplicate, answeredAt };
   } catch (err) {
     // A definite refusal created no task: drop the intent and the reservation. An answer that
     // never came may have created one: the intent stays, and the next build resends its key.
