@@ -11,11 +11,15 @@ export interface RateLimiterOptions {
  * Paces one provider's requests (a token bucket of depth one: evenly spaced sends) and
  * adapts AIMD-style: a 429 cuts the rate to 70% and pauses every sender for the server's
  * wait hint; each success adds back 1% of the ceiling, so recovery takes ~30 successes.
- * Without a configured rpm nothing is paced until the first 429; the rate is then 70% of
- * what was being sent (over the last 10 s) and grows 5% per success until pacing ends.
+ * Without a configured rpm nothing is paced until a 429 arrives with enough history to
+ * measure (10 requests in 10 s); the rate is then 70% of what was being sent and grows 5%
+ * per success until pacing ends. An earlier 429 only pauses everyone for its wait hint.
  * Sends at 97% of the configured rpm: the server's window and our clock disagree by a few
  * ms, and a pace of exactly R/min against a sliding window of R/min trips on that jitter.
  */
+/** Requests in the last 10 s needed before an unconfigured limiter starts pacing on a 429. */
+const MIN_HISTORY = 10;
+
 export class RateLimiter {
   private ratePerMin: number | undefined;
   private readonly ceiling: number | undefined;
@@ -55,11 +59,18 @@ export class RateLimiter {
   /** A 429: slow down (multiplicative decrease) and honour the wait hint for everyone. */
   throttled(waitMs?: number): void {
     const now = this.now();
+    if (waitMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
+    // Unconfigured, with too little history to measure a rate (a 429 early in a build): honour
+    // the wait hint only. Pacing from one or two requests would crawl at a request a second.
+    if (this.ratePerMin === undefined && this.ceiling === undefined && this.recentCount(now) < MIN_HISTORY) return;
     const current = this.ratePerMin ?? this.observedRate(now);
     // Floor: a tenth of the plan's rate (or 10/min): a burst of 429s slows, never stalls, a build.
     this.ratePerMin = Math.max(this.ceiling !== undefined ? this.ceiling * 0.1 : 10, current * 0.7);
-    if (waitMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
     this.nextAt = Math.max(this.nextAt, now);
+  }
+
+  private recentCount(now: number): number {
+    return this.recent.filter((t) => t > now - 10_000).length;
   }
 
   /** What we were actually sending at, per minute, over the last 10 s (at least 1 s of history). */

@@ -48,6 +48,17 @@ describe("RateLimiter", () => {
     expect(limiter.rate!).toBeGreaterThan(300);
     expect(limiter.rate!).toBeLessThan(500);
   });
+
+  it("without a configured rpm, a 429 early in a build (too little history to measure) only pauses for its hint", async () => {
+    const { limiter, sent, send } = fakeLimiter();
+    await send();
+    await send();
+    limiter.throttled(1000);
+    expect(limiter.rate).toBeUndefined();
+    await send();
+    await send();
+    expect(sent).toEqual([0, 0, 1000, 1000]);
+  });
 });
 
 describe("ConcurrencyGate", () => {
