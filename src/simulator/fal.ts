@@ -131,7 +131,7 @@ async function sendResult(ctx: SimContext, res: Res, task: SimTask & { syncMode?
   }
   if (task.failure) return sendJson(res, 500, { detail: task.failure.message });
   // sync_mode: the image comes back as a data URI instead of a CDN URL.
-  const link = task.syncMode ? `data:image/${task.format};base64,${(await taskImage(task)).toString("base64")}` : ctx.fileUrl(task);
+  const link = task.syncMode ? `data:image/${task.format};base64,${(await taskImage(task, ctx.state.uploads)).toString("base64")}` : ctx.fileUrl(task);
   const file = { url: link, content_type: `image/${task.format}`, file_name: `${task.id}.${task.format === "jpeg" ? "jpg" : task.format}`, width: task.width, height: task.height };
   sendJson(res, 200, { images: [file], description: "" });
 }

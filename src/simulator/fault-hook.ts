@@ -20,7 +20,7 @@ export class FaultHook {
     state.onAccept = (task) => {
       applyTaskFault(task);
       // Render while the task "runs", as a real service does: the download is then immediate.
-      if (!task.failure) setTimeout(() => taskImage(task).catch(() => {}), Math.max(0, (task.readyAt - task.createdAt) / 2)).unref();
+      if (!task.failure) setTimeout(() => taskImage(task, this.state.uploads).catch(() => {}), Math.max(0, (task.readyAt - task.createdAt) / 2)).unref();
     };
   }
 

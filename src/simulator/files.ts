@@ -9,12 +9,13 @@ const CACHE_LIMIT = 256;
 const cache = new Map<string, Promise<Buffer>>();
 
 /** The image of a task: a card showing its prompt, at the model's pixel size, deterministic. */
-export function taskImage(task: SimTask, uploads?: Map<string, { data: Buffer }>): Promise<Buffer> {
-  const key = `${task.imageKey}:${task.width}x${task.height}.${task.format}`;
+export function taskImage(task: SimTask, uploads: Map<string, { data: Buffer }>): Promise<Buffer> {
+  const refs = (task.references ?? []).map((id) => uploads.get(id)?.data).filter((b): b is Buffer => b !== undefined);
+  // The references drawn are part of the key: an image rendered without them is never served for one with them.
+  const key = `${task.imageKey}:${task.width}x${task.height}.${task.format}:${refs.length}`;
   let img = cache.get(key);
   if (!img) {
     img = renderCard({ width: task.width, height: task.height, format: task.format, title: task.title, text: task.prompt, seed: task.imageKey });
-    const refs = (task.references ?? []).map((id) => uploads?.get(id)?.data).filter((b): b is Buffer => b !== undefined);
     if (refs.length) img = img.then((card) => withReferences(card, task.width, task.height, task.format, refs));
     cache.set(key, img);
     img.catch(() => cache.delete(key));

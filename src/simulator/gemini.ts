@@ -141,7 +141,7 @@ async function answer(ctx: SimContext, res: Res, modelId: string, model: (typeof
     parts.push({ text: "I can describe that scene in words, but I will not draw it right now." });
   } else {
     if (!model.thinks) parts.push({ text: "Here is the image you asked for." });
-    parts.push({ inlineData: { mimeType: `image/${model.mime}`, data: (await taskImage(task)).toString("base64") }, thoughtSignature: sha256(task.id).slice(0, 44) });
+    parts.push({ inlineData: { mimeType: `image/${model.mime}`, data: (await taskImage(task, ctx.state.uploads)).toString("base64") }, thoughtSignature: sha256(task.id).slice(0, 44) });
   }
   sendJson(res, 200, {
     candidates: [{ content: { role: "model", parts }, finishReason, ...(finishMessage ? { finishMessage } : {}), index: 0 }],

@@ -38,6 +38,12 @@ describe("edit chains", () => {
     expect(sizes).not.toContain(256);
     const lock = JSON.parse(readFileSync(path.join(p.root, "nanobanana.lock"), "utf8"));
     expect(lock.assets.scene.spec.references[0]).toMatchObject({ kind: "asset", ref: "hero", sha256: lock.assets.hero.sha256 });
+    // the edit's picture shows its reference: the green sketch is drawn into the hero image
+    const hero = sharp(readFileSync(path.join(p.root, lock.assets.hero.output)));
+    const { data, info } = await hero.raw().toBuffer({ resolveWithObject: true });
+    let green = 0;
+    for (let i = 0; i < data.length; i += info.channels) if (data[i] < 40 && data[i + 1] > 215 && data[i + 2] < 40) green++;
+    expect(green).toBeGreaterThan(500);
     // a second load is up to date: the downstream hash carries the upstream output hash from the lock
     const again = await build(loadProject({ cwd: p.root }), { simulator: sim });
     expect(again.upToDate).toBe(2);
