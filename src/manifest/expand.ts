@@ -96,7 +96,15 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
     const declared: AssetSource = { file, ...source.locate(at()), path: formatPath(at()) };
     const refSources = refs.map((r): AssetSource => ({ file, ...source.locate(at("references", r.index)), path: formatPath(at("references", r.index)) }));
     const tpl = Object.fromEntries(templates.map((x) => [x.field, x.t])) as Record<string, CompiledTemplate>;
-    const scope: AssetScope = { asset, tpl, settings, brand, declared, checked: new Map(), nameChecked: false, report, at, refs, refSources, settingsTemplated: TEMPLATED_FIELDS.some((f) => tpl[f] !== undefined && tpl[f].vars.length > 0) };
+    const origin = (f: string): { path: FieldPath; note: string } => {
+      const has = (layer: unknown) => layer !== undefined && (layer as Record<string, unknown>)[f] !== undefined;
+      if (has(asset) || f === "references") return { path: at(f), note: "" };
+      if (has(manifest.defaults)) return { path: ["defaults", f], note: ` (from this manifest's defaults, for ${formatPath(at())})` };
+      if (has(brand)) return { path: at(f), note: ` (from brand ${JSON.stringify(brandName)} in the config)` };
+      if (has(ctx.config.defaults)) return { path: at(f), note: " (from the config's defaults)" };
+      return { path: at(f), note: " (the built-in default)" };
+    };
+    const scope: AssetScope = { asset, tpl, settings, brand, declared, checked: new Map(), nameChecked: false, report, at, refs, refSources, origin, settingsTemplated: TEMPLATED_FIELDS.some((f) => tpl[f] !== undefined && tpl[f].vars.length > 0) };
     const base: Vars = { ...manifest.vars, ...asset.vars };
     for (const combo of combinations(matrix)) {
       const vars = combo ? withBase(combo, base) : base;
@@ -134,6 +142,8 @@ interface AssetScope {
   refSources: AssetSource[];
   /** True when a {{var}} appears in model, resolution, aspectRatio, format or seed. */
   settingsTemplated: boolean;
+  /** Where a setting of this asset comes from: the path to point an error at, and a note. */
+  origin: (field: string) => { path: FieldPath; note: string };
 }
 
 function resolveVariant(vars: Vars, scope: AssetScope, ctx: ExpandContext): ResolvedAsset | undefined {
@@ -193,14 +203,14 @@ function checkSettings(vars: Vars, name: string, scope: AssetScope, ctx: ExpandC
   const key = scope.settingsTemplated ? `${TEMPLATED_FIELDS.map(text).join("\u0000")}\u0000${references}` : String(references);
   const hit = scope.checked.get(key);
   if (hit !== undefined) return hit ?? undefined;
-  const fieldPath = (f: string) => (asset[f as keyof AssetInput] !== undefined ? at(f) : at());
+  const fieldPath = (f: string) => scope.origin(f).path;
   const variant = asset.matrix ? ` (variant ${name})` : "";
   let ok = true;
   const oneOf = <T extends string>(f: string, values: readonly T[]): T => {
     const v = text(f) as T;
     if (!values.includes(v)) {
       ok = false;
-      report(fieldPath(f), `${JSON.stringify(v)}${variant} is not one of ${values.join(", ")}`);
+      report(fieldPath(f), `${JSON.stringify(v)}${variant} is not one of ${values.join(", ")}${scope.origin(f).note}`);
     }
     return v;
   };
@@ -209,7 +219,7 @@ function checkSettings(vars: Vars, name: string, scope: AssetScope, ctx: ExpandC
   const format = oneOf<ImageFormat>("format", FORMATS);
   const model = normalizeModel(String(text("model")));
   if ("error" in model) {
-    report(fieldPath("model"), model.error + variant);
+    report(fieldPath("model"), model.error + variant + scope.origin("model").note);
     ok = false;
   }
   let seed: number | undefined;
@@ -225,7 +235,7 @@ function checkSettings(vars: Vars, name: string, scope: AssetScope, ctx: ExpandC
   let result: CheckedSettings | null = null;
   if (ok && !("error" in model)) {
     const problems = checkCapabilities(ctx.provider.name, ctx.provider.capabilities, { model: model.family, resolution, aspectRatio, format, seed, webSearch, references });
-    for (const p of problems) report(fieldPath(p.field), p.message + variant);
+    for (const p of problems) report(fieldPath(p.field), p.message + variant + scope.origin(p.field).note);
     if (problems.length === 0) {
       const cap = ctx.provider.capabilities[model.family]!;
       result = { model: model.family, modelId: references > 0 ? cap.editId! : cap.id, resolution, aspectRatio, format, seed, webSearch };

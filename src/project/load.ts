@@ -51,7 +51,7 @@ export function loadProject(opts: LoadOptions = {}): Project {
   if (!provider) {
     issues.push(configSource.issue(["provider"], `${JSON.stringify(config.provider)} is not available yet ${allowed(Object.keys(PROVIDERS))}`));
   }
-  if (issues.length) throw new ConfigError(issues);
+  if (issues.length) throw new ConfigError(dedupe(issues));
 
   const manifests = fg
     .sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", `${rel(outDir)}/**`] })
@@ -93,7 +93,7 @@ export function loadProject(opts: LoadOptions = {}): Project {
   }
   checkUnique(assets, issues);
   const graph = issues.length ? undefined : assetGraph(assets, issues);
-  if (issues.length) throw new ConfigError(issues);
+  if (issues.length) throw new ConfigError(dedupe(issues));
   if (graph && graph.upstream.size > 0) {
     // Downstream specs carry the upstream output's hash: from the lock when it is current.
     const lock = readLock(lockfile, rel(lockfile));
@@ -144,4 +144,15 @@ function checkUnique(assets: ResolvedAsset[], issues: Issue[]): void {
     if (o && !n) issues.push({ ...a.source, path: `${a.source.path}.out`, message: `output ${a.output} is also written by ${JSON.stringify(o.name)} at ${where(o)}` });
     else if (!o) byOutput.set(key, a);
   }
+}
+
+/** The same problem met by many variants of one asset is reported once (with the first variant's name). */
+function dedupe(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.file}:${i.line}:${i.col}:${i.path}:${i.message.replace(/ \(variant [^)]*\)/, "")}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -80,6 +80,17 @@ describe("manifest errors point at file:line:col and the field", () => {
     expect(errs[1]).toMatch(/assets\[0\]\.seed: nano-banana-pro on apidot does not take a seed/);
   });
 
+  it("a setting inherited from the manifest's defaults points at the defaults line, once for all variants", () => {
+    const errs = errorsOf(`defaults: { model: nano-banana-pro, resolution: 0.5K }\nassets:\n  - name: "a-{{r}}"\n    prompt: x\n    aspectRatio: "{{r}}"\n    matrix: { r: ["1:1", "16:9"] }\n`);
+    expect(errs).toHaveLength(1);
+    expect(errs[0]).toMatch(/^assets\/shop\.yaml:1:50  defaults\.resolution: "0\.5K" is not available for nano-banana-pro on apidot \(allowed: 1K, 2K, 4K\) \(variant a-1-1\) \(from this manifest's defaults, for assets\[0\]\)$/);
+  });
+
+  it("a setting inherited from the config names the field and says where it comes from", () => {
+    const [e] = errorsOf(`assets:\n  - name: a\n    prompt: x\n    model: nano-banana-pro\n`, simConfig().replace("resolution: 1K", "resolution: 0.5K"));
+    expect(e).toMatch(/^assets\/shop\.yaml:2:5  assets\[0\]\.resolution: "0\.5K" is not available .* \(from the config's defaults\)$/);
+  });
+
   it("an undefined template and an undefined brand", () => {
     const errs = errorsOf(`assets:\n  - name: a\n    template: nope\n  - name: b\n    prompt: x\n    brand: acme\n`);
     expect(errs.join("\n")).toMatch(/assets\[0\]\.template: template "nope" is not defined/);
