@@ -83,7 +83,7 @@ describe("manifest errors point at file:line:col and the field", () => {
   it("a setting inherited from the manifest's defaults points at the defaults line, once for all variants", () => {
     const errs = errorsOf(`defaults: { model: nano-banana-pro, resolution: 0.5K }\nassets:\n  - name: "a-{{r}}"\n    prompt: x\n    aspectRatio: "{{r}}"\n    matrix: { r: ["1:1", "16:9"] }\n`);
     expect(errs).toHaveLength(1);
-    expect(errs[0]).toMatch(/^assets\/shop\.yaml:1:50  defaults\.resolution: "0\.5K" is not available for nano-banana-pro on apidot \(allowed: 1K, 2K, 4K\) \(variant a-1-1\) \(from this manifest's defaults, for assets\[0\]\)$/);
+    expect(errs[0]).toMatch(/^assets\/shop\.yaml:1:49  defaults\.resolution: "0\.5K" is not available for nano-banana-pro on apidot \(allowed: 1K, 2K, 4K\) \(variant a-1-1\) \(from this manifest's defaults, for assets\[0\]\)$/);
   });
 
   it("a setting inherited from the config names the field and says where it comes from", () => {
