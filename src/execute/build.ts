@@ -62,7 +62,8 @@ export async function planProject(project: Project, opts: Pick<BuildOptions, "ve
 async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" | "only">): Promise<{ plan: Plan; lock: Lockfile }> {
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
-  const p = makePlan({ assets: project.assets, simulate: project.config.simulate, provider: project.config.provider, prices: project.config.prices, verify: opts.verify }, lock, facts);
+  const stored = storedHashes(project, lock, facts);
+  const p = makePlan({ assets: project.assets, simulate: project.config.simulate, provider: project.config.provider, prices: project.config.prices, verify: opts.verify, stored }, lock, facts);
   const needs = referenceNeeds(project, p, stateDir(project));
   if (needs.length) p.needs = needs;
   if (!opts.only?.length) return { plan: p, lock };
@@ -70,6 +71,19 @@ async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" 
   const items = p.items.filter((i) => matchesAny(i.name, globs));
   const kept = p.needs?.filter((n) => items.some((i) => i.name === n.name));
   return { plan: { ...p, items, estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)), ...(kept?.length ? { needs: kept } : { needs: undefined }) }, lock };
+}
+
+/** Hashes of assets that are not up to date but whose image the store holds (only those are looked up). */
+function storedHashes(project: Project, lock: Lockfile, facts: Awaited<ReturnType<typeof gatherFacts>>): Set<string> {
+  const store = new ContentStore(stateDir(project));
+  const out = new Set<string>();
+  for (const a of project.assets) {
+    const entry = lock.assets[a.name];
+    if (entry?.hash === a.hash && facts.get(a.output)?.bytes === entry.bytes && Boolean(entry.simulated) === project.config.simulate) continue;
+    const kept = store.get(a.hash);
+    if (kept && Boolean(kept.simulated) === project.config.simulate) out.add(a.hash);
+  }
+  return out;
 }
 
 /**

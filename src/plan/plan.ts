@@ -11,6 +11,8 @@ export interface PlanInput {
   prices?: PriceOverrides;
   /** Compare file contents too (facts must then carry sha256). */
   verify?: boolean;
+  /** Spec hashes whose image the local store holds (for this kind of build): no charge to rebuild. */
+  stored?: ReadonlySet<string>;
 }
 
 /** Decides, for every asset and every lock entry, what a build would do. Pure. */
@@ -26,8 +28,11 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
   };
   for (const asset of input.assets) {
     seen.add(asset.name);
-    const { action, reason, changed } = decide(asset, lock.assets[asset.name], facts, input);
-    const price = needsGeneration(action) ? priceOf(asset) : 0;
+    const decided = decide(asset, lock.assets[asset.name], facts, input);
+    const { action, changed } = decided;
+    const restorable = needsGeneration(action) && input.stored?.has(asset.hash);
+    const reason = restorable ? `${decided.reason}; in the local store: restored at no charge` : decided.reason;
+    const price = needsGeneration(action) && !restorable ? priceOf(asset) : 0;
     items.push({ name: asset.name, action, reason, changed, hash: asset.hash, output: asset.output, model: asset.spec.model, resolution: asset.spec.resolution, estimatedUsd: price });
   }
   for (const [name, entry] of Object.entries(lock.assets)) {
@@ -68,6 +73,13 @@ export function changedFields(asset: ResolvedAsset, entry: LockEntry): string[] 
   for (const k of ["prompt", "resolution", "aspectRatio", "format", "seed", "webSearch"]) {
     if (prev[k] !== cur[k]) out.push(k);
   }
-  if (JSON.stringify(prev.references ?? []) !== JSON.stringify(cur.references ?? [])) out.push("references");
+  if (sortedJson(prev.references ?? []) !== sortedJson(cur.references ?? [])) out.push("references");
   return out;
+}
+
+/** JSON with object keys sorted: the lockfile stores keys sorted, a fresh spec does not. */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v,
+  );
 }

@@ -1,6 +1,6 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { tempDir } from "./temp-dir.js";
 
 export interface TempProjectOptions {
   assets: number;
@@ -12,9 +12,9 @@ export interface TempProjectOptions {
   concurrency?: number;
 }
 
-/** A project folder in os.tmpdir() with `assets` small nano-banana-2 assets on APIDot. */
+/** A project folder in os.tmpdir() with `assets` small nano-banana-2 assets on APIDot; removed when the test is done. */
 export function tempProject(opts: TempProjectOptions): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), "nb-faults-"));
+  const root = tempDir("nb-faults-");
   mkdirSync(path.join(root, "assets"));
   writeFileSync(
     path.join(root, "nanobanana.config.yaml"),

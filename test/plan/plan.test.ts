@@ -54,6 +54,21 @@ describe("plan (pure)", () => {
     expect(p.items[0].changed).toEqual(["provider", "model"]);
   });
 
+  it("an asset the local store can restore costs nothing in the estimate", () => {
+    const edited = asset("a", "photo of a, again");
+    const p = plan({ assets: [edited, asset("b")], simulate: false, provider: "apidot", stored: new Set([edited.hash]) }, lockOf(["a", entry(a)]), new Map());
+    expect(p.items[0]).toMatchObject({ action: "changed", estimatedUsd: 0, reason: "prompt changed; in the local store: restored at no charge" });
+    expect(p.estimatedUsd).toBe(0.09);
+  });
+
+  it("references compare by content, not by key order", () => {
+    const withRef = asset("r", "photo", { references: [{ kind: "file", ref: "x.png", sha256: "ab", normalize: { maxSide: 64 } } as never] });
+    const e = entry(withRef);
+    (e.spec as unknown as Record<string, unknown>).references = [{ normalize: { maxSide: 64 }, ref: "x.png", kind: "file", sha256: "ab" }];
+    const edited = asset("r", "photo, edited", { references: withRef.spec.references });
+    expect(plan({ assets: [edited], simulate: false, provider: "apidot" }, lockOf(["r", e]), new Map()).items[0].changed).toEqual(["prompt"]);
+  });
+
   it("price overrides from the config feed the estimate", () => {
     const p = plan({ assets: [a], simulate: false, provider: "apidot", prices: { apidot: { "nano-banana-pro": { "2K": 0.5 } } } }, lockOf(), new Map());
     expect(p.estimatedUsd).toBe(0.5);

@@ -1,11 +1,11 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { request } from "undici";
 import { HttpClient } from "../../src/http/client.js";
 import type { ImageOutput, ImageProvider, ImageRequest, ProviderDefinition, TaskStatus } from "../../src/providers/types.js";
 import type { Simulator } from "../../src/simulator/server.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 /** A key the tests can grep for: it must never show up in an error or the lockfile. */
 export const SECRET = "sk-test-SECRET-4f9a7c21";
@@ -47,9 +47,9 @@ export async function decode(out: ImageOutput): Promise<{ bytes: Buffer; format?
   return { bytes, format: meta.format, width: meta.width, height: meta.height };
 }
 
-/** A temp project written inline: config + one manifest. Returns its root. */
+/** A temp project written inline: config + one manifest. Returns its root (removed when the test is done). */
 export function tempProject(config: string, manifest: string): string {
-  const root = mkdtempSync(path.join(tmpdir(), "nb-prov-"));
+  const root = tempDir("nb-prov-");
   mkdirSync(path.join(root, "assets"));
   writeFileSync(path.join(root, "nanobanana.config.yaml"), config);
   writeFileSync(path.join(root, "assets", "a.yaml"), manifest);

@@ -1,9 +1,7 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ResultUrls, expiryOf } from "../../src/references/result-urls.js";
 import { sniffImageType } from "../../src/references/sniff.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 describe("result URLs", () => {
   it("reads the expiry of signed URLs", () => {
@@ -14,7 +12,7 @@ describe("result URLs", () => {
   });
 
   it("keeps URLs in .nanobanana state and drops them before they expire", () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "nb-urls-"));
+    const dir = tempDir("nb-urls-");
     const now = Date.now();
     new ResultUrls(dir).set("abc", `https://cdn/x.png?expires=${now + 60 * 60_000}`, now);
     const urls = new ResultUrls(dir);

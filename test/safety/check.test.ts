@@ -1,7 +1,7 @@
-import { readFileSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/temp-dir.js";
 import { makeProject, runMain, writeManifest } from "./helpers.js";
 
 async function builtProject(count = 3): Promise<string> {
@@ -62,7 +62,7 @@ describe("build --check", () => {
   it("prints GitHub annotations at the manifest line, and a step summary after builds", async () => {
     const dir = await builtProject(2);
     writeManifest(dir, "assets.yaml", 2, "Edited tile");
-    const summary = path.join(mkdtempSync(path.join(tmpdir(), "nb-gh-")), "summary.md");
+    const summary = path.join(tempDir("nb-gh-"), "summary.md");
     const env = { GITHUB_ACTIONS: "true", GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: summary };
     const r = await runMain(["build", "--check", "-C", dir], env);
     expect(r.code).toBe(1);

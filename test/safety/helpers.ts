@@ -1,14 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { onTestFinished } from "vitest";
+import { tempDir } from "../helpers/temp-dir.js";
 
 export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/cli/main.js");
 
-/** A temp project with `count` assets (0.5K nano-banana-2, cheap to render) on the simulator. */
+/** A temp project with `count` assets (0.5K nano-banana-2, cheap to render) on the simulator. A folder it creates is removed when the test is done. */
 export function makeProject(opts: { count: number; prefix?: string; config?: string; dir?: string }): string {
-  const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), "nb-safety-"));
+  const dir = opts.dir ?? tempDir("nb-safety-");
   mkdirSync(path.join(dir, "assets"), { recursive: true });
   writeFileSync(
     path.join(dir, "nanobanana.config.yaml"),
@@ -30,7 +31,7 @@ export interface Child {
   exit: Promise<number | null>;
 }
 
-/** Runs the CLI as a child process. */
+/** Runs the CLI as a child process (killed when the test ends, if still running, before its project folder is removed). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Child {
   const proc = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", CI: "1", GITHUB_ACTIONS: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
@@ -38,6 +39,17 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string
   proc.stdout!.on("data", (d) => (out += d));
   proc.stderr!.on("data", (d) => (err += d));
   const exit = new Promise<number | null>((resolve) => proc.on("close", (code, signal) => resolve(signal ? null : code)));
+  try {
+    // Registered after the project's folder, so (hooks run last-in, first-out) this runs before its removal.
+    onTestFinished(async () => {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill("SIGKILL");
+        await exit;
+      }
+    });
+  } catch {
+    // not inside a test: the caller owns the child
+  }
   return { proc, stdout: () => out, stderr: () => err, exit };
 }
 

@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { splitConflict } from "../../src/lock/conflict-markers.js";
@@ -9,6 +8,7 @@ import { parseLock } from "../../src/lock/read.js";
 import { serializeLock } from "../../src/lock/serialize.js";
 import type { LockEntry, Lockfile } from "../../src/lock/types.js";
 import { startSimulator, type Simulator } from "../../src/simulator/server.js";
+import { tempDir } from "../helpers/temp-dir.js";
 import { CLI, makeProject, runCli, runMain, writeManifest } from "./helpers.js";
 
 const entry = (hash: string, at: string): LockEntry =>
@@ -65,7 +65,7 @@ describe("git merge of two branches' lockfiles through the merge driver", () => 
   };
 
   async function twoBranches(driver: boolean): Promise<string> {
-    const dir = makeProject({ count: 2, dir: mkdtempSync(path.join(tmpdir(), "nb-git-")) });
+    const dir = makeProject({ count: 2, dir: tempDir("nb-git-") });
     writeFileSync(path.join(dir, ".gitignore"), ".nanobanana/\n");
     if (driver) writeFileSync(path.join(dir, ".gitattributes"), "nanobanana.lock merge=nanobanana\n");
     git(dir, "init", "-q", "-b", "main");
