@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, planProject } from "../execute/build.js";
 import { loadProject } from "../project/load.js";
+import type { Project } from "../project/types.js";
 import type { CliArgs } from "./args.js";
 import { ProgressRenderer, planLines, summaryLines } from "./render.js";
 import { makeStyle } from "./style.js";
@@ -60,7 +61,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       io.stdout.write(`${JSON.stringify({ generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, assets }, null, 2)}\n`);
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
-      if (result.interrupted) io.stderr.write(`interrupted: ${result.leftRunning} task(s) left running at ${project.config.provider}; they are recorded in .nanobanana/tasks and the next build collects them without paying again\n`);
+      if (result.interrupted) io.stderr.write(`${interruptedLine(project, result.leftRunning, io.env)}\n`);
     }
     reportToCi(project, result, io);
     return result.interrupted ? 130 : result.failed > 0 || result.blocked > 0 ? 1 : 0;
@@ -111,4 +112,14 @@ export async function schemaCommand(args: CliArgs, io: Io): Promise<number> {
 
 export function version(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** What Ctrl-C left behind, and what the next build does about it. */
+function interruptedLine(project: Project, left: number, env: NodeJS.ProcessEnv): string {
+  const tasks = `${left} task${left === 1 ? "" : "s"}`;
+  if (left === 0) return "interrupted: no task was left running";
+  if (project.config.simulate && !(env.NANOBANANA_SIMULATOR_URL || project.config.simulator?.url)) {
+    return `interrupted: ${tasks} were running on the in-process simulator, which stopped with this build; the next build submits them again (nothing real was charged)`;
+  }
+  return `interrupted: ${tasks} left running at ${project.config.provider}; they are recorded in .nanobanana/tasks and the next build collects them without paying again`;
 }

@@ -18,6 +18,8 @@ const COMMANDS: Record<string, Command> = {
 
 /** Runs the CLI; returns the exit code (0 ok, 1 assets failed or stale, 2 usage/config error). */
 export async function main(argv: string[], io: Io): Promise<number> {
+  // Known before parsing, so that even a usage error is answered in JSON under --json.
+  const json = argv.includes("--json");
   try {
     const args = parseCli(argv);
     if (args.version) {
@@ -32,6 +34,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (!run) throw new UserError(`unknown command ${JSON.stringify(args.command)} (commands: ${Object.keys(COMMANDS).join(", ")})`);
     return await run(args, io);
   } catch (err) {
+    if (json && err instanceof UserError) {
+      const issues = err instanceof ConfigError ? err.issues : [];
+      io.stdout.write(`${JSON.stringify({ error: { message: err.message, issues } }, null, 2)}\n`);
+      return 2;
+    }
     if (err instanceof ConfigError) {
       io.stderr.write(`${err.issues.length === 1 ? "error" : `${err.issues.length} errors`} in the project:\n${err.message}\n`);
       return 2;

@@ -25,11 +25,30 @@ function describe(iss: z.core.$ZodIssue, value: unknown): string {
     return `${shown}is not one of ${iss.values.map((v) => String(v)).join(", ")}`;
   }
   if (iss.code === "invalid_type") {
-    return value === undefined ? `is required (expected ${iss.expected})` : `${shown}should be ${article(iss.expected)}`;
+    const expected = TYPE_WORDS[iss.expected] ?? article(iss.expected);
+    if (value === undefined) return `is required (expected ${expected})`;
+    if (value === null) return `is empty (expected ${expected})`;
+    return `${shown}should be ${expected}`;
   }
+  if (iss.code === "too_small" || iss.code === "too_big") {
+    const bound = String(iss.code === "too_small" ? iss.minimum : iss.maximum);
+    const what = iss.origin === "array" ? `${iss.code === "too_small" ? "at least" : "at most"} ${bound} item${bound === "1" ? "" : "s"}` : iss.origin === "string" ? `${iss.code === "too_small" ? "at least" : "at most"} ${bound} character${bound === "1" ? "" : "s"}` : `${iss.code === "too_small" ? "at least" : "at most"} ${bound}`;
+    return `${shown}should have ${what}`.replace("should have at", iss.origin === "number" || iss.origin === "int" ? "should be at" : "should have at");
+  }
+  if (iss.code === "invalid_union") return `${shown}is not a valid value here`;
   const primitive = value === null || typeof value !== "object";
   return value === undefined || !primitive ? iss.message : `${shown}${iss.message}`;
 }
+
+/** How a user would name what zod calls by its type name. */
+const TYPE_WORDS: Record<string, string> = {
+  record: "a mapping of names to values (key: value)",
+  object: "a mapping (key: value)",
+  array: "a list ([a, b] or - items)",
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+};
 
 function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;

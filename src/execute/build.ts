@@ -11,9 +11,11 @@ import type { Project, ResolvedAsset } from "../project/types.js";
 import { referenceNeeds } from "../references/needs.js";
 import type { Simulator } from "../simulator/server.js";
 import { ContentStore } from "../store/content-store.js";
+import { UserError } from "../errors/user-error.js";
 import { matchesAny, nameGlob } from "../util/name-glob.js";
 import { checkBudget, keep, restoreFromStore, summarize } from "./build-support.js";
 import type { Connection } from "./connect.js";
+import { apiKeyFor } from "./credentials.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import { FirstSubmitGate } from "./first-submit-gate.js";
 import { TaskJournal } from "./journal.js";
@@ -69,8 +71,14 @@ async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" 
   if (!opts.only?.length) return { plan: p, lock };
   const globs = opts.only.map(nameGlob);
   const items = p.items.filter((i) => matchesAny(i.name, globs));
+  if (items.length === 0) {
+    const some = p.items.slice(0, 3).map((i) => i.name).join(", ");
+    throw new UserError(`no asset matches --only ${opts.only.join(", ")} (${p.items.length} assets${some ? `, e.g. ${some}` : ""})`);
+  }
+  const counts = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 };
+  for (const i of items) counts[i.action]++;
   const kept = p.needs?.filter((n) => items.some((i) => i.name === n.name));
-  return { plan: { ...p, items, estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)), ...(kept?.length ? { needs: kept } : { needs: undefined }) }, lock };
+  return { plan: { ...p, items, counts, estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)), ...(kept?.length ? { needs: kept } : { needs: undefined }) }, lock };
 }
 
 /** Hashes of assets that are not up to date but whose image the store holds (only those are looked up). */
@@ -111,6 +119,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const work = p.items.filter((i) => needsGeneration(i.action));
   const budget = checkBudget(project, opts, work.map((i) => byName.get(i.name)!), pending, store);
+  // A real build with work and no key stops before it announces anything.
+  if (!opts.connection && !project.config.simulate && (work.length > 0 || orphans.length > 0)) apiKeyFor(project, opts.env ?? process.env);
   emit({ type: "plan", plan: p });
   let leftRunning = 0;
   const possibleDuplicates: BuildResult["possibleDuplicates"] = [];

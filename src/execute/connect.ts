@@ -1,4 +1,5 @@
 import { UserError } from "../errors/user-error.js";
+import { apiKeyFor } from "./credentials.js";
 import { HttpClient } from "../http/client.js";
 import { ConcurrencyGate, RateLimiter } from "../http/rate-limit.js";
 import type { Project } from "../project/types.js";
@@ -53,12 +54,7 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
     apiKey = "simulator-key";
   } else {
     baseUrl = env[`NANOBANANA_${name.toUpperCase()}_BASE_URL`] ?? settings.baseUrl ?? definition.defaultBaseUrl;
-    const keyEnv = settings.apiKeyEnv ?? definition.defaultApiKeyEnv;
-    const key = env[keyEnv];
-    if (!key) {
-      throw new UserError(`no API key for ${name}: set the environment variable ${keyEnv} (or set simulate: true, or pass --simulate, to build on the built-in simulator)`);
-    }
-    apiKey = key;
+    apiKey = apiKeyFor(project, env);
   }
   const provider = definition.create({ baseUrl, apiKey, http, settings, prices: project.config.prices });
   const ownSim = simulator && simulator !== opts.simulator;

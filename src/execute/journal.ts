@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AssetSpec } from "../project/types.js";
 import { writeFileAtomic, writeFileAtomicAsync } from "../util/atomic-write.js";
@@ -76,6 +76,9 @@ export class TaskJournal {
 
   ensure(): void {
     mkdirSync(this.dir, { recursive: true });
+    // Local state, never to be committed, whatever the project's own .gitignore says.
+    const ignore = path.join(path.dirname(this.dir), ".gitignore");
+    if (!existsSync(ignore)) writeFileSync(ignore, "# nanobanana's local state (task journal, image store): not for git\n*\n");
   }
 
   private file(hash: string): string {

@@ -99,6 +99,7 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
       });
       if (!status) {
         deps.journal.remove(asset.hash);
+        if (!deps.collectOnly) deps.emit({ type: "warning", name: asset.name, message: `task ${resume.taskId} from an earlier build is unknown to ${deps.provider.name}${deps.simulated ? " (the in-process simulator that ran it has stopped)" : ""}; submitting again` });
         task = undefined;
         if (deps.collectOnly) return { status: "failed", error: `task ${resume.taskId} is unknown to the provider; nothing to collect` };
       }

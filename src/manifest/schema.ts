@@ -21,7 +21,7 @@ export const AssetSchema = z
     resolution: enumOrTemplate(RESOLUTIONS, "Output resolution class.").optional(),
     aspectRatio: enumOrTemplate(ASPECT_RATIOS, "Aspect ratio.").optional(),
     format: enumOrTemplate(FORMATS, "Output file format.").optional(),
-    seed: z.union([z.number().int().min(0), z.string()]).optional().describe("Seed (integer, or a {{var}})."),
+    seed: z.union([z.number(), z.string()]).optional().describe("Seed: a whole number from 0 to 2147483647, or a {{var}}."),
     webSearch: webSearchField.optional(),
     references: ReferencesField.optional(),
     normalize: NormalizeSchema.optional(),

@@ -106,6 +106,7 @@ export function loadProject(opts: LoadOptions = {}): Project {
 }
 
 export function findConfig(cwd: string, explicit?: string): string {
+  if (!existsSync(cwd)) throw new UserError(`folder not found: ${cwd}`);
   if (explicit) {
     const abs = path.resolve(cwd, explicit);
     if (!existsSync(abs)) throw new UserError(`config file not found: ${abs}`);

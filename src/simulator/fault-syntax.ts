@@ -1,4 +1,5 @@
 import { UserError } from "../errors/user-error.js";
+import { ROUTE_NAMES, ROUTE_PROVIDERS } from "./route-names.js";
 
 /**
  * Every fault the simulator can inject.
@@ -59,10 +60,14 @@ export function parseFaults(text: string, source = "--faults"): FaultPlan {
       const n = Number(rateText);
       if (route.includes(".") || route.includes("*")) throw bad(`${kind} is set per provider (e.g. apidot:${kind}=${rateText ?? "60"})`);
       if (!rateText || !Number.isInteger(n) || n < 1) throw bad(`${kind} takes a whole number of at least 1`);
+      if (!(ROUTE_PROVIDERS as readonly string[]).includes(route)) throw bad(`unknown provider ${JSON.stringify(route)} (allowed: ${ROUTE_PROVIDERS.join(", ")})`);
       (plan.limits[route] ??= {})[kind] = n;
       continue;
     }
     if (kind !== "any" && !(FAULT_KINDS as readonly string[]).includes(kind)) throw bad(`unknown fault ${JSON.stringify(kind)}`);
+    if (!route.includes("*") && !(ROUTE_NAMES as readonly string[]).includes(route)) {
+      throw bad(`unknown route ${JSON.stringify(route)} (allowed: ${ROUTE_NAMES.join(", ")}, or a pattern with *)`);
+    }
     const rule: FaultRule = { route, kind: kind as FaultRule["kind"] };
     if (rateText !== undefined) {
       const rate = rateText.endsWith("%") ? Number(rateText.slice(0, -1)) / 100 : Number(rateText);

@@ -16,6 +16,10 @@ const ROUTES: Array<[RegExp, string | ((m: RegExpExecArray, method: string) => s
   [/^\/__simulator\/files\//, "files"],
 ];
 
+/** Every route name, for checking what a user writes in a fault spec. */
+export const ROUTE_NAMES = ["apidot.submit", "apidot.status", "gemini.generate", "revid.create", "revid.query", "fal.submit", "fal.status", "fal.result", "fal.cancel", "files"] as const;
+export const ROUTE_PROVIDERS = ["apidot", "gemini", "fal", "revid"] as const;
+
 /** The route name (`apidot.submit`, `files`, …), or undefined for admin and unknown paths. */
 export function routeName(method: string, pathname: string): string | undefined {
   for (const [re, name] of ROUTES) {

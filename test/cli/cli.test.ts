@@ -69,7 +69,27 @@ describe("nanobanana CLI", () => {
     expect((await runCli(["--help"])).stdout).toMatch(/Usage: nanobanana <command>/);
     expect((await runCli(["--version"])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     const none = await runCli(["build", "-C", "/nonexistent-nb"]);
-    expect([none.code, none.stderr]).toEqual([2, expect.stringMatching(/no nanobanana\.config\.yaml in \/nonexistent-nb/)]);
+    expect([none.code, none.stderr]).toEqual([2, expect.stringMatching(/folder not found: \/nonexistent-nb/)]);
+  });
+
+  it("--json answers errors in JSON too; --only with no match is an error", async () => {
+    dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/a.yaml": `assets:\n  - name: a\n    prompt: x\n    aspectRatio: "7:3"\n` });
+    const r = await runCli(["build", "-C", dir, "--json"]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error.issues[0]).toMatchObject({ file: "assets/a.yaml", line: 4, col: 18, path: "assets[0].aspectRatio" });
+    removeProject(dir);
+    dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/a.yaml": manifest });
+    const none = await runCli(["plan", "-C", dir, "--only", "nomatch/*"]);
+    expect([none.code, none.stderr]).toEqual([2, expect.stringMatching(/no asset matches --only nomatch\/\* \(3 assets, e\.g\. card-1, card-2, card-3\)/)]);
+    const some = await runCli(["plan", "-C", dir, "--only", "card-1", "--json"]);
+    expect(JSON.parse(some.stdout).counts).toEqual({ new: 1, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 });
+  });
+
+  it("a real build without a key stops before announcing anything", async () => {
+    dir = tempProject({ "nanobanana.config.yaml": simConfig().replace("simulate: true", "simulate: false"), "assets/a.yaml": manifest });
+    const r = await runCli(["build", "-C", dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/building/);
   });
 
   it("--simulate builds a real-config project on the simulator without a key", async () => {

@@ -24,7 +24,7 @@ describe("Ctrl-C", () => {
     await until(() => (child.stderr().match(/submitted tile/g) ?? []).length >= 4);
     child.proc.kill("SIGINT");
     expect(await child.exit).toBe(130);
-    const left = Number(/interrupted: (\d+) task\(s\) left running/.exec(child.stderr())?.[1]);
+    const left = Number(/interrupted: (\d+) tasks? left running/.exec(child.stderr())?.[1]);
     expect(left).toBe(4);
     expect(child.stderr()).toContain("the next build collects them");
     expect(sim.ledger()).toHaveLength(4); // nothing submitted after Ctrl-C
