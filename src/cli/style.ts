@@ -20,3 +20,8 @@ export function makeStyle(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = p
 export function usd(n: number): string {
   return `$${n.toFixed(4).replace(/(\.\d\d\d*?)0+$/, "$1")}`;
 }
+
+/** `1 asset`, `2 assets`; `plural(1, "entry", "entries")`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
