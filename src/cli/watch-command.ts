@@ -19,7 +19,7 @@ export async function watchCommand(args: CliArgs, io: Io): Promise<number> {
   const show = (e: WatchEvent) => {
     switch (e.type) {
       case "ready":
-        out(`${clock()} watching ${e.manifests} manifest${e.manifests === 1 ? "" : "s"} and ${e.references} reference image${e.references === 1 ? "" : "s"} in ${e.root}; save to rebuild, q to quit`);
+        out(`${clock()} watching ${e.manifests} manifest${e.manifests === 1 ? "" : "s"} and ${e.references} reference image${e.references === 1 ? "" : "s"} in ${e.root}; save to rebuild, ${process.stdin.isTTY ? "q" : "Ctrl-C"} to quit`);
         break;
       case "change":
         out(`${clock()} changed: ${e.files.join(", ") || "(files)"}`);
