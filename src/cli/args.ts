@@ -6,6 +6,7 @@ export const USAGE = `nanobanana: build image assets from YAML manifests
 Usage: nanobanana <command> [options]
 
 Commands:
+  init                  write a config and an example manifest that build on the simulator
   build                 generate every asset whose spec changed; write images and the lockfile
   plan                  show what a build would do and what it would cost (writes nothing)
   watch                 build, then rebuild what each save changes (q or Ctrl-C to stop)

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   lock: async (a, io) => (await import("./safety-commands.js")).lockCommand(a, io),
   simulator: simulatorCommand,
   schema: schemaCommand,
+  init: async (a, io) => (await import("./init-command.js")).initCommand(a, io),
   watch: async (a, io) => (await import("./watch-command.js")).watchCommand(a, io),
 };
 

@@ -92,6 +92,16 @@ describe("nanobanana CLI", () => {
     expect(r.stderr).not.toMatch(/building/);
   });
 
+  it("init writes a project that builds on the simulator, and never overwrites one", async () => {
+    dir = tempProject({});
+    const r = await runCli(["init", "-C", dir]);
+    expect(r.code).toBe(0);
+    const built = JSON.parse((await runCli(["build", "-C", dir, "--json"])).stdout);
+    expect(built).toMatchObject({ generated: 4, failed: 0, simulated: true });
+    const again = await runCli(["init", "-C", dir]);
+    expect([again.code, again.stderr]).toEqual([2, expect.stringMatching(/nanobanana\.config\.yaml already exists/)]);
+  });
+
   it("--simulate builds a real-config project on the simulator without a key", async () => {
     dir = tempProject({ "nanobanana.config.yaml": simConfig().replace("simulate: true", "simulate: false"), "assets/a.yaml": manifest });
     const r = await runCli(["build", "-C", dir, "--simulate", "--json"]);
