@@ -2,7 +2,7 @@
 // with and without a provider that honours Idempotency-Key. Run after `npm run build`:
 //   node bench/kill.bench.mjs [kills=20] [assets=60] [trials=1]
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +46,7 @@ export async function run() {
     const resent = final.warnings.filter((w) => /idempotency key/.test(w)).length;
     rows.push({ trial, idempotency, kills: KILLS, assets: Object.keys(lock.assets).length, charges: sim.ledger().length, extra: sim.ledger().length - ASSETS, resentInFinalRun: resent, seconds: ((Date.now() - t0) / 1000).toFixed(1) });
     await sim.close();
+    rmSync(dir, { recursive: true, force: true });
   }
   const withKey = rows.filter((r) => r.idempotency);
   return {
