@@ -160,7 +160,10 @@ async function submit(
     // answer is always awaited and its task id recorded. Ctrl-C stops the polling instead.
     const submitted = await submitPaid(deps.provider, req, { idempotencyKey: key, onRetry: retryEvents(asset, "submit", deps), name: asset.name, resubmit: deps.resubmitUnknown ?? true, emit: deps.emit });
     const answeredAt = Date.now();
-    await deps.journal.recordDurably({ ...pending, taskId: submitted.sub.taskId, handle: submitted.sub.handle });
+    // Synchronous write and rename (the fsync follows in the background): the task id is on
+    // disk for the next process within microseconds of the answer, which is what a SIGKILL
+    // needs. An await here would leave the id in memory for the length of an fsync.
+    deps.journal.record({ ...pending, taskId: submitted.sub.taskId, handle: submitted.sub.handle });
     const possibleDuplicate = [resent, submitted.possibleDuplicate].filter(Boolean).join("; ") || undefined;
     return { ...submitted, possibleDuplicate, answeredAt };
   } catch (err) {
