@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AssetSpec } from "../project/types.js";
-import { writeFileAtomic, writeFileAtomicAsync } from "../util/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 
 /**
  * A task that was submitted (and so may be paid for) but whose image is not yet in the lock.
@@ -42,11 +42,6 @@ export class TaskJournal {
   /** Records a submitted task; visible to the next build the moment this returns (see writeFileAtomic). */
   record(task: PendingTask): void {
     writeFileAtomic(this.file(task.hash), JSON.stringify(task), { flush: "background" });
-  }
-
-  /** `record`, durable when the promise resolves, without blocking other assets meanwhile. */
-  recordDurably(task: PendingTask): Promise<void> {
-    return writeFileAtomicAsync(this.file(task.hash), JSON.stringify(task));
   }
 
   /** Every pending task, by spec hash. Unreadable files are skipped, never fatal. */

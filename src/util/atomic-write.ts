@@ -1,5 +1,4 @@
 import { close, closeSync, fsync, fsyncSync, mkdirSync, open, openSync, renameSync, writeSync, rmSync } from "node:fs";
-import * as fsp from "node:fs/promises";
 import path from "node:path";
 
 let counter = 0;
@@ -41,24 +40,4 @@ function flushLater(file: string): void {
     if (err) return; // already removed: nothing to flush
     fsync(fd, () => close(fd, () => {}));
   });
-}
-
-/**
- * `writeFileAtomic` without blocking the event loop: the fsync runs on the thread pool, so
- * hundreds of assets in flight do not queue behind each other's disk flushes.
- */
-export async function writeFileAtomicAsync(file: string, data: string | Uint8Array): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = tempPathFor(file);
-  const fh = await fsp.open(tmp, "w");
-  try {
-    await fh.writeFile(typeof data === "string" ? Buffer.from(data) : data);
-    await fh.sync();
-  } catch (err) {
-    await fh.close();
-    await fsp.rm(tmp, { force: true });
-    throw err;
-  }
-  await fh.close();
-  await fsp.rename(tmp, file);
 }
