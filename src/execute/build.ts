@@ -64,7 +64,7 @@ export async function planProject(project: Project, opts: Pick<BuildOptions, "ve
 async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" | "only">): Promise<{ plan: Plan; lock: Lockfile }> {
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
-  const stored = storedHashes(project, lock, facts);
+  const stored = storedLookup(project);
   const p = makePlan({ assets: project.assets, simulate: project.config.simulate, provider: project.config.provider, prices: project.config.prices, verify: opts.verify, stored }, lock, facts);
   const needs = referenceNeeds(project, p, stateDir(project));
   if (needs.length) p.needs = needs;
@@ -81,18 +81,20 @@ async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" 
   return { plan: { ...p, items, counts, estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)), ...(kept?.length ? { needs: kept } : { needs: undefined }) }, lock };
 }
 
-/** Hashes of assets that are not up to date but whose image the store holds (only those are looked up). */
-function storedHashes(project: Project, lock: Lockfile, facts: Awaited<ReturnType<typeof gatherFacts>>): Set<string> {
+/** The store as the planner asks it: does it hold this spec's image, made the way this build makes them? */
+function storedLookup(project: Project): { has(hash: string): boolean } {
   const store = new ContentStore(stateDir(project));
-  const out = new Set<string>();
-  for (const a of project.assets) {
-    const entry = lock.assets[a.name];
-    if (entry?.hash === a.hash && facts.get(a.output)?.bytes === entry.bytes && Boolean(entry.simulated) === project.config.simulate) continue;
-    const kept = store.get(a.hash);
-    if (kept && Boolean(kept.simulated) === project.config.simulate) out.add(a.hash);
-  }
-  return out;
+  let listed: Set<string> | undefined;
+  return {
+    has: (hash) => {
+      listed ??= store.hashes();
+      if (!listed.has(hash)) return false;
+      const kept = store.get(hash);
+      return kept !== undefined && Boolean(kept.simulated) === project.config.simulate;
+    },
+  };
 }
+
 
 /**
  * Builds every asset that is new, changed or missing its output: submits with bounded
@@ -133,7 +135,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const result = (asset: ResolvedAsset, r: Omit<AssetResult, "name" | "output" | "hash">) => results.push({ name: asset.name, output: asset.output, hash: asset.hash, ...r });
 
   // Assets that reference work must wait for it (and may turn out up to date once it is done).
-  const graph = assetGraph(project.assets, []);
+  const graph = project.dependencies ?? assetGraph(project.assets, []);
   const planned = new Set(p.items.map((i) => i.name));
   const scheduled = withDownstream(work.map((i) => i.name), (n) => graph.downstream.get(n)).filter((n) => planned.has(n));
   const inRun = new Set(scheduled);

@@ -11,8 +11,11 @@ export interface PlanInput {
   prices?: PriceOverrides;
   /** Compare file contents too (facts must then carry sha256). */
   verify?: boolean;
-  /** Spec hashes whose image the local store holds (for this kind of build): no charge to rebuild. */
-  stored?: ReadonlySet<string>;
+  /**
+   * Spec hashes whose image the local store holds (for this kind of build): no charge to
+   * rebuild. Asked only about assets the plan generates; a Set will do.
+   */
+  stored?: { has(hash: string): boolean };
 }
 
 /** Decides, for every asset and every lock entry, what a build would do. Pure. */

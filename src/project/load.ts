@@ -102,7 +102,8 @@ export function loadProject(opts: LoadOptions = {}): Project {
       return e && e.hash === up.hash && Boolean(e.simulated) === config.simulate ? e.sha256 : undefined;
     });
   }
-  return { root, configFile, config, manifests, assets, lockfile, outDir, referenceFiles: files.files() };
+  const dependencies = graph && { upstream: graph.upstream, downstream: graph.downstream };
+  return { root, configFile, config, manifests, assets, lockfile, outDir, referenceFiles: files.files(), dependencies };
 }
 
 export function findConfig(cwd: string, explicit?: string): string {

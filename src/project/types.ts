@@ -68,4 +68,6 @@ export interface Project {
   outDir: string;
   /** Absolute paths of the local reference images the manifests use (watch mode watches them). */
   referenceFiles?: string[];
+  /** Asset → asset edges of `references: [{ asset }]`, by name (computed by loadProject). */
+  dependencies?: { upstream: Map<string, string[]>; downstream: Map<string, string[]> };
 }

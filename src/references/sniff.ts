@@ -11,6 +11,14 @@ export function sniffImageType(head: Uint8Array): ReferenceMime | undefined {
   return undefined;
 }
 
+/** `sniffImageType`, plus HEIC/HEIF, which Gemini also takes inline. */
+export function sniffInlineImage(head: Uint8Array): string | undefined {
+  const known = sniffImageType(head);
+  if (known || head.length < 12 || ascii(head, 4, 8) !== "ftyp") return known;
+  const brand = ascii(head, 8, 12);
+  return brand.startsWith("hei") ? "image/heic" : brand === "mif1" || brand === "msf1" ? "image/heif" : undefined;
+}
+
 /** A short name for what the bytes look like, for error messages. */
 export function describeBytes(head: Uint8Array): string {
   if (head.length === 0) return "an empty file";

@@ -1,4 +1,4 @@
-import { constants, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { constants, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { hashFile } from "../plan/facts.js";
 import type { LockEntry } from "../lock/types.js";
@@ -57,6 +57,25 @@ export class ContentStore {
     copyFileSync(img, tmp, constants.COPYFILE_FICLONE);
     renameSync(tmp, dest);
     return entry;
+  }
+
+  /** Every spec hash with an entry, from one listing of the store (cheap next to a read per hash). */
+  hashes(): Set<string> {
+    const out = new Set<string>();
+    let shards: string[];
+    try {
+      shards = readdirSync(this.dir);
+    } catch {
+      return out;
+    }
+    for (const shard of shards) {
+      try {
+        for (const f of readdirSync(path.join(this.dir, shard))) if (f.endsWith(".json")) out.add(f.slice(0, -5));
+      } catch {
+        // not a folder: ignore
+      }
+    }
+    return out;
   }
 
   remove(hash: string): void {

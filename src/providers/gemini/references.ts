@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import { HttpError, redactUrl } from "../../http/errors.js";
+import { sniffInlineImage } from "../../references/sniff.js";
 import type { ReferenceInput } from "../types.js";
 import type { InlineImage } from "./translate.js";
 
@@ -16,7 +17,7 @@ export async function inlineReferences(refs: ReferenceInput[], dispatcher: Dispa
   for (const [i, ref] of refs.entries()) {
     const bytes = ref.data ?? (ref.url ? await fetchBytes(ref.url, dispatcher, signal) : undefined);
     if (!bytes) throw new Error(`reference image ${i + 1} has neither bytes nor a URL`);
-    const mimeType = sniffMime(bytes) ?? ref.mimeType;
+    const mimeType = sniffInlineImage(bytes) ?? ref.mimeType;
     if (!mimeType) throw new Error(`reference image ${i + 1} is not a PNG, JPEG, WebP, HEIC or HEIF image`);
     total += bytes.length;
     if (total > MAX_INLINE_BYTES) throw new Error(`reference images add up to more than ${MAX_INLINE_BYTES / 1024 / 1024} MB, Gemini's inline limit`);
@@ -36,14 +37,4 @@ async function fetchBytes(url: string, dispatcher: Dispatcher, signal?: AbortSig
     throw new HttpError(`GET ${shown} (reference image) → ${res.statusCode}`, { url: shown, method: "GET", status: res.statusCode, retryable: false, mayHaveReachedServer: true });
   }
   return new Uint8Array(await res.body.arrayBuffer());
-}
-
-/** The MIME type from the first bytes (what Gemini accepts for images). */
-export function sniffMime(b: Uint8Array): string | undefined {
-  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
-  if (b[0] === 0x89 && ascii(1, 4) === "PNG") return "image/png";
-  if (b[0] === 0xff && b[1] === 0xd8) return "image/jpeg";
-  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "image/webp";
-  if (ascii(4, 8) === "ftyp") return ascii(8, 12).startsWith("hei") ? "image/heic" : "image/heif";
-  return undefined;
 }
