@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { UserError } from "../errors/user-error.js";
+import { UserError } from "../core/errors/user-error.js";
 
 export const USAGE = `nanobanana: build image assets from YAML manifests
 

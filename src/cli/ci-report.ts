@@ -1,7 +1,7 @@
-import { buildAnnotations, onGitHubActions, writeStepSummary } from "../ci/github.js";
-import type { BudgetExceededError } from "../execute/budget.js";
-import type { BuildResult } from "../execute/events.js";
-import type { Project } from "../project/types.js";
+import { buildAnnotations, onGitHubActions, writeStepSummary } from "./github-summary.js";
+import type { BudgetExceededError } from "../engine/build/budget.js";
+import type { BuildResult } from "../engine/build/events.js";
+import type { Project } from "../core/project.js";
 import type { Io } from "./commands.js";
 import { usd } from "./style.js";
 

@@ -1,14 +1,14 @@
 import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, planProject } from "../execute/build.js";
-import { loadProject } from "../project/load.js";
-import type { Project } from "../project/types.js";
+import { build, planProject } from "../engine/build/build.js";
+import { loadProject } from "../engine/load/load.js";
+import type { Project } from "../core/project.js";
 import type { CliArgs } from "./args.js";
 import { ProgressRenderer, planLines, summaryLines } from "./render.js";
 import { makeStyle } from "./style.js";
-import { BudgetExceededError } from "../execute/budget.js";
-import type { BuildEvent } from "../execute/events.js";
+import { BudgetExceededError } from "../engine/build/budget.js";
+import type { BuildEvent } from "../engine/build/events.js";
 import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 
@@ -95,7 +95,7 @@ export function packageRoot(): string {
 }
 
 export async function schemaCommand(args: CliArgs, io: Io): Promise<number> {
-  const { jsonSchemas } = await import("../config/json-schema.js");
+  const { jsonSchemas } = await import("../core/config/json-schema.js");
   const schemas = jsonSchemas();
   if (!args.write) {
     io.stdout.write(`${JSON.stringify(schemas, null, 2)}\n`);

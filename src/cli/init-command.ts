@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { UserError } from "../errors/user-error.js";
-import { CONFIG_NAMES } from "../project/load.js";
+import { UserError } from "../core/errors/user-error.js";
+import { CONFIG_NAMES } from "../engine/load/load.js";
 import type { CliArgs } from "./args.js";
 import type { Io } from "./commands.js";
 

@@ -1,5 +1,5 @@
-import type { BuildEvent, BuildResult } from "../execute/events.js";
-import type { Plan } from "../plan/types.js";
+import type { BuildEvent, BuildResult } from "../engine/build/events.js";
+import type { Plan } from "../core/plan/types.js";
 import { usd, type Style } from "./style.js";
 
 /**

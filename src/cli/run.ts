@@ -1,4 +1,4 @@
-import { ConfigError, UserError } from "../errors/user-error.js";
+import { ConfigError, UserError } from "../core/errors/user-error.js";
 import { USAGE, parseCli } from "./args.js";
 import { buildCommand, planCommand, schemaCommand, simulatorCommand, version, type Io } from "./commands.js";
 

@@ -1,7 +1,7 @@
-import { formatIssue } from "../errors/user-error.js";
-import { needsGeneration } from "../plan/types.js";
-import { watch } from "../watch/session.js";
-import type { WatchEvent } from "../watch/types.js";
+import { formatIssue } from "../core/errors/user-error.js";
+import { needsGeneration } from "../core/plan/types.js";
+import { watch } from "../engine/watch/session.js";
+import type { WatchEvent } from "../engine/watch/types.js";
 import type { CliArgs } from "./args.js";
 import type { Io } from "./commands.js";
 import { ProgressRenderer, summaryLines } from "./render.js";

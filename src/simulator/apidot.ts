@@ -1,7 +1,7 @@
-import { ASPECT_RATIOS, COMMON_RATIOS, type AspectRatio, type ImageFormat, type ModelFamily, type Resolution } from "../catalog/models.js";
-import { listedPrice } from "../catalog/prices.js";
-import { pixelSize } from "../catalog/pixel-sizes.js";
-import { sha256 } from "../hash/spec-hash.js";
+import { ASPECT_RATIOS, COMMON_RATIOS, type AspectRatio, type ImageFormat, type ModelFamily, type Resolution } from "../core/catalog/models.js";
+import { listedPrice } from "../core/catalog/prices.js";
+import { pixelSize } from "../core/catalog/pixel-sizes.js";
+import { sha256 } from "../core/hash.js";
 import type { SimContext, SimRoute } from "./context.js";
 import { readJson, sendJson } from "./http-util.js";
 

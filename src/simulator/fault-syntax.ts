@@ -1,4 +1,4 @@
-import { UserError } from "../errors/user-error.js";
+import { UserError } from "../core/errors/user-error.js";
 import { ROUTE_NAMES, ROUTE_PROVIDERS } from "./route-names.js";
 
 /**

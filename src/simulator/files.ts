@@ -1,4 +1,4 @@
-import { extensionOf } from "../catalog/models.js";
+import { extensionOf } from "../core/catalog/models.js";
 import { renderCard } from "./card.js";
 import { withReferences } from "./edit-image.js";
 import type { SimRoute } from "./context.js";

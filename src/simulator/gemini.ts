@@ -1,7 +1,7 @@
-import { ASPECT_RATIOS, COMMON_RATIOS, GOOGLE_MODEL_IDS, type AspectRatio, type ModelFamily, type Resolution } from "../catalog/models.js";
-import { GEMINI_IMAGE_TOKENS, GEMINI_TOKEN_PRICES, geminiUsageCost } from "../catalog/gemini-tokens.js";
-import { pixelSize } from "../catalog/pixel-sizes.js";
-import { sha256 } from "../hash/spec-hash.js";
+import { ASPECT_RATIOS, COMMON_RATIOS, GOOGLE_MODEL_IDS, type AspectRatio, type ModelFamily, type Resolution } from "../core/catalog/models.js";
+import { GEMINI_IMAGE_TOKENS, GEMINI_TOKEN_PRICES, geminiUsageCost } from "../core/catalog/gemini-tokens.js";
+import { pixelSize } from "../core/catalog/pixel-sizes.js";
+import { sha256 } from "../core/hash.js";
 import { renderCard } from "./card.js";
 import type { SimContext, SimRoute } from "./context.js";
 import { taskImage } from "./files.js";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { ImageFormat } from "../catalog/models.js";
+import type { ImageFormat } from "../core/catalog/models.js";
 
 /** One paid task the simulator accepted. */
 export interface SimTask {

@@ -1,5 +1,5 @@
-import { sha256 } from "../hash/spec-hash.js";
-import { sniffImageType } from "../references/sniff.js";
+import { sha256 } from "../core/hash.js";
+import { sniffImageType } from "../core/references/sniff.js";
 import type { SimRoute } from "./context.js";
 import { sendJson } from "./http-util.js";
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { request } from "undici";
 import { main } from "../../src/cli/run.js";
-import { UserError } from "../../src/errors/user-error.js";
+import { UserError } from "../../src/core/errors/user-error.js";
 import { errorAnswer } from "../../src/simulator/error-answers.js";
 import { parseFaults } from "../../src/simulator/fault-syntax.js";
 import { FaultInjector } from "../../src/simulator/faults.js";

@@ -1,0 +1,61 @@
+import type { ModelFamily, Resolution } from "./models.js";
+import type { ProviderName } from "./provider-names.js";
+
+/** The listed price of one image: USD, and the provider's own unit where it has one. */
+export interface Price {
+  usd: number;
+  credits?: number;
+  tokens?: number;
+}
+
+export type PriceTable = Partial<Record<ProviderName, Partial<Record<ModelFamily, Partial<Record<Resolution, Price>>>>>>;
+
+const APIDOT_CREDIT_USD = 0.005;
+const credits = (n: number): Price => ({ usd: round(n * APIDOT_CREDIT_USD), credits: n });
+/** Gemini bills output image tokens at a per-million price. */
+const tokens = (n: number, usdPerMillion: number): Price => ({ usd: round((n * usdPerMillion) / 1e6), tokens: n });
+
+/**
+ * Listed prices (November 2026, ../shared/providers.md). Prices change: a config's `prices`
+ * section overrides any of these, and the lockfile records where each figure came from.
+ */
+export const DEFAULT_PRICES: PriceTable = {
+  gemini: {
+    "nano-banana": { "1K": tokens(1290, 30) },
+    "nano-banana-2": { "0.5K": tokens(747, 60), "1K": tokens(1120, 60), "2K": tokens(1680, 60), "4K": tokens(2520, 60) },
+    "nano-banana-pro": { "1K": tokens(1120, 120), "2K": tokens(1120, 120), "4K": tokens(2000, 120) },
+  },
+  apidot: {
+    "nano-banana-2": { "0.5K": credits(7), "1K": credits(10), "2K": credits(15), "4K": credits(20) },
+    "nano-banana-pro": { "1K": credits(18), "2K": credits(18), "4K": credits(35) },
+  },
+  fal: {
+    "nano-banana": { "1K": { usd: 0.039 } },
+    "nano-banana-2": { "0.5K": { usd: 0.08 }, "1K": { usd: 0.08 }, "2K": { usd: 0.15 }, "4K": { usd: 0.3 } },
+    "nano-banana-pro": { "1K": { usd: 0.15 }, "2K": { usd: 0.15 }, "4K": { usd: 0.3 } },
+  },
+  revid: {
+    "nano-banana": { "1K": { usd: 0.02, credits: 8 } },
+    "nano-banana-pro": { "1K": { usd: 0.09, credits: 25 }, "2K": { usd: 0.09, credits: 25 }, "4K": { usd: 0.12, credits: 35 } },
+  },
+};
+
+/** USD per image as a user may override it in config: `prices.<provider>.<model>.<resolution>: 0.12`. */
+export type PriceOverrides = Partial<Record<ProviderName, Partial<Record<ModelFamily, Partial<Record<Resolution, number>>>>>>;
+
+/** The price of one image, with overrides applied; undefined when nothing lists one. */
+export function listedPrice(
+  provider: ProviderName,
+  model: ModelFamily,
+  resolution: Resolution,
+  overrides?: PriceOverrides,
+): (Price & { source: "config" | "catalog" }) | undefined {
+  const override = overrides?.[provider]?.[model]?.[resolution];
+  if (override !== undefined) return { usd: override, source: "config" };
+  const listed = DEFAULT_PRICES[provider]?.[model]?.[resolution];
+  return listed ? { ...listed, source: "catalog" } : undefined;
+}
+
+export function round(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
+}

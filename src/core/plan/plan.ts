@@ -1,0 +1,88 @@
+import { listedPrice, round, type PriceOverrides } from "../catalog/prices.js";
+import type { LockEntry, Lockfile } from "../lock/types.js";
+import type { ResolvedAsset } from "../project.js";
+import { needsGeneration, type OutputFacts, type Plan, type PlanAction, type PlanItem } from "./types.js";
+
+export interface PlanInput {
+  assets: ResolvedAsset[];
+  /** A simulated build accepts simulated lock entries; a real one regenerates them. */
+  simulate: boolean;
+  provider: string;
+  prices?: PriceOverrides;
+  /** Compare file contents too (facts must then carry sha256). */
+  verify?: boolean;
+  /**
+   * Spec hashes whose image the local store holds (for this kind of build): no charge to
+   * rebuild. Asked only about assets the plan generates; a Set will do.
+   */
+  stored?: { has(hash: string): boolean };
+}
+
+/** Decides, for every asset and every lock entry, what a build would do. Pure. */
+export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan {
+  const items: PlanItem[] = [];
+  const seen = new Set<string>();
+  const prices = new Map<string, number>();
+  const priceOf = (a: ResolvedAsset) => {
+    const key = `${a.spec.provider}|${a.spec.model}|${a.spec.resolution}`;
+    let p = prices.get(key);
+    if (p === undefined) prices.set(key, (p = listedPrice(a.spec.provider, a.spec.model, a.spec.resolution, input.prices)?.usd ?? 0));
+    return p;
+  };
+  for (const asset of input.assets) {
+    seen.add(asset.name);
+    const decided = decide(asset, lock.assets[asset.name], facts, input);
+    const { action, changed } = decided;
+    const restorable = needsGeneration(action) && input.stored?.has(asset.hash);
+    const reason = restorable ? `${decided.reason}; in the local store: restored at no charge` : decided.reason;
+    const price = needsGeneration(action) && !restorable ? priceOf(asset) : 0;
+    items.push({ name: asset.name, action, reason, changed, hash: asset.hash, output: asset.output, model: asset.spec.model, resolution: asset.spec.resolution, estimatedUsd: price });
+  }
+  for (const [name, entry] of Object.entries(lock.assets)) {
+    if (seen.has(name)) continue;
+    items.push({ name, action: "orphaned", reason: "in the lockfile, no longer in any manifest", hash: entry.hash, output: entry.output, model: entry.model, resolution: entry.spec?.resolution ?? "", estimatedUsd: 0 });
+  }
+  const counts: Record<PlanAction, number> = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 };
+  let total = 0;
+  for (const it of items) {
+    counts[it.action]++;
+    total += it.estimatedUsd;
+  }
+  return { provider: input.provider, simulate: input.simulate, items, estimatedUsd: round(total), counts };
+}
+
+function decide(asset: ResolvedAsset, entry: LockEntry | undefined, facts: OutputFacts, input: PlanInput): { action: PlanAction; reason: string; changed?: string[] } {
+  if (!entry) return { action: "new", reason: "not in the lockfile" };
+  if (entry.hash !== asset.hash) {
+    const changed = changedFields(asset, entry);
+    return { action: "changed", reason: changed.length ? `${changed.join(", ")} changed` : "spec format changed", changed };
+  }
+  if (entry.simulated && !input.simulate) return { action: "changed", reason: "simulated image; this build is real", changed: ["simulated"] };
+  if (entry.output !== asset.output) return { action: "output-missing", reason: `output moved from ${entry.output}` };
+  const fact = facts.get(asset.output);
+  if (!fact) return { action: "output-missing", reason: "output file missing" };
+  if (fact.bytes !== entry.bytes) return { action: "output-missing", reason: `output file has ${fact.bytes} bytes, the lock says ${entry.bytes}` };
+  if (input.verify && fact.sha256 !== undefined && fact.sha256 !== entry.sha256) return { action: "output-missing", reason: "output file content differs from the lock" };
+  return { action: "up-to-date", reason: "spec unchanged" };
+}
+
+/** Spec fields that differ between the asset and its lock entry, for humans. */
+export function changedFields(asset: ResolvedAsset, entry: LockEntry): string[] {
+  const out: string[] = [];
+  if (entry.provider !== asset.spec.provider) out.push("provider");
+  if (entry.modelId !== asset.spec.modelId) out.push("model");
+  const prev = (entry.spec ?? {}) as unknown as Record<string, unknown>;
+  const cur = asset.spec as unknown as Record<string, unknown>;
+  for (const k of ["prompt", "resolution", "aspectRatio", "format", "seed", "webSearch"]) {
+    if (prev[k] !== cur[k]) out.push(k);
+  }
+  if (sortedJson(prev.references ?? []) !== sortedJson(cur.references ?? [])) out.push("references");
+  return out;
+}
+
+/** JSON with object keys sorted: the lockfile stores keys sorted, a fresh spec does not. */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v,
+  );
+}

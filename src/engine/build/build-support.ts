@@ -1,0 +1,70 @@
+import path from "node:path";
+import { round } from "../../core/catalog/prices.js";
+import type { LockEntry } from "../../core/lock/types.js";
+import type { Project, ResolvedAsset } from "../../core/project.js";
+import type { ContentStore } from "../store/content-store.js";
+import { Budget, BudgetExceededError, estimateLines } from "./budget.js";
+import type { AssetResult, BuildResult, EventSink } from "./events.js";
+import type { PendingTask } from "../state/journal.js";
+
+/**
+ * The budget check before anything is submitted: refuses (BudgetExceededError) when what
+ * this build would pay for passes the cap. Assets that resume a journalled task or come back
+ * from the store cost nothing and are not counted. Returns the in-flight guard.
+ */
+export function checkBudget(
+  project: Project,
+  opts: { maxCostUsd?: number; fitBudget?: boolean },
+  assets: ResolvedAsset[],
+  pending: Map<string, PendingTask>,
+  store: ContentStore,
+): Budget | undefined {
+  const maxUsd = opts.maxCostUsd ?? project.config.budget?.maxUsd;
+  if (maxUsd === undefined) return undefined;
+  const paid = assets.filter((a) => !pending.get(a.hash)?.taskId && !store.get(a.hash));
+  const lines = estimateLines(paid, project.config.prices);
+  const total = round(lines.reduce((s, l) => s + l.usd, 0));
+  if (total > maxUsd && !opts.fitBudget) throw new BudgetExceededError(total, maxUsd, lines);
+  return new Budget(maxUsd, project.config.prices);
+}
+
+/** An image the store already holds for this exact spec: no need to pay for it again. */
+export async function restoreFromStore(store: ContentStore, asset: ResolvedAsset, root: string, simulated: boolean): Promise<LockEntry | undefined> {
+  const stored = store.get(asset.hash);
+  if (!stored || Boolean(stored.simulated) !== simulated) return undefined;
+  const entry = await store.restore(asset.hash, path.join(root, asset.output));
+  return entry && { ...entry, output: asset.output };
+}
+
+/** Keeps a collected image in the store; a failure there is a warning, never a lost image. */
+export function keep(store: ContentStore, entry: LockEntry, file: string, emit: EventSink): void {
+  try {
+    store.put(entry, file);
+  } catch (err) {
+    emit({ type: "warning", name: entry.output, message: `could not keep a copy in the local store: ${(err as Error).message}` });
+  }
+}
+
+export function summarize(results: AssetResult[], simulated: boolean, warnings: string[], entries: Record<string, { model: string }>): Omit<BuildResult, "interrupted" | "leftRunning" | "possibleDuplicates"> {
+  results.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const count = (s: AssetResult["status"]) => results.filter((r) => r.status === s).length;
+  const costByModel: Record<string, number> = {};
+  let cost = 0;
+  for (const r of results) {
+    if (r.status !== "generated") continue;
+    cost += r.costUsd;
+    const model = entries[r.name]?.model ?? "unknown";
+    costByModel[model] = round((costByModel[model] ?? 0) + r.costUsd);
+  }
+  return {
+    generated: count("generated"),
+    upToDate: count("up-to-date"),
+    failed: count("failed") + count("skipped"),
+    blocked: count("blocked"),
+    costUsd: round(cost),
+    simulated,
+    assets: results,
+    costByModel,
+    warnings,
+  };
+}

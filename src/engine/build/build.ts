@@ -1,0 +1,254 @@
+import path from "node:path";
+import pLimit from "p-limit";
+import { round } from "../../core/catalog/prices.js";
+import { readLock } from "../../core/lock/parse.js";
+import type { Lockfile } from "../../core/lock/types.js";
+import { gatherFacts } from "../facts.js";
+import { assetGraph } from "../../core/plan/graph.js";
+import { plan as makePlan } from "../../core/plan/plan.js";
+import { needsGeneration, type Plan } from "../../core/plan/types.js";
+import type { Project, ResolvedAsset } from "../../core/project.js";
+import { referenceNeeds } from "../references/needs.js";
+import type { Simulator } from "../../simulator/server.js";
+import { ContentStore } from "../store/content-store.js";
+import { UserError } from "../../core/errors/user-error.js";
+import { matchesAny, nameGlob } from "../../core/name-glob.js";
+import { checkBudget, keep, restoreFromStore, summarize } from "./build-support.js";
+import type { Connection } from "../providers/connect.js";
+import { apiKeyFor } from "../providers/credentials.js";
+import type { AssetResult, BuildResult, EventSink } from "./events.js";
+import { FirstSubmitGate } from "./first-submit-gate.js";
+import { TaskJournal } from "../state/journal.js";
+import { LockWriter } from "../state/lock-writer.js";
+import { collectOrphan, sortPending } from "./orphan-tasks.js";
+import { acquireProjectLock } from "../state/project-lock.js";
+import { referenceDelivery, relinkAndDecide } from "./references.js";
+import { PollPlanner, type PollSchedule } from "./poll-plan.js";
+import type { RunDeps } from "./run-asset.js";
+import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
+
+export interface BuildOptions {
+  /** Most assets in flight (default: the config's concurrency). */
+  concurrency?: number;
+  /** Build only assets whose name matches one of these globs. */
+  only?: string[];
+  /** Re-hash output files to decide what is up to date. */
+  verify?: boolean;
+  /** Receives progress events. */
+  onEvent?: EventSink;
+  /** Stops submitting and polling when aborted; submits already sent are still recorded. */
+  signal?: AbortSignal;
+  /** Use this connection (tests inject one); default connects the project's provider. */
+  connection?: Connection;
+  /** Use this running simulator for a simulated build. */
+  simulator?: Simulator;
+  env?: NodeJS.ProcessEnv;
+  /** Spend cap in USD for this build (default: the config's budget.maxUsd). */
+  maxCostUsd?: number;
+  /** With a cap: build what fits instead of refusing when the estimate is over it. */
+  fitBudget?: boolean;
+  /** When another build holds the project lock: wait for it (default: stop with ProjectBusyError). */
+  wait?: boolean;
+}
+
+/** `.nanobanana/`: the project's local state (task journal, store). Not committed. */
+export function stateDir(project: Project): string {
+  return path.join(project.root, ".nanobanana");
+}
+
+/** Plans the project against its lockfile and the files on disk (reads only). */
+export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only"> = {}): Promise<Plan> {
+  return (await planWithLock(project, opts)).plan;
+}
+
+async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" | "only">): Promise<{ plan: Plan; lock: Lockfile }> {
+  const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
+  const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
+  const stored = storedLookup(project);
+  const p = makePlan({ assets: project.assets, simulate: project.config.simulate, provider: project.config.provider, prices: project.config.prices, verify: opts.verify, stored }, lock, facts);
+  const needs = referenceNeeds(project, p, stateDir(project));
+  if (needs.length) p.needs = needs;
+  if (!opts.only?.length) return { plan: p, lock };
+  const globs = opts.only.map(nameGlob);
+  const items = p.items.filter((i) => matchesAny(i.name, globs));
+  if (items.length === 0) {
+    const some = p.items.slice(0, 3).map((i) => i.name).join(", ");
+    throw new UserError(`no asset matches --only ${opts.only.join(", ")} (${p.items.length} assets${some ? `, e.g. ${some}` : ""})`);
+  }
+  const counts = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 };
+  for (const i of items) counts[i.action]++;
+  const kept = p.needs?.filter((n) => items.some((i) => i.name === n.name));
+  return { plan: { ...p, items, counts, estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)), ...(kept?.length ? { needs: kept } : { needs: undefined }) }, lock };
+}
+
+/** The store as the planner asks it: does it hold this spec's image, made the way this build makes them? */
+function storedLookup(project: Project): { has(hash: string): boolean } {
+  const store = new ContentStore(stateDir(project));
+  let listed: Set<string> | undefined;
+  return {
+    has: (hash) => {
+      listed ??= store.hashes();
+      if (!listed.has(hash)) return false;
+      const kept = store.get(hash);
+      return kept !== undefined && Boolean(kept.simulated) === project.config.simulate;
+    },
+  };
+}
+
+
+/**
+ * Builds every asset that is new, changed or missing its output: submits with bounded
+ * concurrency in dependency order, collects, writes images and the lockfile. Holds the
+ * project's build lock throughout. Never prints, never exits.
+ */
+export async function build(project: Project, opts: BuildOptions = {}): Promise<BuildResult> {
+  const emit: EventSink = opts.onEvent ?? (() => {});
+  const held = await acquireProjectLock(stateDir(project), { wait: opts.wait, signal: opts.signal, onWait: (holder) => emit({ type: "waiting", holder }) });
+  try {
+    return await buildLocked(project, opts, emit);
+  } finally {
+    held.release();
+  }
+}
+
+async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink): Promise<BuildResult> {
+  const { plan: p, lock } = await planWithLock(project, opts);
+  // One lock write a second: each is a full serialize + fsync; the journal keeps tasks safe meanwhile.
+  const writer = new LockWriter(project.lockfile, lock, 1000);
+  const journal = new TaskJournal(stateDir(project));
+  const store = new ContentStore(stateDir(project));
+  const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
+  const byName = new Map(project.assets.map((a) => [a.name, a]));
+  const work = p.items.filter((i) => needsGeneration(i.action));
+  const budget = checkBudget(project, opts, work.map((i) => byName.get(i.name)!), pending, store);
+  // A real build with work and no key stops before it announces anything.
+  if (!opts.connection && !project.config.simulate && (work.length > 0 || orphans.length > 0)) apiKeyFor(project, opts.env ?? process.env);
+  emit({ type: "plan", plan: p });
+  let leftRunning = 0;
+  const possibleDuplicates: BuildResult["possibleDuplicates"] = [];
+  const results: AssetResult[] = [];
+  const warnings: string[] = [];
+  const sink: EventSink = (e) => {
+    if (e.type === "warning") warnings.push(e.name ? `${e.name}: ${e.message}` : e.message);
+    emit(e);
+  };
+  const result = (asset: ResolvedAsset, r: Omit<AssetResult, "name" | "output" | "hash">) => results.push({ name: asset.name, output: asset.output, hash: asset.hash, ...r });
+
+  // Assets that reference work must wait for it (and may turn out up to date once it is done).
+  const graph = project.dependencies ?? assetGraph(project.assets, []);
+  const planned = new Set(p.items.map((i) => i.name));
+  const scheduled = withDownstream(work.map((i) => i.name), (n) => graph.downstream.get(n)).filter((n) => planned.has(n));
+  const inRun = new Set(scheduled);
+  for (const item of p.items) {
+    if (item.action === "up-to-date" && !inRun.has(item.name)) results.push({ name: item.name, status: "up-to-date", output: item.output, hash: item.hash, taskId: lock.assets[item.name]?.taskId, costUsd: 0 });
+  }
+
+  if (scheduled.length > 0 || orphans.length > 0) {
+    // Loaded only when there is work: a no-op build never pays for undici, sharp or the simulator.
+    const { connect } = await import("../providers/connect.js");
+    const { runAsset } = await import("./run-asset.js");
+    const conn = opts.connection ?? (await connect(project, { simulator: opts.simulator, env: opts.env }));
+    journal.ensure();
+    const settings = project.config.providers[project.config.provider] ?? {};
+    const poll: PollSchedule = {
+      initialMs: settings.pollIntervalMs ?? (conn.simulated ? Math.max(20, Math.min(250, (project.config.simulator?.latencyMs ?? 400) / 4)) : 1000),
+      maxMs: conn.simulated ? 2_000 : 10_000,
+      deadlineMs: settings.taskTimeoutMs ?? 15 * 60_000,
+      minMs: conn.simulated ? 20 : 500,
+    };
+    const limit = pLimit(opts.concurrency ?? project.config.concurrency);
+    const delivery = referenceDelivery(project, conn, stateDir(project), opts.signal);
+    const deps: RunDeps = {
+      provider: conn.provider,
+      journal,
+      dispatcher: conn.http.dispatcher,
+      root: project.root,
+      simulated: conn.simulated,
+      poll: new PollPlanner(poll),
+      gate: conn.gate,
+      resubmitUnknown: settings.resubmitUnknown,
+      downloadTimeoutMs: conn.http.timeoutMs,
+      prices: project.config.prices,
+      emit: sink,
+      signal: opts.signal,
+      references: (a) => delivery.inputsFor(a),
+      beforeSubmit: budget && ((a) => budget.reserve(a)),
+      submitRejected: budget && ((a) => budget.release(a)),
+      firstSubmit: new FirstSubmitGate(),
+    };
+
+    /** One asset: restore from the store, or resume / submit, collect and record. */
+    const generate = (asset: ResolvedAsset) =>
+      limit(async (): Promise<JobOutcome> => {
+        if (opts.signal?.aborted) {
+          if (pending.has(asset.hash)) leftRunning++;
+          result(asset, { status: "skipped", costUsd: 0, error: "interrupted" });
+          return { ok: false };
+        }
+        const restored = await restoreFromStore(store, asset, project.root, conn.simulated);
+        if (restored) {
+          writer.set(asset.name, restored, () => journal.remove(asset.hash));
+          result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true });
+          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
+          return { ok: true, sha256: restored.sha256 };
+        }
+        const resume = pending.get(asset.hash);
+        const outcome = await runAsset(asset, resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined, deps);
+        if (outcome.possibleDuplicate) possibleDuplicates.push({ name: asset.name, reason: outcome.possibleDuplicate });
+        if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
+        switch (outcome.status) {
+          case "generated":
+            delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
+            keep(store, outcome.entry, path.join(project.root, asset.output), sink);
+            writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
+            result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
+            sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
+            return { ok: true, sha256: outcome.entry.sha256 };
+          case "blocked":
+            result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+            sink({ type: "blocked", name: asset.name, reason: outcome.reason });
+            return { ok: false };
+          case "skipped":
+            if (outcome.taskId) leftRunning++;
+            result(asset, { status: "skipped", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+            return { ok: false };
+          default:
+            result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
+            sink({ type: "failed", name: asset.name, error: outcome.error });
+            return { ok: false };
+        }
+      });
+
+    try {
+      const collecting = orphans.map((task) =>
+        limit(async () => {
+          if (opts.signal?.aborted) return void leftRunning++;
+          if ((await collectOrphan(task, store, project.root, deps)) === "skipped" && opts.signal?.aborted) leftRunning++;
+        }),
+      );
+      const ordered = runInOrder(
+        scheduled,
+        (n) => graph.upstream.get(n) ?? [],
+        async (name, ups) => {
+          const { asset, upToDate } = await relinkAndDecide(byName.get(name)!, ups, project, lock, opts.verify);
+          if (!upToDate) return generate(asset);
+          result(asset, { status: "up-to-date", taskId: lock.assets[name]?.taskId, costUsd: 0 });
+          return { ok: true, sha256: lock.assets[name]?.sha256 };
+        },
+        (name, up) => {
+          const error = `upstream asset ${up} failed; nothing was submitted for this one`;
+          result(byName.get(name)!, { status: "failed", costUsd: 0, error });
+          sink({ type: "failed", name, error });
+          return { ok: false };
+        },
+      );
+      await Promise.all([...collecting, ordered]);
+    } finally {
+      writer.flush();
+      if (!opts.connection) await conn.close();
+    }
+  }
+  const interrupted = Boolean(opts.signal?.aborted);
+  possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates };
+}

@@ -1,0 +1,60 @@
+import type { Plan } from "../../core/plan/types.js";
+import type { LockHolder } from "../state/project-lock.js";
+
+/** What the engine reports while it builds; the CLI renders these, a library user may ignore them. */
+export type BuildEvent =
+  | { type: "waiting"; holder: LockHolder }
+  | { type: "plan"; plan: Plan }
+  | { type: "submitted"; name: string; taskId: string; resumed: boolean }
+  | { type: "progress"; name: string; progress?: number }
+  | { type: "retry"; name: string; what: string; attempt: number; delayMs: number; error: string }
+  | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean }
+  | { type: "failed"; name: string; error: string }
+  | { type: "blocked"; name: string; reason: string }
+  | { type: "warning"; name?: string; message: string };
+
+export type EventSink = (event: BuildEvent) => void;
+
+/** The outcome of one asset in a build. */
+export type AssetStatus = "generated" | "up-to-date" | "failed" | "blocked" | "skipped";
+
+export interface AssetResult {
+  name: string;
+  status: AssetStatus;
+  output: string;
+  hash: string;
+  taskId?: string;
+  costUsd: number;
+  error?: string;
+  /** True when the image came back from the local store at no cost. */
+  restored?: boolean;
+}
+
+/** What build() returns (and `build --json` prints). */
+export interface BuildResult {
+  generated: number;
+  upToDate: number;
+  failed: number;
+  blocked: number;
+  costUsd: number;
+  simulated: boolean;
+  assets: AssetResult[];
+  /** Spend by model, for the summary. */
+  costByModel: Record<string, number>;
+  warnings: string[];
+  /** True when the build was stopped (Ctrl-C / the abort signal) before it finished. */
+  interrupted: boolean;
+  /** Tasks submitted and recorded but not collected (left running at the provider); the next build collects them. */
+  leftRunning: number;
+  /**
+   * Assets whose submit was sent and got no answer (reset, timeout, unreadable reply) and was
+   * submitted again: the provider may have charged twice. Check its dashboard.
+   */
+  possibleDuplicates: PossibleDuplicate[];
+}
+
+/** An asset that may have been charged more than once, and why. */
+export interface PossibleDuplicate {
+  name: string;
+  reason: string;
+}

@@ -1,0 +1,275 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import type { Dispatcher } from "undici";
+import { listedPrice } from "../../core/catalog/prices.js";
+import type { PriceOverrides } from "../../core/catalog/prices.js";
+import { HttpError } from "../transport/errors.js";
+import { abortableSleep, isRetryable } from "../transport/retry.js";
+import type { LockEntry } from "../../core/lock/types.js";
+import type { ResolvedAsset } from "../../core/project.js";
+import type { Cost, ImageProvider, ImageRequest, ReferenceInput, Submission, TaskHandle, TaskStatus } from "../providers/types.js";
+import type { EventSink } from "./events.js";
+import { BadImageError, saveImage, type ImageFacts } from "./image-file.js";
+import type { PendingTask, TaskJournal } from "../state/journal.js";
+import type { FirstSubmitGate } from "./first-submit-gate.js";
+import type { PollPlanner } from "./poll-plan.js";
+import type { ConcurrencyGate } from "../transport/rate-limit.js";
+import { submitPaid, SubmitError } from "./submit.js";
+
+export type { PollSchedule } from "./poll-plan.js";
+
+export interface RunDeps {
+  provider: ImageProvider;
+  journal: TaskJournal;
+  dispatcher: Dispatcher;
+  root: string;
+  simulated: boolean;
+  poll: PollPlanner;
+  /** Tasks running at the provider at once (providers.<name>.concurrency). */
+  gate?: ConcurrencyGate;
+  /** Submit again after an unknown outcome, reporting a possible duplicate (default true). */
+  resubmitUnknown?: boolean;
+  /** Timeout of one download, ms. */
+  downloadTimeoutMs?: number;
+  prices?: PriceOverrides;
+  emit: EventSink;
+  signal?: AbortSignal;
+  now?: () => Date;
+  /** Delivers reference images as the provider takes them (checked before the paid submit). */
+  references?: (asset: ResolvedAsset) => Promise<ReferenceInput[]>;
+  /** Asked right before a paid submit; a reason string means "do not submit" (budget). */
+  beforeSubmit?: (asset: ResolvedAsset) => string | undefined;
+  /** Told when a submit was not accepted, so a reservation can be released. */
+  submitRejected?: (asset: ResolvedAsset) => void;
+  /** Only collect a journalled task; never submit (orphans whose asset changed). */
+  collectOnly?: boolean;
+  /** Holds submits until the build's first one is recorded (see FirstSubmitGate). */
+  firstSubmit?: FirstSubmitGate;
+}
+
+export type AssetOutcome = (
+  | { status: "generated"; entry: LockEntry; facts: ImageFacts; resultUrl?: string }
+  | { status: "failed"; error: string; taskId?: string }
+  | { status: "blocked"; reason: string; taskId: string }
+  /** Not submitted (budget, interrupted), or submitted and left running (`taskId` set, journalled). */
+  | { status: "skipped"; reason: string; taskId?: string }
+) & {
+  /** Set when a submit's outcome was unknown: the provider may have charged for a task we never saw. */
+  possibleDuplicate?: string;
+};
+
+/** The neutral request for an asset's spec. */
+export function requestFor(asset: ResolvedAsset): ImageRequest {
+  const s = asset.spec;
+  return {
+    model: s.model,
+    modelId: s.modelId,
+    prompt: s.prompt,
+    resolution: s.resolution,
+    aspectRatio: s.aspectRatio,
+    format: s.format,
+    seed: s.seed,
+    webSearch: s.webSearch,
+    references: s.references.map((r) => ({ url: r.url })),
+  };
+}
+
+const DOWNLOAD_ATTEMPTS = 6;
+
+/**
+ * Generates one asset: submit (or resume a journalled task), record the task id durably,
+ * poll until it ends, then download and check the image. Never throws for provider
+ * outcomes: a failure or block is returned as data so the other assets go on.
+ */
+export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undefined, deps: RunDeps): Promise<AssetOutcome> {
+  const req = requestFor(asset);
+  let task: TaskHandle | undefined;
+  let possibleDuplicate: string | undefined;
+  let release: (() => void) | undefined;
+  try {
+    release = await deps.gate?.acquire(deps.signal);
+    let status: TaskStatus | undefined;
+    if (resume?.taskId) {
+      task = { taskId: resume.taskId, handle: resume.handle };
+      deps.emit({ type: "submitted", name: asset.name, taskId: task.taskId, resumed: true });
+      status = await pollUntilDone(task, req, asset, deps).catch((err) => {
+        // The provider no longer knows the task (e.g. a simulator that restarted): submit anew.
+        if (err instanceof HttpError && err.status === 404) return undefined;
+        throw err;
+      });
+      if (!status) {
+        deps.journal.remove(asset.hash);
+        if (!deps.collectOnly) deps.emit({ type: "warning", name: asset.name, message: `task ${resume.taskId} from an earlier build is unknown to ${deps.provider.name}${deps.simulated ? " (the in-process simulator that ran it has stopped)" : ""}; submitting again` });
+        task = undefined;
+        if (deps.collectOnly) return { status: "failed", error: `task ${resume.taskId} is unknown to the provider; nothing to collect` };
+      }
+    }
+    if (!task) {
+      const submitted = await submit(asset, req, resume, deps);
+      if ("skipped" in submitted) return { status: "skipped", reason: submitted.skipped };
+      const { sub, answeredAt } = submitted;
+      possibleDuplicate = submitted.possibleDuplicate;
+      task = { taskId: sub.taskId, handle: sub.handle };
+      deps.emit({ type: "submitted", name: asset.name, taskId: sub.taskId, resumed: false });
+      status = sub.status && sub.status.state !== "pending" ? sub.status : await pollUntilDone(task, req, asset, deps, answeredAt);
+    }
+    release?.();
+    release = undefined;
+    const outcome = await finish(asset, task, status!, req, deps);
+    return { ...outcome, possibleDuplicate };
+  } catch (err) {
+    if (err instanceof SubmitError) possibleDuplicate = err.possibleDuplicate;
+    if (deps.signal?.aborted && task) return { status: "skipped", reason: "interrupted; the task is recorded and the next build collects it", taskId: task.taskId, possibleDuplicate };
+    return { status: "failed", error: message(err), taskId: task?.taskId, possibleDuplicate };
+  } finally {
+    release?.();
+  }
+}
+
+/**
+ * The paid submit. References are delivered and the budget reserved first; the intent (spec
+ * hash + idempotency key) is journalled before the request leaves and the task id the moment
+ * the answer arrives, so a crash at any instant leaves a record. Unknown outcomes are sent
+ * again with the same key and reported as possible duplicates (see submitPaid).
+ */
+async function submit(
+  asset: ResolvedAsset,
+  req: ImageRequest,
+  resume: PendingTask | undefined,
+  deps: RunDeps,
+): Promise<{ skipped: string } | { sub: Submission; answeredAt: number; possibleDuplicate?: string }> {
+  if (deps.signal?.aborted) return { skipped: "interrupted before submitting" };
+  if (deps.references && asset.spec.references.length) req.references = await deps.references(asset);
+  await deps.firstSubmit?.enter();
+  if (deps.signal?.aborted) {
+    deps.firstSubmit?.open();
+    return { skipped: "interrupted before submitting" };
+  }
+  const refused = deps.beforeSubmit?.(asset);
+  if (refused) {
+    deps.firstSubmit?.open();
+    return { skipped: refused };
+  }
+  const key = resume?.key ?? `nb-${asset.hash.slice(0, 16)}-${randomBytes(8).toString("hex")}`;
+  const resent = resume && !resume.taskId ? "an earlier build sent this submit and was stopped before the answer arrived; it was sent again with the same idempotency key (a provider that ignores the key charges it twice)" : undefined;
+  if (resent) deps.emit({ type: "warning", name: asset.name, message: resent });
+  const pending = { hash: asset.hash, name: asset.name, provider: deps.provider.name, key, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated, output: asset.output, spec: asset.spec };
+  deps.journal.record({ ...pending, taskId: "" });
+  try {
+    // No abort signal on the submit itself: once sent it may be accepted (and paid), so its
+    // answer is always awaited and its task id recorded. Ctrl-C stops the polling instead.
+    const submitted = await submitPaid(deps.provider, req, { idempotencyKey: key, onRetry: retryEvents(asset, "submit", deps), name: asset.name, resubmit: deps.resubmitUnknown ?? true, emit: deps.emit });
+    const answeredAt = Date.now();
+    // Synchronous write and rename (the fsync follows in the background): the task id is on
+    // disk for the next process within microseconds of the answer, which is what a SIGKILL
+    // needs. An await here would leave the id in memory for the length of an fsync.
+    deps.journal.record({ ...pending, taskId: submitted.sub.taskId, handle: submitted.sub.handle });
+    const possibleDuplicate = [resent, submitted.possibleDuplicate].filter(Boolean).join("; ") || undefined;
+    return { ...submitted, possibleDuplicate, answeredAt };
+  } catch (err) {
+    // A definite refusal created no task: drop the intent and the reservation. An answer that
+    // never came may have created one: the intent stays, and the next build resends its key.
+    if (!(err instanceof SubmitError) || !err.possibleDuplicate) {
+      deps.submitRejected?.(asset);
+      deps.journal.remove(asset.hash);
+    }
+    throw err;
+  } finally {
+    deps.firstSubmit?.open();
+  }
+}
+
+/** Polls until the task ends; `started` is when the submit answered (the task's clock started just before). */
+async function pollUntilDone(task: TaskHandle, req: ImageRequest, asset: ResolvedAsset, deps: RunDeps, started = Date.now()): Promise<TaskStatus> {
+  let wait = Math.max(deps.poll.minMs, deps.poll.first() - (Date.now() - started));
+  let lastPending = 0;
+  for (;;) {
+    await abortableSleep(wait, deps.signal);
+    // The progress the answer reports was measured when the request arrived, not when we read it.
+    const askedAt = Date.now() - started;
+    const status = await deps.provider.status(task, req, { signal: deps.signal, onRetry: retryEvents(asset, "status", deps) });
+    const elapsed = Date.now() - started;
+    if (status.state !== "pending") {
+      deps.poll.observe(lastPending, elapsed);
+      return status;
+    }
+    lastPending = elapsed;
+    deps.emit({ type: "progress", name: asset.name, progress: status.progress });
+    if (elapsed > deps.poll.schedule.deadlineMs) {
+      throw new Error(`task ${task.taskId} still running after ${Math.round(deps.poll.schedule.deadlineMs / 1000)} s; its id is recorded and the next build will collect it`);
+    }
+    const next = deps.poll.next(askedAt, wait, status.progress) - (elapsed - askedAt);
+    wait = Math.min(Math.max(deps.poll.minMs, next), Math.max(deps.poll.minMs, deps.poll.schedule.deadlineMs - elapsed + 1));
+  }
+}
+
+async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus, req: ImageRequest, deps: RunDeps): Promise<AssetOutcome> {
+  if (status.state === "blocked") {
+    deps.journal.remove(asset.hash);
+    return { status: "blocked", reason: status.message ? `${status.reason}: ${status.message}` : status.reason, taskId: task.taskId };
+  }
+  if (status.state === "failed") {
+    deps.journal.remove(asset.hash);
+    return { status: "failed", error: status.message, taskId: task.taskId };
+  }
+  if (status.state !== "succeeded") throw new Error(`unexpected task state ${status.state}`);
+  if (status.images.length > 1) deps.emit({ type: "warning", name: asset.name, message: `the provider returned ${status.images.length} images; keeping the first` });
+  const dest = path.join(deps.root, asset.output);
+  let facts: ImageFacts | undefined;
+  let image = status.images[0];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      facts = await saveImage(image, dest, asset.spec.format, deps.dispatcher, deps.signal, deps.downloadTimeoutMs);
+      break;
+    } catch (err) {
+      const expired = err instanceof HttpError && err.info.code === "url_expired";
+      const again = (err instanceof BadImageError || isRetryable(err) || expired) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
+      if (!again) throw err;
+      if (expired) {
+        // A signed result URL has a lifetime: ask the task again for a fresh one (no new charge).
+        const fresh = await deps.provider.status(task, req, { signal: deps.signal });
+        if (fresh.state === "succeeded" && fresh.images[0]) image = fresh.images[0];
+        deps.emit({ type: "retry", name: asset.name, what: "download (fresh URL)", attempt, delayMs: 0, error: message(err) });
+        continue;
+      }
+      const delayMs = 250 * 2 ** attempt;
+      deps.emit({ type: "retry", name: asset.name, what: "download", attempt, delayMs, error: message(err) });
+      await abortableSleep(delayMs, deps.signal);
+    }
+  }
+  if (facts.convertedFrom && !status.images[0].formatChosenByModel) deps.emit({ type: "warning", name: asset.name, message: `the provider sent ${facts.convertedFrom}; converted to ${asset.spec.format}` });
+  const cost: Cost = status.cost ?? catalogCost(asset, deps.prices);
+  const { provider, modelId, model, ...spec } = asset.spec;
+  const entry: LockEntry = {
+    hash: asset.hash,
+    provider,
+    model,
+    modelId,
+    taskId: task.taskId,
+    output: asset.output,
+    sha256: facts.sha256,
+    bytes: facts.bytes,
+    width: facts.width,
+    height: facts.height,
+    format: facts.format,
+    cost,
+    generatedAt: (deps.now?.() ?? new Date()).toISOString(),
+    simulated: deps.simulated || undefined,
+    spec,
+  };
+  return { status: "generated", entry, facts, resultUrl: status.images[0].url };
+}
+
+function catalogCost(asset: ResolvedAsset, prices?: PriceOverrides): Cost {
+  const p = listedPrice(asset.spec.provider, asset.spec.model, asset.spec.resolution, prices);
+  return p ? { usd: p.usd, credits: p.credits, tokens: p.tokens, source: p.source } : { usd: 0, source: "catalog" };
+}
+
+/** HTTP-layer retries as build events, so the CLI can say why an asset is slow. */
+function retryEvents(asset: ResolvedAsset, what: string, deps: RunDeps) {
+  return (err: unknown, attempt: number, delayMs: number) => deps.emit({ type: "retry", name: asset.name, what, attempt: attempt + 1, delayMs, error: message(err) });
+}
+
+export function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,49 @@
+import { isUnknownOutcome } from "../transport/retry.js";
+import type { CallOptions, ImageProvider, ImageRequest, Submission } from "../providers/types.js";
+import type { EventSink } from "./events.js";
+
+/** Resubmits after unknown outcomes, at most this many times per asset. */
+const MAX_UNKNOWN_RESUBMITS = 2;
+
+/** The submit failed, and some earlier attempt may have created a paid task. */
+export class SubmitError extends Error {
+  override name = "SubmitError";
+  constructor(message: string, readonly possibleDuplicate?: string) {
+    super(message);
+  }
+}
+
+/**
+ * Submits a paid request. The one retry policy already repeats a submit that was refused
+ * (429, 5xx) or never sent. A submit that was sent and got no usable answer (reset, timeout,
+ * an unreadable 2xx) may have created a task; APIDot, fal and Revid have no idempotency key
+ * and no way to list tasks, so there is nothing to consult. It is submitted again (when
+ * `resubmit` allows) and the asset is reported as a possible duplicate charge: never silent.
+ */
+export async function submitPaid(
+  provider: ImageProvider,
+  req: ImageRequest,
+  opts: CallOptions & { name: string; resubmit: boolean; emit: EventSink },
+): Promise<{ sub: Submission; possibleDuplicate?: string }> {
+  const unknown: string[] = [];
+  for (;;) {
+    try {
+      const sub = await provider.submit(req, { signal: opts.signal, onRetry: opts.onRetry, idempotencyKey: opts.idempotencyKey });
+      return { sub, possibleDuplicate: unknown.length ? duplicateReason(unknown) : undefined };
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      if (!isUnknownOutcome(err)) throw new SubmitError(msg, unknown.length ? duplicateReason(unknown) : undefined);
+      unknown.push(msg);
+      if (!opts.resubmit) {
+        throw new SubmitError(`submit outcome unknown (${msg}): a paid task may exist; not submitting again (resubmitUnknown: false). Check the provider's dashboard, then build again.`, duplicateReason(unknown));
+      }
+      if (unknown.length > MAX_UNKNOWN_RESUBMITS) throw new SubmitError(`submit outcome unknown ${unknown.length} times; giving up`, duplicateReason(unknown));
+      opts.emit({ type: "warning", name: opts.name, message: `submit got no usable answer (${msg}); a paid task may exist; submitting again and reporting a possible duplicate` });
+    }
+  }
+}
+
+function duplicateReason(unknown: string[]): string {
+  const n = unknown.length;
+  return `${n} submit${n > 1 ? "s" : ""} got no usable answer (${unknown[n - 1]}); each may have created a paid task that cannot be looked up`;
+}

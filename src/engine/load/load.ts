@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import fg from "fast-glob";
+import { ConfigSchema, type Config } from "../../core/config/schema.js";
+import { ConfigError, UserError, allowed, type Issue } from "../../core/errors/user-error.js";
+import { YamlSource } from "../../core/errors/yaml-source.js";
+import { zodIssues } from "../../core/errors/zod-issues.js";
+import { expandManifest } from "../../core/manifest/expand.js";
+import { ManifestSchema } from "../../core/manifest/schema.js";
+import { readLock } from "../../core/lock/parse.js";
+import { assetGraph, linkAll } from "../../core/plan/graph.js";
+import { PROVIDERS } from "../providers/registry.js";
+import { ReferenceFiles } from "../references/files.js";
+import { referencePolicy } from "../../core/references/policy.js";
+import type { LoadCache } from "./load-cache.js";
+import type { Project, ResolvedAsset } from "../../core/project.js";
+
+export const CONFIG_NAMES = ["nanobanana.config.yaml", "nanobanana.config.yml"];
+
+export interface LoadOptions {
+  /** Project folder (default: process.cwd()). */
+  cwd?: string;
+  /** Config file path, relative to cwd (default: nanobanana.config.yaml in cwd). */
+  config?: string;
+  /** Settings that win over the file's, e.g. `{ simulate: true }` from `--simulate`. */
+  overrides?: Partial<Pick<Config, "simulate" | "provider" | "concurrency">>;
+  /** Reuse the expansion of manifests that did not change since the last load (watch mode). */
+  cache?: LoadCache;
+}
+
+/**
+ * Loads the config and every manifest it globs, validates them and expands all variants.
+ * Throws ConfigError listing every problem (file:line:col path: message); reads, never writes.
+ */
+export function loadProject(opts: LoadOptions = {}): Project {
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  const configFile = findConfig(cwd, opts.config);
+  const root = path.dirname(configFile);
+  const rel = (abs: string) => path.relative(root, abs).split(path.sep).join("/");
+  const { config, source: configSource, text: configText } = parseConfig(configFile, rel(configFile), opts.overrides);
+
+  const issues: Issue[] = [];
+  const inside = (field: "outDir" | "lockfile") => {
+    const abs = path.resolve(root, config[field]);
+    if (abs !== root && !abs.startsWith(root + path.sep)) issues.push(configSource.issue([field], `${JSON.stringify(config[field])} is outside the project folder`));
+    return abs;
+  };
+  const outDir = inside("outDir");
+  const lockfile = inside("lockfile");
+  const provider = PROVIDERS[config.provider];
+  if (!provider) {
+    issues.push(configSource.issue(["provider"], `${JSON.stringify(config.provider)} is not available yet ${allowed(Object.keys(PROVIDERS))}`));
+  }
+  if (issues.length) throw new ConfigError(dedupe(issues));
+
+  const manifests = fg
+    .sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", `${rel(outDir)}/**`] })
+    .sort();
+  let assets: ResolvedAsset[] = [];
+  const files = new ReferenceFiles();
+  const refs = { root, files, policy: referencePolicy(provider!), provider: config.provider };
+  for (const file of manifests) {
+    let source: YamlSource;
+    const text = readFileSync(path.join(root, file), "utf8");
+    const key = `${configText}\0${JSON.stringify(opts.overrides ?? {})}\0${text}`;
+    const cached = opts.cache?.get(file, key);
+    if (cached) {
+      for (const a of cached) assets.push(a);
+      continue;
+    }
+    try {
+      source = YamlSource.parse(file, text);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        issues.push(...err.issues);
+        continue;
+      }
+      throw err;
+    }
+    const data = source.toJS();
+    const parsed = ManifestSchema.safeParse(data);
+    if (!parsed.success) {
+      issues.push(...zodIssues(parsed.error, source, data, ManifestSchema));
+      continue;
+    }
+    const before = issues.length;
+    const expanded = expandManifest(file, source, parsed.data, { config, provider: provider!, outDir: rel(outDir) || ".", refs }, issues);
+    if (opts.cache && issues.length === before) opts.cache.set(file, key, expanded);
+    for (const a of expanded) assets.push(a);
+  }
+  if (manifests.length === 0) {
+    issues.push(configSource.issue(["manifests"], `no manifest file matches ${config.manifests.join(", ")}`));
+  }
+  checkUnique(assets, issues);
+  const graph = issues.length ? undefined : assetGraph(assets, issues);
+  if (issues.length) throw new ConfigError(dedupe(issues));
+  if (graph && graph.upstream.size > 0) {
+    // Downstream specs carry the upstream output's hash: from the lock when it is current.
+    const lock = readLock(lockfile, rel(lockfile));
+    assets = linkAll(assets, graph, (up) => {
+      const e = lock.assets[up.name];
+      return e && e.hash === up.hash && Boolean(e.simulated) === config.simulate ? e.sha256 : undefined;
+    });
+  }
+  const dependencies = graph && { upstream: graph.upstream, downstream: graph.downstream };
+  return { root, configFile, config, manifests, assets, lockfile, outDir, referenceFiles: files.files(), dependencies };
+}
+
+export function findConfig(cwd: string, explicit?: string): string {
+  if (!existsSync(cwd)) throw new UserError(`folder not found: ${cwd}`);
+  if (explicit) {
+    const abs = path.resolve(cwd, explicit);
+    if (!existsSync(abs)) throw new UserError(`config file not found: ${abs}`);
+    return abs;
+  }
+  for (const name of CONFIG_NAMES) {
+    const abs = path.join(cwd, name);
+    if (existsSync(abs)) return abs;
+  }
+  throw new UserError(`no nanobanana.config.yaml in ${cwd} (use -C DIR or --config FILE; nanobanana.config.yaml.example shows one)`);
+}
+
+/** Parses and validates the config file. */
+export function parseConfig(abs: string, shown: string, overrides?: LoadOptions["overrides"]): { config: Config; source: YamlSource; text: string } {
+  const text = readFileSync(abs, "utf8");
+  const source = YamlSource.parse(shown, text);
+  const data = source.toJS() ?? {};
+  const parsed = ConfigSchema.safeParse(data);
+  if (!parsed.success) throw new ConfigError(zodIssues(parsed.error, source, data, ConfigSchema));
+  const config = parsed.data;
+  for (const [k, v] of Object.entries(overrides ?? {})) if (v !== undefined) (config as Record<string, unknown>)[k] = v;
+  return { config, source, text };
+}
+
+/** Two assets may not share a name or an output file. */
+function checkUnique(assets: ResolvedAsset[], issues: Issue[]): void {
+  const byName = new Map<string, ResolvedAsset>();
+  const byOutput = new Map<string, ResolvedAsset>();
+  const where = (a: ResolvedAsset) => `${a.source.file}:${a.source.line}`;
+  for (const a of assets) {
+    const n = byName.get(a.name);
+    if (n) issues.push({ ...a.source, path: `${a.source.path}.name`, message: `${JSON.stringify(a.name)} is also the name of an asset at ${where(n)}` });
+    else byName.set(a.name, a);
+    const key = a.output.toLowerCase();
+    const o = byOutput.get(key);
+    if (o && !n) issues.push({ ...a.source, path: `${a.source.path}.out`, message: `output ${a.output} is also written by ${JSON.stringify(o.name)} at ${where(o)}` });
+    else if (!o) byOutput.set(key, a);
+  }
+}
+
+/** The same problem met by many variants of one asset is reported once (with the first variant's name). */
+function dedupe(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.file}:${i.line}:${i.col}:${i.path}:${i.message.replace(/ \(variant [^)]*\)/, "")}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,102 @@
+import { lstatSync, readdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { acquireProjectLock } from "../state/project-lock.js";
+import { TaskJournal } from "../state/journal.js";
+import { readLock } from "../../core/lock/parse.js";
+import { serializeLock } from "../../core/lock/serialize.js";
+import type { Project } from "../../core/project.js";
+import { writeFileAtomic } from "../state/atomic-write.js";
+
+export interface GcOptions {
+  /** List what would go, remove nothing. */
+  dryRun?: boolean;
+  /** Wait for a running build instead of stopping. */
+  wait?: boolean;
+}
+
+export interface GcResult {
+  /** Output files (project-relative) no manifest asks for. */
+  outputs: string[];
+  /** Spec hashes whose stored image no manifest asks for. */
+  store: string[];
+  /** Lock entries of assets in no manifest. */
+  lockEntries: string[];
+  bytes: number;
+  dryRun: boolean;
+}
+
+const IMAGE = /\.(png|jpe?g|webp)$/i;
+/** Temp files left by a killed build: `.name.<pid>.<n>.tmp`. */
+const TEMP = /^\..+\.\d+\.\d+\.tmp$/;
+
+/**
+ * Removes what no manifest asks for: images in outDir (and temp files a killed build left),
+ * store entries, orphaned lock entries. Never touches anything outside outDir and the store,
+ * never a file that is not an image or our temp file, never the task journal (paid tasks
+ * still to collect).
+ */
+export async function gc(project: Project, stateDir: string, opts: GcOptions = {}): Promise<GcResult> {
+  const held = opts.dryRun ? undefined : await acquireProjectLock(stateDir, { wait: opts.wait, command: "gc" });
+  try {
+    const wanted = new Set(project.assets.map((a) => path.resolve(project.root, a.output)));
+    const keepHashes = new Set(project.assets.map((a) => a.hash));
+    for (const h of new TaskJournal(stateDir).load().keys()) keepHashes.add(h);
+    const result: GcResult = { outputs: [], store: [], lockEntries: [], bytes: 0, dryRun: Boolean(opts.dryRun) };
+
+    // Hidden folders (.git, .nanobanana) and node_modules are never outputs, even with outDir ".".
+    for (const file of walk(project.outDir, (d) => d.startsWith(".") || d === "node_modules")) {
+      const base = path.basename(file);
+      if (wanted.has(file) || !(IMAGE.test(base) || TEMP.test(base))) continue;
+      result.outputs.push(path.relative(project.root, file).split(path.sep).join("/"));
+      result.bytes += remove(file, opts.dryRun);
+    }
+    const storeDir = path.join(stateDir, "store");
+    const seen = new Set<string>();
+    for (const file of [...walk(storeDir), ...walk(path.join(stateDir, "incoming"))]) {
+      const base = path.basename(file);
+      const hash = /^([0-9a-f]{16,})\.(img|json)$/.exec(base)?.[1];
+      if (hash && keepHashes.has(hash)) continue;
+      if (!hash && !TEMP.test(base) && !file.includes(`${path.sep}incoming${path.sep}`)) continue;
+      if (hash && !seen.has(hash)) {
+        seen.add(hash);
+        result.store.push(hash);
+      }
+      result.bytes += remove(file, opts.dryRun);
+    }
+    const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
+    const names = new Set(project.assets.map((a) => a.name));
+    result.lockEntries = Object.keys(lock.assets).filter((n) => !names.has(n)).sort();
+    if (result.lockEntries.length && !opts.dryRun) {
+      for (const n of result.lockEntries) delete lock.assets[n];
+      writeFileAtomic(project.lockfile, serializeLock(lock));
+    }
+    result.outputs.sort();
+    result.store.sort();
+    return result;
+  } finally {
+    held?.release();
+  }
+}
+
+/** Regular files under `dir`, absolute; symlinks are not followed (nothing outside is reached). */
+function* walk(dir: string, skipDir: (name: string) => boolean = () => false): Generator<string> {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const abs = path.join(dir, n);
+    const st = lstatSync(abs);
+    if (st.isDirectory()) {
+      if (!skipDir(n)) yield* walk(abs, skipDir);
+    } else if (st.isFile()) yield abs;
+  }
+}
+
+function remove(file: string, dryRun?: boolean): number {
+  const size = lstatSync(file).size;
+  if (!dryRun) rmSync(file, { force: true });
+  return size;
+}

@@ -1,0 +1,104 @@
+import type { AspectRatio, ImageFormat, ModelFamily, Resolution } from "../../core/catalog/models.js";
+import type { PriceOverrides } from "../../core/catalog/prices.js";
+import type { ProviderSettings } from "../../core/config/schema.js";
+import type { HttpClient } from "../transport/client.js";
+import type { ReferencePolicy } from "../../core/references/policy.js";
+import type { CapabilityTable } from "../../core/catalog/capabilities.js";
+import type { ProviderName } from "../../core/catalog/provider-names.js";
+
+/** A reference image as it reaches a provider: a URL it can fetch, or the bytes. */
+export interface ReferenceInput {
+  url?: string;
+  data?: Uint8Array;
+  mimeType?: string;
+}
+
+/** The provider-neutral request every adapter translates into its own fields. */
+export interface ImageRequest {
+  model: ModelFamily;
+  /** The provider's model id (already the edit variant when there are references). */
+  modelId: string;
+  prompt: string;
+  resolution: Resolution;
+  aspectRatio: AspectRatio;
+  format: ImageFormat;
+  seed?: number;
+  webSearch: boolean;
+  references: ReferenceInput[];
+}
+
+/** One image a finished task produced: a URL to download, or inline bytes. */
+export interface ImageOutput {
+  url?: string;
+  data?: Uint8Array;
+  mimeType?: string;
+  /** The API has no output-format parameter (Gemini): converting to the asset's format is expected, not worth a warning. */
+  formatChosenByModel?: boolean;
+}
+
+/** What an image cost, and where the figure came from. */
+export interface Cost {
+  usd: number;
+  credits?: number;
+  tokens?: number;
+  /** `provider`: the provider said so; `usage`: computed from reported usage; `catalog`/`config`: listed price. */
+  source: "provider" | "usage" | "catalog" | "config";
+}
+
+/** A task as the provider reports it. */
+export type TaskStatus =
+  | { state: "pending"; progress?: number; queuePosition?: number }
+  | { state: "succeeded"; images: ImageOutput[]; cost?: Cost; text?: string }
+  | { state: "failed"; message: string; code?: string }
+  | { state: "blocked"; reason: string; message?: string };
+
+/** A task the provider accepted: its id (recorded at once) and anything needed to poll it. */
+export interface TaskHandle {
+  taskId: string;
+  /** Provider-specific polling data (e.g. fal's status URL), persisted with the task id. */
+  handle?: string;
+}
+
+/** The answer to a submit; synchronous providers (Gemini) include the final status. */
+export interface Submission extends TaskHandle {
+  status?: TaskStatus;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /**
+   * On submit: a key the build recorded before sending, reused if the same submit is sent
+   * again after a crash. Sent as the `Idempotency-Key` header; a provider that honours it
+   * answers a repeat with the first task instead of charging again.
+   */
+  idempotencyKey?: string;
+  /** Told before each retry wait of the HTTP layer (the build turns it into a `retry` event). */
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
+}
+
+/** A connected provider: the small interface the build engine drives. */
+export interface ImageProvider {
+  readonly name: ProviderName;
+  submit(req: ImageRequest, opts?: CallOptions): Promise<Submission>;
+  status(task: TaskHandle, req: ImageRequest, opts?: CallOptions): Promise<TaskStatus>;
+}
+
+/** What a provider needs to connect: dependencies come in, they are not reached for. */
+export interface ProviderOptions {
+  baseUrl: string;
+  apiKey: string;
+  http: HttpClient;
+  settings: ProviderSettings;
+  prices?: PriceOverrides;
+}
+
+/** A provider's static description: where it lives, what it takes, and how to connect. */
+export interface ProviderDefinition {
+  name: ProviderName;
+  defaultBaseUrl: string;
+  defaultApiKeyEnv: string;
+  capabilities: CapabilityTable;
+  /** How reference images reach it (default: https URLs only, jpeg/png/webp up to 30 MB). */
+  references?: Partial<ReferencePolicy>;
+  create(opts: ProviderOptions): ImageProvider;
+}

@@ -1,0 +1,68 @@
+import { readFileSync, statSync } from "node:fs";
+import { sha256 } from "../../core/hash.js";
+import { describeBytes, sniffImageType, type ReferenceMime } from "../../core/references/sniff.js";
+
+/** What nanobanana knows about a local reference file. */
+export interface FileFacts {
+  sha256: string;
+  bytes: number;
+  /** Undefined when the bytes are not jpeg, png or webp. */
+  mime?: ReferenceMime;
+  /** What the bytes look like when they are not an accepted image. */
+  looksLike: string;
+}
+
+interface Cached {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+  facts: FileFacts;
+}
+
+/** Across loads (watch mode reloads often): a file is re-read only when its mtime, size or inode changed. */
+const byPath = new Map<string, Cached>();
+
+/**
+ * Reads local reference files for one load: each distinct file is stat'ed once and hashed
+ * only when it is new or changed since the last load in this process.
+ */
+export class ReferenceFiles {
+  private readonly seen = new Map<string, FileFacts | { error: string }>();
+
+  /** Facts about the file at `abs`, or why it cannot be used. */
+  inspect(abs: string): FileFacts | { error: string } {
+    let r = this.seen.get(abs);
+    if (!r) {
+      r = read(abs);
+      this.seen.set(abs, r);
+    }
+    return r;
+  }
+
+  /** Every file inspected in this load (watch mode watches them). */
+  files(): string[] {
+    return [...this.seen.keys()];
+  }
+}
+
+function read(abs: string): FileFacts | { error: string } {
+  let st;
+  try {
+    st = statSync(abs);
+  } catch {
+    return { error: "not found" };
+  }
+  if (!st.isFile()) return { error: "is not a file" };
+  const hit = byPath.get(abs);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.ino === st.ino) return hit.facts;
+  let data: Buffer;
+  try {
+    data = readFileSync(abs);
+  } catch (err) {
+    return { error: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  }
+  const head = data.subarray(0, 16);
+  const facts: FileFacts = { sha256: sha256(data), bytes: data.length, mime: sniffImageType(head), looksLike: describeBytes(head) };
+  byPath.set(abs, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino, facts });
+  return facts;
+}

@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { AssetSpec } from "../../core/project.js";
+import { writeFileAtomic } from "./atomic-write.js";
+
+/**
+ * A task that was submitted (and so may be paid for) but whose image is not yet in the lock.
+ * Before each submit an intent (no task id, an idempotency key) is recorded; the answer
+ * replaces it with the task id. An intent found by a later build is a submit whose answer
+ * never arrived: it is sent again with the same key.
+ */
+export interface PendingTask {
+  hash: string;
+  name: string;
+  provider: string;
+  /** The provider's task id; "" for an intent recorded just before the submit was sent. */
+  taskId: string;
+  /** The submit's idempotency key: a resubmit after a crash reuses it. */
+  key?: string;
+  handle?: string;
+  submittedAt: string;
+  simulated: boolean;
+  /** The asset's output path and spec, so a task whose asset changed meanwhile can still be collected (into the store). */
+  output?: string;
+  spec?: AssetSpec;
+}
+
+/**
+ * Durable record of submitted tasks, one small file per spec hash in `.nanobanana/tasks/`.
+ * Written the moment a submit answers, before the first status check, so a crashed or
+ * interrupted build's tasks are collected by the next build instead of paid again. An entry
+ * is removed only after the lock write that made its image durable (or when the task ended
+ * without an image).
+ */
+export class TaskJournal {
+  private readonly dir: string;
+
+  constructor(stateDir: string) {
+    this.dir = path.join(stateDir, "tasks");
+  }
+
+  /** Records a submitted task; visible to the next build the moment this returns (see writeFileAtomic). */
+  record(task: PendingTask): void {
+    writeFileAtomic(this.file(task.hash), JSON.stringify(task), { flush: "background" });
+  }
+
+  /** Every pending task, by spec hash. Unreadable files are skipped, never fatal. */
+  load(): Map<string, PendingTask> {
+    const out = new Map<string, PendingTask>();
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return out;
+    }
+    for (const n of names) {
+      if (!n.endsWith(".json")) continue;
+      try {
+        const t = JSON.parse(readFileSync(path.join(this.dir, n), "utf8")) as PendingTask;
+        if (t.hash && (t.taskId || t.key)) out.set(t.hash, t);
+      } catch {
+        // a torn temp file from a crash: ignore
+      }
+    }
+    return out;
+  }
+
+  remove(hash: string): void {
+    rmSync(this.file(hash), { force: true });
+  }
+
+  ensure(): void {
+    mkdirSync(this.dir, { recursive: true });
+    // Local state, never to be committed, whatever the project's own .gitignore says.
+    const ignore = path.join(path.dirname(this.dir), ".gitignore");
+    if (!existsSync(ignore)) writeFileSync(ignore, "# nanobanana's local state (task journal, image store): not for git\n*\n");
+  }
+
+  private file(hash: string): string {
+    return path.join(this.dir, `${hash}.json`);
+  }
+}

@@ -1,0 +1,93 @@
+import { constants, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { hashFile } from "../facts.js";
+import type { LockEntry } from "../../core/lock/types.js";
+import { tempPathFor, writeFileAtomic } from "../state/atomic-write.js";
+
+/**
+ * Every image ever collected, by spec hash, in `.nanobanana/store/`: a revert, an undone
+ * edit, or a deleted output comes back from here at no cost. Entries are copy-on-write
+ * clones of the output where the filesystem can (no extra space), copies otherwise; each has
+ * a sidecar with its lock entry. Restores verify the content hash, so an entry changed behind our back
+ * is never used.
+ */
+export class ContentStore {
+  readonly dir: string;
+
+  constructor(stateDir: string) {
+    this.dir = path.join(stateDir, "store");
+  }
+
+  /** Keeps the image at `file` (just written) under its spec hash. */
+  put(entry: LockEntry, file: string): void {
+    const img = this.imagePath(entry.hash);
+    mkdirSync(path.dirname(img), { recursive: true });
+    const tmp = tempPathFor(img);
+    // A clone or copy, never a hard link: a tool rewriting the output in place would
+    // otherwise rewrite the stored image too.
+    copyFileSync(file, tmp, constants.COPYFILE_FICLONE);
+    renameSync(tmp, img);
+    // A cache verified on restore: no fsync (a synchronous one per image stalls big builds).
+    writeFileAtomic(this.metaPath(entry.hash), JSON.stringify(entry), { flush: "none" });
+  }
+
+  /** The stored lock entry for a spec hash, if its image is still intact in size. */
+  get(hash: string): LockEntry | undefined {
+    try {
+      const entry = JSON.parse(readFileSync(this.metaPath(hash), "utf8")) as LockEntry;
+      if (statSync(this.imagePath(hash)).size !== entry.bytes) return undefined;
+      return entry;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Copies the stored image to `dest` (atomically) and returns its entry, or undefined when
+   * there is none or its content no longer matches.
+   */
+  async restore(hash: string, dest: string): Promise<LockEntry | undefined> {
+    const entry = this.get(hash);
+    if (!entry) return undefined;
+    const img = this.imagePath(hash);
+    if ((await hashFile(img)) !== entry.sha256) return undefined;
+    mkdirSync(path.dirname(dest), { recursive: true });
+    const tmp = tempPathFor(dest);
+    // A copy, not a link: a user editing the output in place must not alter the store.
+    copyFileSync(img, tmp, constants.COPYFILE_FICLONE);
+    renameSync(tmp, dest);
+    return entry;
+  }
+
+  /** Every spec hash with an entry, from one listing of the store (cheap next to a read per hash). */
+  hashes(): Set<string> {
+    const out = new Set<string>();
+    let shards: string[];
+    try {
+      shards = readdirSync(this.dir);
+    } catch {
+      return out;
+    }
+    for (const shard of shards) {
+      try {
+        for (const f of readdirSync(path.join(this.dir, shard))) if (f.endsWith(".json")) out.add(f.slice(0, -5));
+      } catch {
+        // not a folder: ignore
+      }
+    }
+    return out;
+  }
+
+  remove(hash: string): void {
+    rmSync(this.imagePath(hash), { force: true });
+    rmSync(this.metaPath(hash), { force: true });
+  }
+
+  imagePath(hash: string): string {
+    return path.join(this.dir, hash.slice(0, 2), `${hash}.img`);
+  }
+
+  private metaPath(hash: string): string {
+    return path.join(this.dir, hash.slice(0, 2), `${hash}.json`);
+  }
+}
