@@ -5,7 +5,9 @@
 import { build, loadProject } from "../dist/index.js";
 import { childSimulator, duplicateCharges, standalone, tempProject } from "./lib.mjs";
 
-const ASSETS = 100, RATE = 0.2, SEED = 42;
+const ASSETS = 100,
+  RATE = 0.2,
+  SEED = 42;
 
 export async function run() {
   const sim = await childSimulator({ latencyMs: 500, faults: `*:any=${RATE}`, seed: SEED });
@@ -23,7 +25,15 @@ export async function run() {
       for (const d of r.possibleDuplicates) reported.add(d.name);
       for (const a of r.assets) if ((a.status === "failed" || a.status === "blocked") && a.taskId) failedTasks.add(a.taskId);
       const failedAs = (re) => r.assets.filter((a) => a.status === "failed" && re.test(a.error ?? "")).length;
-      rows.push({ build: pass, built: r.generated, "task failed": failedAs(/simulated task failure/), blocked: failedAs(/safety filter/) + r.blocked, "other failures": r.failed - failedAs(/simulated task failure|safety filter/), "possible dups reported": r.possibleDuplicates.length, "wall s": ((Date.now() - started) / 1000).toFixed(1) });
+      rows.push({
+        build: pass,
+        built: r.generated,
+        "task failed": failedAs(/simulated task failure/),
+        blocked: failedAs(/safety filter/) + r.blocked,
+        "other failures": r.failed - failedAs(/simulated task failure|safety filter/),
+        "possible dups reported": r.possibleDuplicates.length,
+        "wall s": ((Date.now() - started) / 1000).toFixed(1),
+      });
     }
     const ledger = await sim.ledger();
     const dups = duplicateCharges(ledger.filter((c) => !failedTasks.has(c.taskId)));
@@ -34,14 +44,26 @@ export async function run() {
     const requests = Object.values(counts).reduce((s, n) => s + n, 0);
     const byKind = {};
     for (const [k, n] of Object.entries(faults)) byKind[k.split(":")[1]] = (byKind[k.split(":")[1]] ?? 0) + n;
-    rows.push({ build: "total", built: generated, "task failed": "", blocked: "", "other failures": "", "possible dups reported": reported.size, "wall s": ((Date.now() - started) / 1000).toFixed(1) });
+    rows.push({
+      build: "total",
+      built: generated,
+      "task failed": "",
+      blocked: "",
+      "other failures": "",
+      "possible dups reported": reported.size,
+      "wall s": ((Date.now() - started) / 1000).toFixed(1),
+    });
     const pass = generated === ASSETS && silent.length === 0 && rows.every((r) => r["other failures"] === 0 || r["other failures"] === "");
     return {
       name: "20% faults, every kind",
       target: "every asset completes; zero silent duplicate charges",
       rows,
       pass,
-      verdict: `${generated}/${ASSETS} images; ${requests} requests, ${injected} faults injected (${Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(", ")}); ${ledger.length} charges for ${ASSETS} assets (${failedTasks.size} for tasks that failed or were blocked, reported as such); ${dups.length} assets charged twice for images, ${dups.length - silent.length} of them reported as possible duplicates, ${silent.length} silent`,
+      verdict: `${generated}/${ASSETS} images; ${requests} requests, ${injected} faults injected (${Object.entries(byKind)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(
+          ", ",
+        )}); ${ledger.length} charges for ${ASSETS} assets (${failedTasks.size} for tasks that failed or were blocked, reported as such); ${dups.length} assets charged twice for images, ${dups.length - silent.length} of them reported as possible duplicates, ${silent.length} silent`,
     };
   } finally {
     await sim.close();

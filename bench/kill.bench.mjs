@@ -19,14 +19,23 @@ const TRIALS = arg(4, 1);
 function project() {
   const dir = mkdtempSync(path.join(tmpdir(), "nb-killbench-"));
   mkdirSync(path.join(dir, "assets"));
-  writeFileSync(path.join(dir, "nanobanana.config.yaml"), `provider: apidot\nsimulate: true\nconcurrency: 12\ndefaults: { model: nano-banana-2, resolution: 0.5K, aspectRatio: "1:1", format: png }\n`);
-  writeFileSync(path.join(dir, "assets", "a.yaml"), `assets:\n  - name: "tile-{{n}}"\n    prompt: "Tile {{n}}."\n    matrix: { n: [${Array.from({ length: ASSETS }, (_, i) => i + 1).join(", ")}] }\n`);
+  writeFileSync(
+    path.join(dir, "nanobanana.config.yaml"),
+    `provider: apidot\nsimulate: true\nconcurrency: 12\ndefaults: { model: nano-banana-2, resolution: 0.5K, aspectRatio: "1:1", format: png }\n`,
+  );
+  writeFileSync(
+    path.join(dir, "assets", "a.yaml"),
+    `assets:\n  - name: "tile-{{n}}"\n    prompt: "Tile {{n}}."\n    matrix: { n: [${Array.from({ length: ASSETS }, (_, i) => i + 1).join(", ")}] }\n`,
+  );
   return dir;
 }
 
 function buildOnce(dir, url, killAfter) {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, "build", "-C", dir, "--json"], { env: { ...process.env, NANOBANANA_SIMULATOR_URL: url, CI: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(process.execPath, [CLI, "build", "-C", dir, "--json"], {
+      env: { ...process.env, NANOBANANA_SIMULATOR_URL: url, CI: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     p.stdout.on("data", (d) => (out += d));
     if (killAfter) setTimeout(() => p.kill("SIGKILL"), killAfter);
@@ -36,18 +45,28 @@ function buildOnce(dir, url, killAfter) {
 
 export async function run() {
   const rows = [];
-  for (let trial = 1; trial <= TRIALS; trial++) for (const idempotency of [false, true]) {
-    const sim = await startSimulator({ latencyMs: 1500, idempotency });
-    const dir = project();
-    const t0 = Date.now();
-    for (let k = 0; k < KILLS; k++) await buildOnce(dir, sim.url, 100 + Math.floor(Math.random() * 1400));
-    const final = JSON.parse(await buildOnce(dir, sim.url));
-    const lock = JSON.parse(readFileSync(path.join(dir, "nanobanana.lock"), "utf8"));
-    const resent = final.warnings.filter((w) => /idempotency key/.test(w)).length;
-    rows.push({ trial, idempotency, kills: KILLS, assets: Object.keys(lock.assets).length, charges: sim.ledger().length, extra: sim.ledger().length - ASSETS, resentInFinalRun: resent, seconds: ((Date.now() - t0) / 1000).toFixed(1) });
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  for (let trial = 1; trial <= TRIALS; trial++)
+    for (const idempotency of [false, true]) {
+      const sim = await startSimulator({ latencyMs: 1500, idempotency });
+      const dir = project();
+      const t0 = Date.now();
+      for (let k = 0; k < KILLS; k++) await buildOnce(dir, sim.url, 100 + Math.floor(Math.random() * 1400));
+      const final = JSON.parse(await buildOnce(dir, sim.url));
+      const lock = JSON.parse(readFileSync(path.join(dir, "nanobanana.lock"), "utf8"));
+      const resent = final.warnings.filter((w) => /idempotency key/.test(w)).length;
+      rows.push({
+        trial,
+        idempotency,
+        kills: KILLS,
+        assets: Object.keys(lock.assets).length,
+        charges: sim.ledger().length,
+        extra: sim.ledger().length - ASSETS,
+        resentInFinalRun: resent,
+        seconds: ((Date.now() - t0) / 1000).toFixed(1),
+      });
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   const withKey = rows.filter((r) => r.idempotency);
   return {
     name: `kill: ${KILLS} SIGKILLs at random instants (100-1500 ms) of a ${ASSETS}-asset build, each followed by a rerun`,

@@ -10,9 +10,18 @@ export function tempProject({ assets, concurrency = 8, apidot = "{}", simulate =
   mkdirSync(path.join(root, "assets"));
   writeFileSync(
     path.join(root, "nanobanana.config.yaml"),
-    [`provider: apidot`, `simulate: ${simulate}`, `concurrency: ${concurrency}`, `defaults: { model: nano-banana-2, resolution: ${resolution}, aspectRatio: "1:1", format: png }`, `providers:\n  apidot: ${apidot}`].join("\n"),
+    [
+      `provider: apidot`,
+      `simulate: ${simulate}`,
+      `concurrency: ${concurrency}`,
+      `defaults: { model: nano-banana-2, resolution: ${resolution}, aspectRatio: "1:1", format: png }`,
+      `providers:\n  apidot: ${apidot}`,
+    ].join("\n"),
   );
-  const items = Array.from({ length: assets }, (_, i) => `  - { name: "a${String(i).padStart(4, "0")}", prompt: "bench image number ${i}" }`);
+  const items = Array.from(
+    { length: assets },
+    (_, i) => `  - { name: "a${String(i).padStart(4, "0")}", prompt: "bench image number ${i}" }`,
+  );
   writeFileSync(path.join(root, "assets", "set.yaml"), `assets:\n${items.join("\n")}\n`);
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
@@ -54,7 +63,15 @@ export async function childSimulator({ latencyMs, faults, seed } = {}) {
   const { spawn } = await import("node:child_process");
   const { fileURLToPath } = await import("node:url");
   const cli = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
-  const args = [cli, "simulator", "--port", "0", ...(latencyMs !== undefined ? ["--latency-ms", String(latencyMs)] : []), ...(faults ? ["--faults", faults] : []), ...(seed !== undefined ? ["--seed", String(seed)] : [])];
+  const args = [
+    cli,
+    "simulator",
+    "--port",
+    "0",
+    ...(latencyMs !== undefined ? ["--latency-ms", String(latencyMs)] : []),
+    ...(faults ? ["--faults", faults] : []),
+    ...(seed !== undefined ? ["--seed", String(seed)] : []),
+  ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {
     let out = "";

@@ -4,7 +4,9 @@
 import { build, loadProject } from "../dist/index.js";
 import { childSimulator, standalone, tempProject } from "./lib.mjs";
 
-const RPM = 60, ASSETS = 40, LATENCY_MS = 2000;
+const RPM = 60,
+  ASSETS = 40,
+  LATENCY_MS = 2000;
 
 export async function run() {
   const sim = await childSimulator({ latencyMs: LATENCY_MS, faults: `apidot:rpm=${RPM}` });
@@ -14,7 +16,9 @@ export async function run() {
     const result = await build(loadProject({ cwd: root }), { simulator: sim });
     const minutes = (Date.now() - started) / 60_000;
     const counts = await sim.requestCounts();
-    const rejected = Object.entries(await sim.faultCounts()).filter(([k]) => k.endsWith(":rate-limited")).reduce((s, [, n]) => s + n, 0);
+    const rejected = Object.entries(await sim.faultCounts())
+      .filter(([k]) => k.endsWith(":rate-limited"))
+      .reduce((s, [, n]) => s + n, 0);
     const api = (counts["apidot.submit"] ?? 0) + (counts["apidot.status"] ?? 0);
     const accepted = api - rejected;
     const rate = accepted / minutes;
@@ -23,7 +27,20 @@ export async function run() {
     return {
       name: "rate limit (60 requests/minute)",
       target: `achieved ${RPM * 0.9}-${RPM * 1.1}/min; rejected < 5% of requests`,
-      rows: [{ assets: ASSETS, "limit/min": RPM, "wall s": (minutes * 60).toFixed(1), "API requests": api, accepted, "rejected (429)": rejected, "rejected %": (rejectedShare * 100).toFixed(1), "achieved /min": rate.toFixed(1), generated: result.generated, charges: (await sim.ledger()).length }],
+      rows: [
+        {
+          assets: ASSETS,
+          "limit/min": RPM,
+          "wall s": (minutes * 60).toFixed(1),
+          "API requests": api,
+          accepted,
+          "rejected (429)": rejected,
+          "rejected %": (rejectedShare * 100).toFixed(1),
+          "achieved /min": rate.toFixed(1),
+          generated: result.generated,
+          charges: (await sim.ledger()).length,
+        },
+      ],
       pass,
       verdict: `${rate.toFixed(1)} accepted requests/min, ${(rejectedShare * 100).toFixed(1)}% rejected`,
     };

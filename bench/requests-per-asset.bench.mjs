@@ -16,7 +16,17 @@ async function one(latencyMs) {
     const c = await sim.requestCounts();
     const per = (k) => (c[k] ?? 0) / ASSETS;
     const total = per("apidot.submit") + per("apidot.status") + per("files");
-    return { "latency s": latencyMs / 1000, assets: ASSETS, generated: result.generated, "submits/asset": per("apidot.submit").toFixed(2), "polls/asset": per("apidot.status").toFixed(2), "downloads/asset": per("files").toFixed(2), "requests/asset": total.toFixed(2), "wall s": wall.toFixed(1), "overshoot s": (wall - latencyMs / 1000).toFixed(2) };
+    return {
+      "latency s": latencyMs / 1000,
+      assets: ASSETS,
+      generated: result.generated,
+      "submits/asset": per("apidot.submit").toFixed(2),
+      "polls/asset": per("apidot.status").toFixed(2),
+      "downloads/asset": per("files").toFixed(2),
+      "requests/asset": total.toFixed(2),
+      "wall s": wall.toFixed(1),
+      "overshoot s": (wall - latencyMs / 1000).toFixed(2),
+    };
   } finally {
     await sim.close();
     cleanup();

@@ -3,7 +3,9 @@
 import { build, loadProject } from "../dist/index.js";
 import { childSimulator, standalone, tempProject } from "./lib.mjs";
 
-const ASSETS = 400, CONCURRENCY = 32, LATENCY_MS = 1000;
+const ASSETS = 400,
+  CONCURRENCY = 32,
+  LATENCY_MS = 1000;
 
 export async function run() {
   // The simulator runs in its own process: the numbers are the build's, not a shared event loop's.
@@ -20,7 +22,19 @@ export async function run() {
     return {
       name: "throughput",
       target: `${ASSETS} assets in ≤ ${(ideal * 1.15).toFixed(2)} s (ideal ${ideal} s + 15%)`,
-      rows: [{ assets: ASSETS, concurrency: CONCURRENCY, "latency s": LATENCY_MS / 1000, "wall s": wall.toFixed(2), "ideal s": ideal, "over ideal": `${((wall / ideal - 1) * 100).toFixed(1)}%`, generated: result.generated, "polls/asset": (polls / ASSETS).toFixed(2), charges: (await sim.ledger()).length }],
+      rows: [
+        {
+          assets: ASSETS,
+          concurrency: CONCURRENCY,
+          "latency s": LATENCY_MS / 1000,
+          "wall s": wall.toFixed(2),
+          "ideal s": ideal,
+          "over ideal": `${((wall / ideal - 1) * 100).toFixed(1)}%`,
+          generated: result.generated,
+          "polls/asset": (polls / ASSETS).toFixed(2),
+          charges: (await sim.ledger()).length,
+        },
+      ],
       pass,
       verdict: `${result.generated}/${ASSETS} generated in ${wall.toFixed(2)} s`,
     };

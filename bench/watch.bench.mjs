@@ -17,7 +17,10 @@ export async function run() {
   const per = ASSETS / MANIFESTS;
   const manifest = (m, changed) =>
     `assets:\n` +
-    Array.from({ length: per }, (_, i) => `  - name: m${m}/a${i}\n    prompt: "Asset ${m}-${i}${changed !== undefined && i === 0 ? ` revision ${changed}` : ""}"\n`).join("");
+    Array.from(
+      { length: per },
+      (_, i) => `  - name: m${m}/a${i}\n    prompt: "Asset ${m}-${i}${changed !== undefined && i === 0 ? ` revision ${changed}` : ""}"\n`,
+    ).join("");
   writeFileSync(
     path.join(root, "nanobanana.config.yaml"),
     `provider: apidot\nsimulate: true\nmanifests: ["assets/*.yaml"]\nconcurrency: 32\ndefaults: { model: nano-banana-2, resolution: 0.5K, aspectRatio: "1:1", format: png }\nsimulator: { latencyMs: 0 }\n`,
@@ -58,7 +61,15 @@ export async function run() {
   const median = samples[Math.floor(samples.length / 2)];
   return {
     name: "watch: save → new image on disk (1 changed asset of 1,000; simulator latency 0; 100 ms debounce included)",
-    rows: [{ "initial build (1,000 assets)": fmt(initialMs), "median": fmt(median), "min": fmt(samples[0]), "max": fmt(samples[samples.length - 1]), saves: samples.length }],
+    rows: [
+      {
+        "initial build (1,000 assets)": fmt(initialMs),
+        median: fmt(median),
+        min: fmt(samples[0]),
+        max: fmt(samples[samples.length - 1]),
+        saves: samples.length,
+      },
+    ],
     target: "median < 500 ms",
     pass: median < 500,
     verdict: `median ${fmt(median)}`,

@@ -17,7 +17,15 @@ export type { Charge } from "./simulator/state.js";
 export { ConfigError, UserError, formatIssue, type Issue } from "./core/errors/user-error.js";
 export { HttpError } from "./engine/transport/errors.js";
 export { HttpClient } from "./engine/transport/client.js";
-export { DEFAULT_RETRY, withRetry, isRetryable, isSafeToResubmit, isUnknownOutcome, retryDelayMs, type RetryPolicy } from "./engine/transport/retry.js";
+export {
+  DEFAULT_RETRY,
+  withRetry,
+  isRetryable,
+  isSafeToResubmit,
+  isUnknownOutcome,
+  retryDelayMs,
+  type RetryPolicy,
+} from "./engine/transport/retry.js";
 export { RateLimiter, ConcurrencyGate } from "./engine/transport/rate-limit.js";
 export { googleRetryDelayMs } from "./engine/transport/wait-hints.js";
 export { PROVIDERS } from "./engine/providers/registry.js";

@@ -29,7 +29,23 @@ export async function fakeProject(count, { built = false } = {}) {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, "x".repeat(64));
       const { provider, model, modelId, ...spec } = a.spec;
-      assets[a.name] = { hash: a.hash, provider, model, modelId, taskId: `ad_${a.hash.slice(0, 12)}`, output: a.output, sha256: a.hash, bytes: 64, width: 1024, height: 1024, format: "png", cost: { usd: 0.05, credits: 10, source: "provider" }, generatedAt: "2026-11-21T00:00:00.000Z", simulated: true, spec };
+      assets[a.name] = {
+        hash: a.hash,
+        provider,
+        model,
+        modelId,
+        taskId: `ad_${a.hash.slice(0, 12)}`,
+        output: a.output,
+        sha256: a.hash,
+        bytes: 64,
+        width: 1024,
+        height: 1024,
+        format: "png",
+        cost: { usd: 0.05, credits: 10, source: "provider" },
+        generatedAt: "2026-11-21T00:00:00.000Z",
+        simulated: true,
+        spec,
+      };
     }
     writeFileSync(path.join(dir, "nanobanana.lock"), serializeLock({ version: 1, assets }));
   }

@@ -9,7 +9,11 @@ export const CLI = path.join(ROOT, "dist", "cli", "main.js");
 /** Runs `node <args>` in a fresh process; returns wall ms, peak RSS MB, exit code and output. */
 export function timeNode(args, opts = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["--import", path.join(here, "rss.mjs"), ...args], { encoding: "utf8", maxBuffer: 1 << 30, ...opts });
+  const r = spawnSync(process.execPath, ["--import", path.join(here, "rss.mjs"), ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+    ...opts,
+  });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const m = /__maxrss_kb=(\d+)/.exec(r.stderr ?? "");
   return { ms, rssMb: m ? Number(m[1]) / 1024 : NaN, code: r.status, stdout: r.stdout, stderr: r.stderr };

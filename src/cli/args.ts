@@ -74,37 +74,41 @@ export interface CliArgs {
   rest: string[];
 }
 
+function parseArgv(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      cwd: { type: "string", short: "C" },
+      config: { type: "string" },
+      only: { type: "string", multiple: true },
+      concurrency: { type: "string" },
+      simulate: { type: "boolean" },
+      verify: { type: "boolean" },
+      json: { type: "boolean" },
+      write: { type: "boolean" },
+      check: { type: "boolean" },
+      wait: { type: "boolean" },
+      "max-cost": { type: "string" },
+      "fit-budget": { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      output: { type: "string", short: "o" },
+      port: { type: "string" },
+      "latency-ms": { type: "string" },
+      idempotency: { type: "boolean" },
+      faults: { type: "string" },
+      seed: { type: "string" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+    },
+  });
+}
+
 export function parseCli(argv: string[]): CliArgs {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgv>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        cwd: { type: "string", short: "C" },
-        config: { type: "string" },
-        only: { type: "string", multiple: true },
-        concurrency: { type: "string" },
-        simulate: { type: "boolean" },
-        verify: { type: "boolean" },
-        json: { type: "boolean" },
-        write: { type: "boolean" },
-        check: { type: "boolean" },
-        wait: { type: "boolean" },
-        "max-cost": { type: "string" },
-        "fit-budget": { type: "boolean" },
-        "dry-run": { type: "boolean" },
-        output: { type: "string", short: "o" },
-        port: { type: "string" },
-        "latency-ms": { type: "string" },
-        idempotency: { type: "boolean" },
-        faults: { type: "string" },
-        seed: { type: "string" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" },
-      },
-    });
+    parsed = parseArgv(argv);
   } catch (err) {
     throw new UserError(`${(err as Error).message}\nRun nanobanana --help for the options.`);
   }
@@ -138,12 +142,14 @@ export function parseCli(argv: string[]): CliArgs {
 
 function positiveInt(flag: string, value: string, zeroOk = false): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < (zeroOk ? 0 : 1)) throw new UserError(`${flag} takes a whole number${zeroOk ? "" : " of at least 1"}, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < (zeroOk ? 0 : 1))
+    throw new UserError(`${flag} takes a whole number${zeroOk ? "" : " of at least 1"}, not ${JSON.stringify(value)}`);
   return n;
 }
 
 function usdAmount(flag: string, value: string): number {
   const n = Number(value.replace(/^\$/, ""));
-  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} takes an amount in USD above 0, e.g. 5 or 2.50, not ${JSON.stringify(value)}`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UserError(`${flag} takes an amount in USD above 0, e.g. 5 or 2.50, not ${JSON.stringify(value)}`);
   return n;
 }

@@ -16,7 +16,10 @@ export function reportToCi(project: Project, result: BuildResult, io: Io): void 
 export function budgetLines(err: BudgetExceededError): string[] {
   return [
     "estimate by model and resolution:",
-    ...err.lines.map((l) => `  ${`${l.model} ${l.resolution}`.padEnd(22)} ${String(l.count).padStart(6)} × ≈ ${`$${(l.usd / l.count).toFixed(3)}`.padStart(8)} = ${usd(l.usd).padStart(9)}`),
+    ...err.lines.map(
+      (l) =>
+        `  ${`${l.model} ${l.resolution}`.padEnd(22)} ${String(l.count).padStart(6)} × ≈ ${`$${(l.usd / l.count).toFixed(3)}`.padStart(8)} = ${usd(l.usd).padStart(9)}`,
+    ),
     `  total ${usd(err.estimateUsd)}, budget ${usd(err.maxUsd)}`,
   ];
 }

@@ -27,7 +27,9 @@ export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   const p = await planProject(project, { verify: args.verify, only: args.only });
   if (args.json) {
     const assets = p.items.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
-    io.stdout.write(`${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets }, null, 2)}\n`,
+    );
   } else {
     for (const line of planLines(p, makeStyle(io.stdout, io.env))) io.stdout.write(`${line}\n`);
   }
@@ -43,22 +45,60 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   const onSigint = () => {
     // Second Ctrl-C: quit now. Every task id already recorded stays in .nanobanana/tasks.
     if (controller.signal.aborted) process.exit(130);
-    io.stderr.write("\ninterrupted: no new submits; tasks in flight are recorded and the next build collects them (Ctrl-C again to quit at once)\n");
+    io.stderr.write(
+      "\ninterrupted: no new submits; tasks in flight are recorded and the next build collects them (Ctrl-C again to quit at once)\n",
+    );
     controller.abort(new Error("interrupted"));
   };
   process.on("SIGINT", onSigint);
   try {
-    const onEvent = renderer?.handle ?? ((e: BuildEvent) => e.type === "waiting" && io.stderr.write(`another nanobanana ${e.holder.command} is running here (pid ${e.holder.pid}); waiting for it…\n`));
-    const opts = { concurrency: args.concurrency, only: args.only, verify: args.verify, onEvent, signal: controller.signal, env: io.env, wait: args.wait, maxCostUsd: args.maxCost, fitBudget: args.fitBudget };
+    const onEvent =
+      renderer?.handle ??
+      ((e: BuildEvent) =>
+        e.type === "waiting" &&
+        io.stderr.write(`another nanobanana ${e.holder.command} is running here (pid ${e.holder.pid}); waiting for it…\n`));
+    const opts = {
+      concurrency: args.concurrency,
+      only: args.only,
+      verify: args.verify,
+      onEvent,
+      signal: controller.signal,
+      env: io.env,
+      wait: args.wait,
+      maxCostUsd: args.maxCost,
+      fitBudget: args.fitBudget,
+    };
     const result = await build(project, opts).catch((err: unknown) => {
       if (err instanceof BudgetExceededError) for (const line of budgetLines(err)) io.stderr.write(`${line}\n`);
       throw err;
     });
     renderer?.end();
     if (args.json) {
-      const { generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates } = result;
-      const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({ name, status, output, hash, taskId, costUsd: c, ...(error ? { error } : {}) }));
-      io.stdout.write(`${JSON.stringify({ generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, assets }, null, 2)}\n`);
+      const {
+        generated,
+        upToDate,
+        failed,
+        blocked,
+        costUsd,
+        simulated,
+        costByModel,
+        warnings,
+        interrupted,
+        leftRunning,
+        possibleDuplicates,
+      } = result;
+      const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({
+        name,
+        status,
+        output,
+        hash,
+        taskId,
+        costUsd: c,
+        ...(error ? { error } : {}),
+      }));
+      io.stdout.write(
+        `${JSON.stringify({ generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, assets }, null, 2)}\n`,
+      );
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
       if (result.interrupted) io.stderr.write(`${interruptedLine(project, result.leftRunning, io.env)}\n`);
@@ -74,7 +114,13 @@ export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
   const { startSimulator } = await import("../simulator/server.js");
   const { describeFaults, parseFaults } = await import("../simulator/fault-syntax.js");
   const faults = args.faults !== undefined ? parseFaults(args.faults) : undefined;
-  const sim = await startSimulator({ port: args.port ?? 4010, latencyMs: args.latencyMs, idempotency: args.idempotency, faults, seed: args.seed });
+  const sim = await startSimulator({
+    port: args.port ?? 4010,
+    latencyMs: args.latencyMs,
+    idempotency: args.idempotency,
+    faults,
+    seed: args.seed,
+  });
   io.stdout.write(
     `nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n` +
       (faults ? `  faults: ${describeFaults(faults)} (seed ${args.seed ?? 1}); counts at ${sim.url}/__simulator/faults\n` : "") +

@@ -19,7 +19,11 @@ const escapeData = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").r
 const escapeProp = (s: string) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
 /** One workflow command, e.g. `::error file=assets/a.yaml,line=3,col=5,title=…::…`. */
-export function annotation(level: "error" | "warning", message: string, where: { file?: string; line?: number; col?: number; title?: string }): string {
+export function annotation(
+  level: "error" | "warning",
+  message: string,
+  where: { file?: string; line?: number; col?: number; title?: string },
+): string {
   const props = Object.entries(where)
     .filter(([, v]) => v !== undefined && v !== "")
     .map(([k, v]) => `${k}=${escapeProp(String(v))}`)
@@ -42,8 +46,18 @@ function lockLine(project: Project, name: string): number | undefined {
 export function checkAnnotations(project: Project, problems: CheckProblem[], env: NodeJS.ProcessEnv): string[] {
   return problems.map((p) => {
     const title = `nanobanana: ${p.kind}`;
-    if (p.source) return annotation("error", `${p.name}: ${p.message}`, { file: repoPath(project, p.source.file, env), line: p.source.line, col: p.source.col, title });
-    return annotation("error", `${p.name}: ${p.message}`, { file: repoPath(project, path.relative(project.root, project.lockfile), env), line: lockLine(project, p.name), title });
+    if (p.source)
+      return annotation("error", `${p.name}: ${p.message}`, {
+        file: repoPath(project, p.source.file, env),
+        line: p.source.line,
+        col: p.source.col,
+        title,
+      });
+    return annotation("error", `${p.name}: ${p.message}`, {
+      file: repoPath(project, path.relative(project.root, project.lockfile), env),
+      line: lockLine(project, p.name),
+      title,
+    });
   });
 }
 
@@ -54,7 +68,12 @@ export function buildAnnotations(project: Project, result: BuildResult, env: Nod
     .filter((a) => a.status === "failed" || a.status === "blocked")
     .map((a) => {
       const s = sources.get(a.name);
-      return annotation("error", `${a.name}: ${a.status}: ${a.error ?? ""}`, { file: s && repoPath(project, s.file, env), line: s?.line, col: s?.col, title: `nanobanana: ${a.status}` });
+      return annotation("error", `${a.name}: ${a.status}: ${a.error ?? ""}`, {
+        file: s && repoPath(project, s.file, env),
+        line: s?.line,
+        col: s?.col,
+        title: `nanobanana: ${a.status}`,
+      });
     });
 }
 

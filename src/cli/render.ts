@@ -27,11 +27,17 @@ export class ProgressRenderer {
         this.total = e.plan.items.filter((i) => i.action === "new" || i.action === "changed" || i.action === "output-missing").length;
         const upToDate = e.plan.counts["up-to-date"];
         const sim = e.plan.simulate ? " on the simulator" : "";
-        this.print(this.total === 0 ? `${upToDate} assets up to date; nothing to build` : `building ${this.total} of ${this.total + upToDate} assets with ${e.plan.provider}${sim} (estimate ${usd(e.plan.estimatedUsd)})`);
+        this.print(
+          this.total === 0
+            ? `${upToDate} assets up to date; nothing to build`
+            : `building ${this.total} of ${this.total + upToDate} assets with ${e.plan.provider}${sim} (estimate ${usd(e.plan.estimatedUsd)})`,
+        );
         break;
       }
       case "waiting":
-        this.print(`another nanobanana ${e.holder.command} is running here (pid ${e.holder.pid}, since ${e.holder.startedAt}); waiting for it…`);
+        this.print(
+          `another nanobanana ${e.holder.command} is running here (pid ${e.holder.pid}, since ${e.holder.startedAt}); waiting for it…`,
+        );
         break;
       case "submitted":
         this.running.add(e.name);
@@ -41,7 +47,9 @@ export class ProgressRenderer {
         this.running.delete(e.name);
         this.done++;
         this.spend += e.costUsd;
-        this.print(`${s.green("✓")} ${e.name} → ${e.output} ${s.dim(e.restored ? "restored from .nanobanana/store, no charge" : usd(e.costUsd))}`);
+        this.print(
+          `${s.green("✓")} ${e.name} → ${e.output} ${s.dim(e.restored ? "restored from .nanobanana/store, no charge" : usd(e.costUsd))}`,
+        );
         break;
       case "failed":
         this.running.delete(e.name);
@@ -108,10 +116,13 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
 export function planLines(p: Plan, style: Style): string[] {
   const lines: string[] = [];
   const width = Math.min(48, Math.max(4, ...p.items.map((i) => i.name.length)));
-  const color = (a: string) => (a === "up-to-date" ? style.dim(a.padEnd(14)) : a === "orphaned" ? style.yellow(a.padEnd(14)) : style.bold(a.padEnd(14)));
+  const color = (a: string) =>
+    a === "up-to-date" ? style.dim(a.padEnd(14)) : a === "orphaned" ? style.yellow(a.padEnd(14)) : style.bold(a.padEnd(14));
   for (const i of p.items) {
     const cost = i.estimatedUsd ? usd(i.estimatedUsd) : "";
-    lines.push(`${color(i.action)} ${i.name.padEnd(width)}  ${`${i.model} ${i.resolution}`.padEnd(20)} ${cost.padStart(8)}  ${style.dim(i.reason)}`);
+    lines.push(
+      `${color(i.action)} ${i.name.padEnd(width)}  ${`${i.model} ${i.resolution}`.padEnd(20)} ${cost.padStart(8)}  ${style.dim(i.reason)}`,
+    );
   }
   for (const n of p.needs ?? []) lines.push(`${style.yellow("needs")} ${n.name}: ${n.message}`);
   const c = p.counts;

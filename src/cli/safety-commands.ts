@@ -34,7 +34,11 @@ export async function checkCommand(args: CliArgs, io: Io): Promise<number> {
       const where = p.source ? `${p.source.file}:${p.source.line}:${p.source.col}  ` : "";
       io.stdout.write(`${style.red(p.kind.padEnd(14))} ${p.name}  ${style.dim(where)}${p.message}\n`);
     }
-    io.stdout.write(report.ok ? `all ${plural(report.checked, "asset")} match the lockfile and their files\n` : `${report.problems.length} of ${plural(report.checked, "asset")} ${report.problems.length === 1 ? "is" : "are"} not up to date; run nanobanana build (or nanobanana gc for orphans)\n`);
+    io.stdout.write(
+      report.ok
+        ? `all ${plural(report.checked, "asset")} match the lockfile and their files\n`
+        : `${report.problems.length} of ${plural(report.checked, "asset")} ${report.problems.length === 1 ? "is" : "are"} not up to date; run nanobanana build (or nanobanana gc for orphans)\n`,
+    );
   }
   if (onGitHubActions(io.env)) for (const line of checkAnnotations(project, report.problems, io.env)) io.stdout.write(`${line}\n`);
   return report.ok ? 0 : 1;
@@ -48,12 +52,22 @@ export async function statusCommand(args: CliArgs, io: Io): Promise<number> {
     return 0;
   }
   const style = makeStyle(io.stdout, io.env);
-  io.stdout.write(`${path.relative(process.cwd(), project.lockfile) || project.lockfile}: ${plural(s.assets, "asset")}, ${usd(s.totalUsd)} spent${s.simulatedUsd ? ` (${usd(s.simulatedUsd)} of it simulated, not charged)` : ""}\n`);
+  io.stdout.write(
+    `${path.relative(process.cwd(), project.lockfile) || project.lockfile}: ${plural(s.assets, "asset")}, ${usd(s.totalUsd)} spent${s.simulatedUsd ? ` (${usd(s.simulatedUsd)} of it simulated, not charged)` : ""}\n`,
+  );
   for (const g of s.groups) {
-    io.stdout.write(`  ${`${g.provider} ${g.model}`.padEnd(28)} ${plural(g.assets, "asset").padStart(12)}  ${usd(g.usd).padStart(10)}${g.simulated ? style.dim(`  ${g.simulated} simulated`) : ""}\n`);
+    io.stdout.write(
+      `  ${`${g.provider} ${g.model}`.padEnd(28)} ${plural(g.assets, "asset").padStart(12)}  ${usd(g.usd).padStart(10)}${g.simulated ? style.dim(`  ${g.simulated} simulated`) : ""}\n`,
+    );
   }
-  if (s.orphaned) io.stdout.write(style.yellow(`${plural(s.orphaned, "lock entry", "lock entries")} ${s.orphaned === 1 ? "is" : "are"} in no manifest (nanobanana gc drops them)\n`));
-  if (s.pendingTasks) io.stdout.write(style.yellow(`${s.pendingTasks} submitted tasks not yet collected; the next build collects them at no extra cost\n`));
+  if (s.orphaned)
+    io.stdout.write(
+      style.yellow(
+        `${plural(s.orphaned, "lock entry", "lock entries")} ${s.orphaned === 1 ? "is" : "are"} in no manifest (nanobanana gc drops them)\n`,
+      ),
+    );
+  if (s.pendingTasks)
+    io.stdout.write(style.yellow(`${s.pendingTasks} submitted tasks not yet collected; the next build collects them at no extra cost\n`));
   return 0;
 }
 
@@ -68,7 +82,9 @@ export async function gcCommand(args: CliArgs, io: Io): Promise<number> {
   for (const f of r.outputs) io.stdout.write(`${verb} ${f}\n`);
   for (const h of r.store) io.stdout.write(`${verb} .nanobanana/store entry ${h.slice(0, 12)}…\n`);
   for (const n of r.lockEntries) io.stdout.write(`${r.dryRun ? "would drop" : "dropped"} lock entry ${n}\n`);
-  io.stdout.write(`${verb} ${plural(r.outputs.length, "output")}, ${plural(r.store.length, "stored image")}, ${plural(r.lockEntries.length, "lock entry", "lock entries")} (${(r.bytes / 1e6).toFixed(1)} MB)\n`);
+  io.stdout.write(
+    `${verb} ${plural(r.outputs.length, "output")}, ${plural(r.store.length, "stored image")}, ${plural(r.lockEntries.length, "lock entry", "lock entries")} (${(r.bytes / 1e6).toFixed(1)} MB)\n`,
+  );
   return 0;
 }
 
@@ -98,14 +114,21 @@ export async function lockCommand(args: CliArgs, io: Io): Promise<number> {
     }
     const sides = splitConflict(text);
     const shown = path.relative(project.root, project.lockfile);
-    result = mergeLocks(sides.base !== undefined ? parseLock(sides.base, `${shown} (base side)`) : undefined, parseLock(sides.ours, `${shown} (our side)`), parseLock(sides.theirs, `${shown} (their side)`), current);
+    result = mergeLocks(
+      sides.base !== undefined ? parseLock(sides.base, `${shown} (base side)`) : undefined,
+      parseLock(sides.ours, `${shown} (our side)`),
+      parseLock(sides.theirs, `${shown} (their side)`),
+      current,
+    );
     out = args.output ? path.resolve(args.cwd, args.output) : project.lockfile;
   } else {
     throw new UserError(`lock merge takes three files (BASE OURS THEIRS) or none, not ${files.length}`);
   }
   writeFileAtomic(out, serializeLock(result.lock));
   for (const d of result.decisions) {
-    io.stderr.write(`${d.name}: both sides changed it; kept ${d.chose} (${d.by === "manifest" ? "its spec matches the manifests" : "generated more recently; check it"})\n`);
+    io.stderr.write(
+      `${d.name}: both sides changed it; kept ${d.chose} (${d.by === "manifest" ? "its spec matches the manifests" : "generated more recently; check it"})\n`,
+    );
   }
   io.stderr.write(`merged ${Object.keys(result.lock.assets).length} lock entries into ${path.relative(args.cwd, out) || out}\n`);
   return result.uncertain ? 1 : 0;

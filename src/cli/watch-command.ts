@@ -19,7 +19,9 @@ export async function watchCommand(args: CliArgs, io: Io): Promise<number> {
   const show = (e: WatchEvent) => {
     switch (e.type) {
       case "ready":
-        out(`${clock()} watching ${e.manifests} manifest${e.manifests === 1 ? "" : "s"} and ${e.references} reference image${e.references === 1 ? "" : "s"} in ${e.root}; save to rebuild, ${process.stdin.isTTY ? "q" : "Ctrl-C"} to quit`);
+        out(
+          `${clock()} watching ${e.manifests} manifest${e.manifests === 1 ? "" : "s"} and ${e.references} reference image${e.references === 1 ? "" : "s"} in ${e.root}; save to rebuild, ${process.stdin.isTTY ? "q" : "Ctrl-C"} to quit`,
+        );
         break;
       case "change":
         out(`${clock()} changed: ${e.files.join(", ") || "(files)"}`);
@@ -44,11 +46,22 @@ export async function watchCommand(args: CliArgs, io: Io): Promise<number> {
         for (const line of e.issues?.map(formatIssue) ?? [e.message]) out(`  ${line}`);
         break;
       case "closed":
-        out(e.interrupted ? "stopped: tasks already submitted are recorded in .nanobanana/tasks; the next build collects them at no extra cost" : "stopped");
+        out(
+          e.interrupted
+            ? "stopped: tasks already submitted are recorded in .nanobanana/tasks; the next build collects them at no extra cost"
+            : "stopped",
+        );
         break;
     }
   };
-  const w = watch({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined }, concurrency: args.concurrency, env: io.env, onEvent: show });
+  const w = watch({
+    cwd: args.cwd,
+    config: args.config,
+    overrides: { simulate: args.simulate || undefined },
+    concurrency: args.concurrency,
+    env: io.env,
+    onEvent: show,
+  });
   const stop = new Promise<void>((resolve) => {
     const quit = () => resolve();
     process.once("SIGINT", quit);

@@ -1,4 +1,11 @@
-import { ASPECT_RATIOS, COMMON_RATIOS, type AspectRatio, type ImageFormat, type ModelFamily, type Resolution } from "../core/catalog/models.js";
+import {
+  ASPECT_RATIOS,
+  COMMON_RATIOS,
+  type AspectRatio,
+  type ImageFormat,
+  type ModelFamily,
+  type Resolution,
+} from "../core/catalog/models.js";
 import { listedPrice } from "../core/catalog/prices.js";
 import { pixelSize } from "../core/catalog/pixel-sizes.js";
 import { sha256 } from "../core/hash.js";
@@ -6,14 +13,41 @@ import type { SimContext, SimRoute } from "./context.js";
 import { readJson, sendJson } from "./http-util.js";
 
 /** APIDot's models and what each takes (the service's own validation). */
-const MODELS: Record<string, { family: ModelFamily; edit: boolean; resolutions: Resolution[]; formats: string[]; ratios: readonly string[] }> = {
-  "nano-banana-2": { family: "nano-banana-2", edit: false, resolutions: ["0.5K", "1K", "2K", "4K"], formats: ["png", "jpeg", "webp"], ratios: ["auto", ...ASPECT_RATIOS] },
-  "nano-banana-2-edit": { family: "nano-banana-2", edit: true, resolutions: ["0.5K", "1K", "2K", "4K"], formats: ["png", "jpeg", "webp"], ratios: ["auto", ...ASPECT_RATIOS] },
-  "nano-banana-pro": { family: "nano-banana-pro", edit: false, resolutions: ["1K", "2K", "4K"], formats: ["png", "jpg"], ratios: ["auto", ...COMMON_RATIOS] },
-  "nano-banana-pro-edit": { family: "nano-banana-pro", edit: true, resolutions: ["1K", "2K", "4K"], formats: ["png", "jpg"], ratios: ["auto", ...COMMON_RATIOS] },
+const MODELS: Record<
+  string,
+  { family: ModelFamily; edit: boolean; resolutions: Resolution[]; formats: string[]; ratios: readonly string[] }
+> = {
+  "nano-banana-2": {
+    family: "nano-banana-2",
+    edit: false,
+    resolutions: ["0.5K", "1K", "2K", "4K"],
+    formats: ["png", "jpeg", "webp"],
+    ratios: ["auto", ...ASPECT_RATIOS],
+  },
+  "nano-banana-2-edit": {
+    family: "nano-banana-2",
+    edit: true,
+    resolutions: ["0.5K", "1K", "2K", "4K"],
+    formats: ["png", "jpeg", "webp"],
+    ratios: ["auto", ...ASPECT_RATIOS],
+  },
+  "nano-banana-pro": {
+    family: "nano-banana-pro",
+    edit: false,
+    resolutions: ["1K", "2K", "4K"],
+    formats: ["png", "jpg"],
+    ratios: ["auto", ...COMMON_RATIOS],
+  },
+  "nano-banana-pro-edit": {
+    family: "nano-banana-pro",
+    edit: true,
+    resolutions: ["1K", "2K", "4K"],
+    formats: ["png", "jpg"],
+    ratios: ["auto", ...COMMON_RATIOS],
+  },
 };
 
-const fail = (ctx: SimContext, res: Parameters<SimRoute>[2], status: number, code: string, message: string) =>
+const fail = (_ctx: SimContext, res: Parameters<SimRoute>[2], status: number, code: string, message: string) =>
   sendJson(res, status, { code: status, message, error: { code, message } });
 
 /** APIDot: POST /api/generate/submit, GET /api/generate/status/{task_id}, Bearer auth. */
@@ -37,25 +71,42 @@ async function handleSubmit(ctx: SimContext, req: Parameters<SimRoute>[1], res: 
   const key = ctx.options.idempotency ? req.headers["idempotency-key"] : undefined;
   const earlier = typeof key === "string" ? ctx.state.tasks.get(ctx.state.byIdempotencyKey.get(key) ?? "") : undefined;
   if (earlier) {
-    sendJson(res, 200, { code: 200, message: "success", data: { task_id: earlier.id, status: "not_started", created_time: new Date(earlier.createdAt).toISOString().slice(0, 19) } });
+    sendJson(res, 200, {
+      code: 200,
+      message: "success",
+      data: { task_id: earlier.id, status: "not_started", created_time: new Date(earlier.createdAt).toISOString().slice(0, 19) },
+    });
     return;
   }
   const body = (await readJson(req)) as { model?: string; input?: Record<string, unknown> } | undefined;
   if (!body || typeof body !== "object") return fail(ctx, res, 400, "invalid_request", "Request body must be JSON.");
   const model = MODELS[body.model ?? ""];
-  if (!model) return fail(ctx, res, 400, "invalid_request", `Unsupported model: ${body.model ?? "(missing)"}. Supported: ${Object.keys(MODELS).join(", ")}.`);
+  if (!model)
+    return fail(
+      ctx,
+      res,
+      400,
+      "invalid_request",
+      `Unsupported model: ${body.model ?? "(missing)"}. Supported: ${Object.keys(MODELS).join(", ")}.`,
+    );
   const input = body.input ?? {};
   const prompt = input.prompt;
   if (typeof prompt !== "string" || !prompt.trim()) return fail(ctx, res, 400, "invalid_request", "input.prompt is required.");
   const resolution = (input.resolution ?? "1K") as Resolution;
-  if (!model.resolutions.includes(resolution)) return fail(ctx, res, 400, "invalid_request", `input.resolution must be one of ${model.resolutions.join(", ")} for ${body.model}.`);
+  if (!model.resolutions.includes(resolution))
+    return fail(ctx, res, 400, "invalid_request", `input.resolution must be one of ${model.resolutions.join(", ")} for ${body.model}.`);
   const size = String(input.size ?? "auto");
   if (!model.ratios.includes(size)) return fail(ctx, res, 400, "invalid_request", `input.size must be one of ${model.ratios.join(", ")}.`);
   const fmt = String(input.output_format ?? "png");
-  if (!model.formats.includes(fmt)) return fail(ctx, res, 400, "invalid_request", `input.output_format must be one of ${model.formats.join(", ")} for ${body.model}.`);
+  if (!model.formats.includes(fmt))
+    return fail(ctx, res, 400, "invalid_request", `input.output_format must be one of ${model.formats.join(", ")} for ${body.model}.`);
   const urls = input.image_urls;
-  if (model.edit && (!Array.isArray(urls) || urls.length === 0)) return fail(ctx, res, 400, "invalid_request", "input.image_urls is required for edit models.");
-  if (Array.isArray(urls) && (urls.length > 14 || urls.some((u) => typeof u !== "string" || !u.startsWith("https://") && !u.startsWith("http://")))) {
+  if (model.edit && (!Array.isArray(urls) || urls.length === 0))
+    return fail(ctx, res, 400, "invalid_request", "input.image_urls is required for edit models.");
+  if (
+    Array.isArray(urls) &&
+    (urls.length > 14 || urls.some((u) => typeof u !== "string" || (!u.startsWith("https://") && !u.startsWith("http://"))))
+  ) {
     return fail(ctx, res, 400, "invalid_request", "input.image_urls takes at most 14 http(s) URLs.");
   }
   const origin = `${ctx.origin()}/__simulator/uploads/`;
@@ -78,18 +129,33 @@ async function handleSubmit(ctx: SimContext, req: Parameters<SimRoute>[1], res: 
     readyAt: now + ctx.options.latencyMs,
     costUsd: price?.usd ?? 0,
     credits: price?.credits,
-    imageKey: sha256(JSON.stringify(["apidot", body.model, prompt, resolution, size, fmt, input.seed ?? null, Array.isArray(urls) ? urls.map((u) => String(u).replace(ctx.origin(), "")) : null])),
+    imageKey: sha256(
+      JSON.stringify([
+        "apidot",
+        body.model,
+        prompt,
+        resolution,
+        size,
+        fmt,
+        input.seed ?? null,
+        Array.isArray(urls) ? urls.map((u) => String(u).replace(ctx.origin(), "")) : null,
+      ]),
+    ),
     ...(own.length ? { references: own } : {}),
     title: `${body.model} · ${resolution} · ${size} · ${fmt}${input.seed !== undefined ? ` · seed ${input.seed}` : ""}`,
   };
   ctx.state.accept(task);
   if (typeof key === "string") ctx.state.byIdempotencyKey.set(key, task.id);
-  sendJson(res, 200, { code: 200, message: "success", data: { task_id: task.id, status: "not_started", created_time: new Date(now).toISOString().slice(0, 19) } });
+  sendJson(res, 200, {
+    code: 200,
+    message: "success",
+    data: { task_id: task.id, status: "not_started", created_time: new Date(now).toISOString().slice(0, 19) },
+  });
 }
 
 function handleStatus(ctx: SimContext, res: Parameters<SimRoute>[2], id: string): void {
   const task = ctx.state.tasks.get(id);
-  if (!task || task.provider !== "apidot") return fail(ctx, res, 404, "not_found", `Task ${id} not found.`);
+  if (task?.provider !== "apidot") return fail(ctx, res, 404, "not_found", `Task ${id} not found.`);
   const now = ctx.now();
   const data: Record<string, unknown> = { task_id: task.id, created_time: new Date(task.createdAt).toISOString().slice(0, 19) };
   if (now < task.readyAt) {

@@ -143,8 +143,17 @@ export function glyphRows(code: number): Uint8Array {
 
 /** ASCII stand-ins for common typographic punctuation (everything else non-ASCII becomes '?'). */
 const LOOKALIKES: Readonly<Record<string, string>> = {
-  "\u00a0": " ", "\u00b7": "|", "\u2022": "*", "\u00d7": "x", "\u2013": "-", "\u2014": "-", "\u2026": "...",
-  "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+  "\u00a0": " ",
+  "\u00b7": "|",
+  "\u2022": "*",
+  "\u00d7": "x",
+  "\u2013": "-",
+  "\u2014": "-",
+  "\u2026": "...",
+  "\u2018": "'",
+  "\u2019": "'",
+  "\u201c": '"',
+  "\u201d": '"',
 };
 
 /**
@@ -160,7 +169,7 @@ export function toFontText(text: string): string {
     const code = ch.codePointAt(0) ?? 63;
     if (ch === "\n") out += ch;
     else if (code < FIRST || code === 127) out += " ";
-    else out += code <= LAST ? ch : LOOKALIKES[ch] ?? "?";
+    else out += code <= LAST ? ch : (LOOKALIKES[ch] ?? "?");
   }
   return out;
 }

@@ -35,14 +35,19 @@ const MAX_SIDE = 16384;
 /** A raw, tightly packed RGB canvas filled with native Buffer.fill calls. */
 class Canvas {
   readonly buf: Buffer;
-  constructor(readonly width: number, readonly height: number) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
     this.buf = Buffer.alloc(width * height * 3);
   }
 
   /** Fills a clipped rectangle with a solid colour. */
   rect(x: number, y: number, w: number, h: number, c: RGB): void {
-    const x0 = Math.max(0, x), x1 = Math.min(this.width, x + w);
-    const y0 = Math.max(0, y), y1 = Math.min(this.height, y + h);
+    const x0 = Math.max(0, x),
+      x1 = Math.min(this.width, x + w);
+    const y0 = Math.max(0, y),
+      y1 = Math.min(this.height, y + h);
     if (x0 >= x1 || y0 >= y1) return;
     const pattern = Buffer.from(c);
     for (let row = y0; row < y1; row++) {
@@ -69,7 +74,10 @@ class Canvas {
       for (let r = 0; r < GLYPH_HEIGHT; r++) {
         const bits = rows[r];
         for (let col = 0; col < GLYPH_WIDTH; ) {
-          if (!(bits & (1 << (GLYPH_WIDTH - 1 - col)))) { col++; continue; }
+          if (!(bits & (1 << (GLYPH_WIDTH - 1 - col)))) {
+            col++;
+            continue;
+          }
           let end = col + 1; // extend the run of lit pixels to draw it as one rectangle
           while (end < GLYPH_WIDTH && bits & (1 << (GLYPH_WIDTH - 1 - end))) end++;
           this.rect(gx + col * scale, y + r * scale, (end - col) * scale, scale, c);
@@ -90,7 +98,7 @@ function hsl(h: number, s: number, l: number): RGB {
 
 /** WCAG relative luminance. */
 function luminance(c: RGB): number {
-  const lin = (v: number) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  const lin = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
   return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
 }
 
@@ -118,16 +126,23 @@ function wrap(text: string, maxChars: number): string[] {
     for (let word of para.split(" ").filter(Boolean)) {
       while (word.length > maxChars) {
         const room = line ? maxChars - line.length - 1 : maxChars;
-        if (line && room < 4) { lines.push(line); line = ""; continue; } // not worth splitting here
+        if (line && room < 4) {
+          lines.push(line);
+          line = "";
+          continue;
+        } // not worth splitting here
         const dash = word.lastIndexOf("-", room - 1); // prefer breaking after a hyphen
         const cut = dash >= 2 ? dash + 1 : room;
-        lines.push((line ? line + " " : "") + word.slice(0, cut));
+        lines.push((line ? `${line} ` : "") + word.slice(0, cut));
         line = "";
         word = word.slice(cut);
       }
       if (!line) line = word;
-      else if (line.length + 1 + word.length <= maxChars) line += " " + word;
-      else { lines.push(line); line = word; }
+      else if (line.length + 1 + word.length <= maxChars) line += ` ${word}`;
+      else {
+        lines.push(line);
+        line = word;
+      }
     }
     lines.push(line);
   }
@@ -135,13 +150,13 @@ function wrap(text: string, maxChars: number): string[] {
 }
 
 /** Keeps at most `maxLines` lines, marking a cut with "..." at the end of the last kept line. */
-function fit(lines: string[], maxChars: number, maxLines: number): string[] {
+function fitLines(lines: string[], maxChars: number, maxLines: number): string[] {
   if (lines.length <= maxLines) return lines;
   if (maxLines <= 0 || maxChars <= 0) return [];
   const out = lines.slice(0, maxLines);
   const last = out[maxLines - 1];
   const kept = last.length + 3 <= maxChars ? last : last.slice(0, Math.max(0, maxChars - 3)).trimEnd();
-  out[maxLines - 1] = (kept + "...").slice(0, maxChars);
+  out[maxLines - 1] = `${kept}...`.slice(0, maxChars);
   return out;
 }
 
@@ -158,8 +173,12 @@ function fit(lines: string[], maxChars: number, maxLines: number): string[] {
  */
 export async function renderCard(opts: CardOptions): Promise<Buffer> {
   const { width: w, height: h, format } = opts;
-  for (const [name, v] of [["width", w], ["height", h]] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > MAX_SIDE) throw new RangeError(`renderCard: ${name} must be an integer in 1..${MAX_SIDE}, got ${v}`);
+  for (const [name, v] of [
+    ["width", w],
+    ["height", h],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > MAX_SIDE)
+      throw new RangeError(`renderCard: ${name} must be an integer in 1..${MAX_SIDE}, got ${v}`);
   }
   if (format !== "png" && format !== "jpeg" && format !== "webp") throw new RangeError(`renderCard: unknown format ${String(format)}`);
 
@@ -169,21 +188,30 @@ export async function renderCard(opts: CardOptions): Promise<Buffer> {
 
   const minSide = Math.min(w, h);
   const border = Math.max(1, Math.round(minSide / 200));
-  for (const [x, y, bw, bh] of [[0, 0, w, border], [0, h - border, w, border], [0, 0, border, h], [w - border, 0, border, h]]) {
+  for (const [x, y, bw, bh] of [
+    [0, 0, w, border],
+    [0, h - border, w, border],
+    [0, 0, border, h],
+    [w - border, 0, border, h],
+  ]) {
     canvas.rect(x, y, bw, bh, ink);
   }
 
   // Layout: body scale from the image area, capped so ~28 columns and ~8 lines fit.
   const pad = border + Math.max(3, Math.round(minSide * 0.035));
-  const innerW = w - 2 * pad, innerH = h - 2 * pad;
-  const body = Math.max(1, Math.min(Math.round(Math.sqrt(w * h) / 360), Math.floor(innerW / (CELL_W * 28)), Math.floor(innerH / (LINE_H * 8))));
+  const innerW = w - 2 * pad,
+    innerH = h - 2 * pad;
+  const body = Math.max(
+    1,
+    Math.min(Math.round(Math.sqrt(w * h) / 360), Math.floor(innerW / (CELL_W * 28)), Math.floor(innerH / (LINE_H * 8))),
+  );
   const cols = (scale: number) => Math.max(0, Math.floor((innerW + scale) / (CELL_W * scale)));
 
   // Title: the largest scale in (body, 2*body] at which it wraps to at most 3 lines.
   const title = toFontText(opts.title).replace(/\s+/g, " ").trim();
   let tScale = 2 * body;
   while (tScale > body + 1 && wrap(title, cols(tScale)).length > 3) tScale--;
-  const titleLines = fit(wrap(title, cols(tScale)), cols(tScale), 3);
+  const titleLines = fitLines(wrap(title, cols(tScale)), cols(tScale), 3);
 
   let y = pad;
   for (const line of title ? titleLines : []) {
@@ -200,7 +228,7 @@ export async function renderCard(opts: CardOptions): Promise<Buffer> {
   const footerY = h - pad - GLYPH_HEIGHT * body;
   const bodyRoom = footerY - Math.round((LINE_H * body) / 2) - y;
   const maxLines = Math.floor((bodyRoom + (LINE_H - GLYPH_HEIGHT) * body) / (LINE_H * body));
-  const bodyLines = fit(wrap(toFontText(opts.text), cols(body)), cols(body), maxLines);
+  const bodyLines = fitLines(wrap(toFontText(opts.text), cols(body)), cols(body), maxLines);
   for (const line of bodyLines) {
     canvas.text(line, pad, y, body, ink);
     y += LINE_H * body;

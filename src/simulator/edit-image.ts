@@ -4,13 +4,26 @@ import sharp, { type OverlayOptions } from "sharp";
  * An edit's image: the card with its reference images inset along the bottom right, so a
  * simulated chain shows what each step was made from. Deterministic.
  */
-export async function withReferences(card: Buffer, width: number, height: number, format: "png" | "jpeg" | "webp", refs: Buffer[]): Promise<Buffer> {
+export async function withReferences(
+  card: Buffer,
+  width: number,
+  height: number,
+  format: "png" | "jpeg" | "webp",
+  refs: Buffer[],
+): Promise<Buffer> {
   const shown = refs.slice(0, 4);
   const side = Math.max(16, Math.round(Math.min(width, height) * 0.3));
   const pad = Math.max(1, Math.round(side * 0.03));
   const gap = pad * 2;
   const thumbs = await Promise.all(
-    shown.map((r) => sharp(r).resize({ width: side, height: side, fit: "cover" }).extend({ top: pad, bottom: pad, left: pad, right: pad, background: "#ffffff" }).png().toBuffer().catch(() => undefined)),
+    shown.map((r) =>
+      sharp(r)
+        .resize({ width: side, height: side, fit: "cover" })
+        .extend({ top: pad, bottom: pad, left: pad, right: pad, background: "#ffffff" })
+        .png()
+        .toBuffer()
+        .catch(() => undefined),
+    ),
   );
   const composites: OverlayOptions[] = [];
   thumbs.forEach((input, i) => {

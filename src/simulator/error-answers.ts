@@ -11,12 +11,23 @@ export interface ErrorAnswer {
 }
 
 const GOOGLE_STATUS: Record<number, string> = {
-  400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 408: "DEADLINE_EXCEEDED", 429: "RESOURCE_EXHAUSTED",
-  500: "INTERNAL", 502: "UNAVAILABLE", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED",
+  400: "INVALID_ARGUMENT",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  408: "DEADLINE_EXCEEDED",
+  429: "RESOURCE_EXHAUSTED",
+  500: "INTERNAL",
+  502: "UNAVAILABLE",
+  503: "UNAVAILABLE",
+  504: "DEADLINE_EXCEEDED",
 };
 
 const REASON: Record<number, string> = {
-  429: "Too many requests.", 500: "Internal server error.", 502: "Bad gateway.", 503: "The service is overloaded; try again later.", 504: "Gateway timeout.",
+  429: "Too many requests.",
+  500: "Internal server error.",
+  502: "Bad gateway.",
+  503: "The service is overloaded; try again later.",
+  504: "Gateway timeout.",
 };
 
 /** Seconds as Google writes them: "26s", "1.5s". */
@@ -30,11 +41,17 @@ function retryAfter(ms: number): Record<string, string> {
 }
 
 /** A provider's error answer; `waitMs` becomes its wait hint. */
-export function errorAnswer(provider: string | undefined, status: number, message = REASON[status] ?? `HTTP ${status}`, waitMs?: number): ErrorAnswer {
+export function errorAnswer(
+  provider: string | undefined,
+  status: number,
+  message = REASON[status] ?? `HTTP ${status}`,
+  waitMs?: number,
+): ErrorAnswer {
   const hint = waitMs !== undefined ? retryAfter(waitMs) : {};
   switch (provider) {
     case "gemini": {
-      const details = waitMs !== undefined ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: googleDelay(waitMs) }] : [];
+      const details =
+        waitMs !== undefined ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: googleDelay(waitMs) }] : [];
       const text = waitMs !== undefined ? `${message} Please retry in ${googleDelay(waitMs)}.` : message;
       return { status, headers: {}, body: { error: { code: status, message: text, status: GOOGLE_STATUS[status] ?? "UNKNOWN", details } } };
     }

@@ -1,4 +1,11 @@
-import { ASPECT_RATIOS, COMMON_RATIOS, type AspectRatio, type ImageFormat, type ModelFamily, type Resolution } from "../core/catalog/models.js";
+import {
+  ASPECT_RATIOS,
+  COMMON_RATIOS,
+  type AspectRatio,
+  type ImageFormat,
+  type ModelFamily,
+  type Resolution,
+} from "../core/catalog/models.js";
 import { listedPrice } from "../core/catalog/prices.js";
 import { pixelSize } from "../core/catalog/pixel-sizes.js";
 import { sha256 } from "../core/hash.js";
@@ -36,14 +43,17 @@ export const falRoute: SimRoute = async (ctx, req, res, url) => {
   const key = /^Key\s+(\S+)/.exec(auth)?.[1];
   const problem = keyProblem(key);
   if (problem) {
-    sendJson(res, 401, { detail: problem === "missing" ? "Missing authorization header. Send Authorization: Key <FAL_KEY>." : "No user found for Key ID and Secret" });
+    sendJson(res, 401, {
+      detail:
+        problem === "missing" ? "Missing authorization header. Send Authorization: Key <FAL_KEY>." : "No user found for Key ID and Secret",
+    });
     return true;
   }
   if (reqMatch) {
     const [, app, id, tail] = reqMatch;
     const task = ctx.state.tasks.get(decodeURIComponent(id));
     // Requests live under the app; `…/edit/requests/…` is not a route.
-    if (!task || task.provider !== "fal" || !APPS[app] || appOf(task) !== app) {
+    if (task?.provider !== "fal" || !APPS[app] || appOf(task) !== app) {
       sendJson(res, 404, { detail: `Request ${id} not found under ${app}` });
     } else if (tail === "/status" && req.method === "GET") sendStatus(ctx, res, task, app, url);
     else if (tail === "/cancel" && req.method === "PUT") sendJson(res, 400, { status: "ALREADY_COMPLETED" });
@@ -68,24 +78,29 @@ async function submit(ctx: SimContext, req: Parameters<SimRoute>[1], res: Res, e
   const app = APPS[edit ? endpoint.slice(0, -"/edit".length) : endpoint];
   if (!app) return sendJson(res, 404, { detail: `Application '${endpoint}' not found` });
   const input = (await readJson(req)) as Record<string, unknown> | undefined;
-  if (!input || typeof input !== "object") return sendJson(res, 422, { detail: [{ loc: ["body"], msg: "Input should be a valid dictionary", type: "dict_type" }] });
+  if (!input || typeof input !== "object")
+    return sendJson(res, 422, { detail: [{ loc: ["body"], msg: "Input should be a valid dictionary", type: "dict_type" }] });
   const prompt = input.prompt;
   if (typeof prompt !== "string" || !prompt.trim()) return invalid(res, "prompt", "Field required", "missing");
   const ratio = String(input.aspect_ratio ?? (app.family === "nano-banana" ? "1:1" : "auto"));
-  if (!app.ratios.includes(ratio)) return invalid(res, "aspect_ratio", `Input should be ${app.ratios.map((r) => `'${r}'`).join(", ")}`, "literal_error");
+  if (!app.ratios.includes(ratio))
+    return invalid(res, "aspect_ratio", `Input should be ${app.ratios.map((r) => `'${r}'`).join(", ")}`, "literal_error");
   const fmt = String(input.output_format ?? "png");
   if (!FORMATS.includes(fmt)) return invalid(res, "output_format", "Input should be 'jpeg', 'png' or 'webp'", "literal_error");
   let resolution: Resolution = "1K";
   if (input.resolution !== undefined) {
     if (!app.resolutions) return invalid(res, "resolution", "Extra inputs are not permitted", "extra_forbidden");
-    if (!app.resolutions.includes(input.resolution as Resolution)) return invalid(res, "resolution", `Input should be ${app.resolutions.map((r) => `'${r}'`).join(", ")}`, "literal_error");
+    if (!app.resolutions.includes(input.resolution as Resolution))
+      return invalid(res, "resolution", `Input should be ${app.resolutions.map((r) => `'${r}'`).join(", ")}`, "literal_error");
     resolution = input.resolution as Resolution;
   }
   const urls = input.image_urls;
   if (edit && (!Array.isArray(urls) || urls.length === 0)) return invalid(res, "image_urls", "Field required", "missing");
-  if (Array.isArray(urls) && urls.some((u) => typeof u !== "string" || !/^(https?:|data:image\/)/.test(u))) return invalid(res, "image_urls", "Input should be a valid URL", "url_parsing");
+  if (Array.isArray(urls) && urls.some((u) => typeof u !== "string" || !/^(https?:|data:image\/)/.test(u)))
+    return invalid(res, "image_urls", "Input should be a valid URL", "url_parsing");
   const n = input.num_images ?? 1;
-  if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 4) return invalid(res, "num_images", "Input should be an integer from 1 to 4", "int_type");
+  if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 4)
+    return invalid(res, "num_images", "Input should be an integer from 1 to 4", "int_type");
   const r = (ratio === "auto" ? "1:1" : ratio) as AspectRatio;
   const px = pixelSize(app.family, resolution, r) ?? { width: 1024, height: 1024 };
   const now = ctx.now();
@@ -101,21 +116,34 @@ async function submit(ctx: SimContext, req: Parameters<SimRoute>[1], res: Res, e
     readyAt: now + ctx.options.latencyMs,
     failure,
     // fal bills a request when it succeeds.
-    costUsd: failure ? 0 : listedPrice("fal", app.family, resolution)?.usd ?? 0,
+    costUsd: failure ? 0 : (listedPrice("fal", app.family, resolution)?.usd ?? 0),
     imageKey: sha256(JSON.stringify(["fal", endpoint, prompt, resolution, ratio, fmt, input.seed ?? null, urls ?? null])),
     title: `${endpoint} · ${app.resolutions ? resolution : "1K"} · ${ratio} · ${fmt}${input.seed !== undefined ? ` · seed ${input.seed}` : ""}`,
     syncMode: input.sync_mode === true,
   };
   ctx.state.accept(task);
   const base = `${ctx.origin()}/${appOf(task)}/requests/${task.id}`;
-  sendJson(res, 200, { status: "IN_QUEUE", request_id: task.id, response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel`, queue_position: 0 });
+  sendJson(res, 200, {
+    status: "IN_QUEUE",
+    request_id: task.id,
+    response_url: base,
+    status_url: `${base}/status`,
+    cancel_url: `${base}/cancel`,
+    queue_position: 0,
+  });
 }
 
 /** IN_QUEUE for the first fifth of the latency, IN_PROGRESS until ready, then COMPLETED. */
 function sendStatus(ctx: SimContext, res: Res, task: SimTask, app: string, url: URL): void {
   const now = ctx.now();
   const base = `${ctx.origin()}/${app}/requests/${task.id}`;
-  const common = { request_id: task.id, response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel`, logs: url.searchParams.get("logs") === "1" ? [] : null };
+  const common = {
+    request_id: task.id,
+    response_url: base,
+    status_url: `${base}/status`,
+    cancel_url: `${base}/cancel`,
+    logs: url.searchParams.get("logs") === "1" ? [] : null,
+  };
   const total = Math.max(1, task.readyAt - task.createdAt);
   if (now < task.createdAt + total * 0.2) return sendJson(res, 202, { status: "IN_QUEUE", queue_position: 0, ...common });
   if (now < task.readyAt) return sendJson(res, 202, { status: "IN_PROGRESS", ...common });
@@ -127,11 +155,27 @@ function sendStatus(ctx: SimContext, res: Res, task: SimTask, app: string, url: 
 async function sendResult(ctx: SimContext, res: Res, task: SimTask & { syncMode?: boolean }): Promise<void> {
   if (ctx.now() < task.readyAt) return sendJson(res, 400, { detail: "Request is still in progress" });
   if (task.failure?.kind === "blocked") {
-    return sendJson(res, 422, { detail: [{ loc: ["body", "prompt"], msg: "The content could not be processed because it contained material flagged by a content checker.", type: "content_policy_violation" }] });
+    return sendJson(res, 422, {
+      detail: [
+        {
+          loc: ["body", "prompt"],
+          msg: "The content could not be processed because it contained material flagged by a content checker.",
+          type: "content_policy_violation",
+        },
+      ],
+    });
   }
   if (task.failure) return sendJson(res, 500, { detail: task.failure.message });
   // sync_mode: the image comes back as a data URI instead of a CDN URL.
-  const link = task.syncMode ? `data:image/${task.format};base64,${(await taskImage(task, ctx.state.uploads)).toString("base64")}` : ctx.fileUrl(task);
-  const file = { url: link, content_type: `image/${task.format}`, file_name: `${task.id}.${task.format === "jpeg" ? "jpg" : task.format}`, width: task.width, height: task.height };
+  const link = task.syncMode
+    ? `data:image/${task.format};base64,${(await taskImage(task, ctx.state.uploads)).toString("base64")}`
+    : ctx.fileUrl(task);
+  const file = {
+    url: link,
+    content_type: `image/${task.format}`,
+    file_name: `${task.id}.${task.format === "jpeg" ? "jpg" : task.format}`,
+    width: task.width,
+    height: task.height,
+  };
   sendJson(res, 200, { images: [file], description: "" });
 }

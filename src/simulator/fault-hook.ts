@@ -14,13 +14,19 @@ export class FaultHook {
   readonly injector: FaultInjector;
   readonly limits: ServiceLimits;
 
-  constructor(private readonly state: SimState, faults: FaultsOption | undefined, seed: number | undefined, private readonly now: () => number) {
+  constructor(
+    private readonly state: SimState,
+    faults: FaultsOption | undefined,
+    seed: number | undefined,
+    private readonly now: () => number,
+  ) {
     this.injector = new FaultInjector(faults, seed);
     this.limits = new ServiceLimits(() => this.injector.limits);
     state.onAccept = (task) => {
       applyTaskFault(task);
       // Render while the task "runs", as a real service does: the download is then immediate.
-      if (!task.failure) setTimeout(() => taskImage(task, this.state.uploads).catch(() => {}), Math.max(0, (task.readyAt - task.createdAt) / 2)).unref();
+      if (!task.failure)
+        setTimeout(() => taskImage(task, this.state.uploads).catch(() => {}), Math.max(0, (task.readyAt - task.createdAt) / 2)).unref();
     };
   }
 

@@ -11,7 +11,21 @@ import { ROUTE_NAMES, ROUTE_PROVIDERS } from "./route-names.js";
  * - `truncate`, `notimage`, `expired`: downloads only: short body then reset; HTML instead of
  *   an image; 403 "signed URL expired".
  */
-export const FAULT_KINDS = ["429", "500", "502", "503", "504", "reset", "hang", "malformed", "fail", "block", "truncate", "notimage", "expired"] as const;
+export const FAULT_KINDS = [
+  "429",
+  "500",
+  "502",
+  "503",
+  "504",
+  "reset",
+  "hang",
+  "malformed",
+  "fail",
+  "block",
+  "truncate",
+  "notimage",
+  "expired",
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** One fault rule: which routes, which fault, and when it fires. */
@@ -60,7 +74,8 @@ export function parseFaults(text: string, source = "--faults"): FaultPlan {
       const n = Number(rateText);
       if (route.includes(".") || route.includes("*")) throw bad(`${kind} is set per provider (e.g. apidot:${kind}=${rateText ?? "60"})`);
       if (!rateText || !Number.isInteger(n) || n < 1) throw bad(`${kind} takes a whole number of at least 1`);
-      if (!(ROUTE_PROVIDERS as readonly string[]).includes(route)) throw bad(`unknown provider ${JSON.stringify(route)} (allowed: ${ROUTE_PROVIDERS.join(", ")})`);
+      if (!(ROUTE_PROVIDERS as readonly string[]).includes(route))
+        throw bad(`unknown provider ${JSON.stringify(route)} (allowed: ${ROUTE_PROVIDERS.join(", ")})`);
       (plan.limits[route] ??= {})[kind] = n;
       continue;
     }
@@ -93,7 +108,10 @@ export function toFaultPlan(faults: string | Partial<FaultPlan> | undefined): Fa
 
 /** A plan back in the compact syntax (for the simulator's banner). */
 export function describeFaults(plan: FaultPlan): string {
-  const rules = plan.rules.map((r) => `${r.route}:${r.kind}${r.rate !== undefined ? `=${r.rate}` : r.nth ? `@${r.nth[0]}${r.nth[1] !== r.nth[0] ? `-${r.nth[1]}` : ""}` : ""}`);
+  const rules = plan.rules.map(
+    (r) =>
+      `${r.route}:${r.kind}${r.rate !== undefined ? `=${r.rate}` : r.nth ? `@${r.nth[0]}${r.nth[1] !== r.nth[0] ? `-${r.nth[1]}` : ""}` : ""}`,
+  );
   const limits = Object.entries(plan.limits).flatMap(([p, l]) => Object.entries(l).map(([k, v]) => `${p}:${k}=${v}`));
   return [...rules, ...limits].join(",") || "none";
 }

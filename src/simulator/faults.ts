@@ -42,7 +42,10 @@ export class FaultInjector {
   /** Faults injected, by `route:kind`. */
   readonly injected = new Map<string, number>();
 
-  constructor(faults: FaultsOption | undefined, private readonly seed = 1) {
+  constructor(
+    faults: FaultsOption | undefined,
+    private readonly seed = 1,
+  ) {
     this.plan = toFaultPlan(faults);
   }
 
@@ -89,7 +92,13 @@ export function applyTaskFault(task: SimTask): void {
  * Applies `kind` to one request. Faults that answer in place of the service return without
  * calling `route`; the others run `route` and then alter or withhold its answer.
  */
-export async function applyFault(kind: FaultKind, routeName: string, req: IncomingMessage, res: ServerResponse, route: () => Promise<void>): Promise<void> {
+export async function applyFault(
+  kind: FaultKind,
+  routeName: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: () => Promise<void>,
+): Promise<void> {
   switch (kind) {
     case "reset":
       req.socket.destroy();

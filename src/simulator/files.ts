@@ -15,7 +15,14 @@ export function taskImage(task: SimTask, uploads: Map<string, { data: Buffer }>)
   const key = `${task.imageKey}:${task.width}x${task.height}.${task.format}:${refs.length}`;
   let img = cache.get(key);
   if (!img) {
-    img = renderCard({ width: task.width, height: task.height, format: task.format, title: task.title, text: task.prompt, seed: task.imageKey });
+    img = renderCard({
+      width: task.width,
+      height: task.height,
+      format: task.format,
+      title: task.title,
+      text: task.prompt,
+      seed: task.imageKey,
+    });
     if (refs.length) img = img.then((card) => withReferences(card, task.width, task.height, task.format, refs));
     cache.set(key, img);
     img.catch(() => cache.delete(key));

@@ -40,7 +40,8 @@ export function parseGeminiRequest(body: unknown): ParsedGeminiRequest | { error
   const fileUris: string[] = [];
   for (const [ci, c] of list.entries()) {
     const parts = field(c, "parts");
-    if (!Array.isArray(parts) || parts.length === 0) return { error: `* GenerateContentRequest.contents[${ci}].parts: contents.parts must not be empty.` };
+    if (!Array.isArray(parts) || parts.length === 0)
+      return { error: `* GenerateContentRequest.contents[${ci}].parts: contents.parts must not be empty.` };
     for (const [pi, p] of parts.entries()) {
       const inline = field(p, "inlineData");
       const file = field(p, "fileData");
@@ -50,7 +51,9 @@ export function parseGeminiRequest(body: unknown): ParsedGeminiRequest | { error
         const mimeType = field(inline, "mimeType");
         const data = field(inline, "data");
         if (typeof mimeType !== "string" || !/^image\/(png|jpeg|webp|heic|heif)$/.test(mimeType)) {
-          return { error: `* GenerateContentRequest.contents[${ci}].parts[${pi}].inline_data.mime_type: Unsupported MIME type: ${String(mimeType)}` };
+          return {
+            error: `* GenerateContentRequest.contents[${ci}].parts[${pi}].inline_data.mime_type: Unsupported MIME type: ${String(mimeType)}`,
+          };
         }
         if (typeof data !== "string" || !data || !/^[A-Za-z0-9+/=_-]+$/.test(data)) {
           return { error: `Invalid value at 'contents[${ci}].parts[${pi}].inline_data.data' (TYPE_BYTES), Base64 decoding failed` };
@@ -58,10 +61,13 @@ export function parseGeminiRequest(body: unknown): ParsedGeminiRequest | { error
         images.push({ mimeType, data });
       } else if (file) {
         const uri = field(file, "fileUri");
-        if (typeof uri !== "string") return { error: `* GenerateContentRequest.contents[${ci}].parts[${pi}].file_data.file_uri: file_uri is required` };
+        if (typeof uri !== "string")
+          return { error: `* GenerateContentRequest.contents[${ci}].parts[${pi}].file_data.file_uri: file_uri is required` };
         fileUris.push(uri);
       } else {
-        return { error: `* GenerateContentRequest.contents[${ci}].parts[${pi}].data: required oneof field 'data' must have one initialized field` };
+        return {
+          error: `* GenerateContentRequest.contents[${ci}].parts[${pi}].data: required oneof field 'data' must have one initialized field`,
+        };
       }
     }
   }

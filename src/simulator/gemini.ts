@@ -1,4 +1,11 @@
-import { ASPECT_RATIOS, COMMON_RATIOS, GOOGLE_MODEL_IDS, type AspectRatio, type ModelFamily, type Resolution } from "../core/catalog/models.js";
+import {
+  ASPECT_RATIOS,
+  COMMON_RATIOS,
+  GOOGLE_MODEL_IDS,
+  type AspectRatio,
+  type ModelFamily,
+  type Resolution,
+} from "../core/catalog/models.js";
 import { GEMINI_IMAGE_TOKENS, GEMINI_TOKEN_PRICES, geminiUsageCost } from "../core/catalog/gemini-tokens.js";
 import { pixelSize } from "../core/catalog/pixel-sizes.js";
 import { sha256 } from "../core/hash.js";
@@ -15,8 +22,20 @@ type Res = Parameters<SimRoute>[2];
 /** The image models the API serves today, and what each takes. Gemini 3 models think first. */
 const MODELS: Record<string, { family: ModelFamily; sizes: string[]; ratios: readonly string[]; thinks: boolean; mime: "png" | "jpeg" }> = {
   [GOOGLE_MODEL_IDS["nano-banana"]]: { family: "nano-banana", sizes: ["1K"], ratios: COMMON_RATIOS, thinks: false, mime: "png" },
-  [GOOGLE_MODEL_IDS["nano-banana-2"]]: { family: "nano-banana-2", sizes: ["512", "1K", "2K", "4K"], ratios: ASPECT_RATIOS, thinks: true, mime: "jpeg" },
-  [GOOGLE_MODEL_IDS["nano-banana-pro"]]: { family: "nano-banana-pro", sizes: ["1K", "2K", "4K"], ratios: COMMON_RATIOS, thinks: true, mime: "jpeg" },
+  [GOOGLE_MODEL_IDS["nano-banana-2"]]: {
+    family: "nano-banana-2",
+    sizes: ["512", "1K", "2K", "4K"],
+    ratios: ASPECT_RATIOS,
+    thinks: true,
+    mime: "jpeg",
+  },
+  [GOOGLE_MODEL_IDS["nano-banana-pro"]]: {
+    family: "nano-banana-pro",
+    sizes: ["1K", "2K", "4K"],
+    ratios: COMMON_RATIOS,
+    thinks: true,
+    mime: "jpeg",
+  },
 };
 
 const PATH = /^\/(v1beta|v1)\/models\/([^/:]+):generateContent$/;
@@ -35,13 +54,27 @@ export const geminiRoute: SimRoute = async (ctx, req, res, url) => {
   const problem = keyProblem(key);
   if (problem === "missing") {
     // What Google answers when no key is sent at all.
-    googleError(res, 403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+    googleError(
+      res,
+      403,
+      "PERMISSION_DENIED",
+      "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+    );
     return true;
   }
   if (problem === "invalid") {
     googleError(res, 400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", [
-      { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID", domain: "googleapis.com", metadata: { service: "generativelanguage.googleapis.com" } },
-      { "@type": "type.googleapis.com/google.rpc.LocalizedMessage", locale: "en-US", message: "API key not valid. Please pass a valid API key." },
+      {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        reason: "API_KEY_INVALID",
+        domain: "googleapis.com",
+        metadata: { service: "generativelanguage.googleapis.com" },
+      },
+      {
+        "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+        locale: "en-US",
+        message: "API key not valid. Please pass a valid API key.",
+      },
     ]);
     return true;
   }
@@ -53,12 +86,19 @@ export const geminiRoute: SimRoute = async (ctx, req, res, url) => {
   const model = MODELS[modelId];
   if (!model) {
     // Retired preview ids (gemini-3-pro-image-preview, …) answer exactly like unknown ones.
-    googleError(res, 404, "NOT_FOUND", `models/${modelId} is not found for API version ${m[1]}, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`);
+    googleError(
+      res,
+      404,
+      "NOT_FOUND",
+      `models/${modelId} is not found for API version ${m[1]}, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`,
+    );
     return true;
   }
   const parsed = parseGeminiRequest(await readJson(req));
   if ("error" in parsed) {
-    googleError(res, 400, "INVALID_ARGUMENT", parsed.error, [{ "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: [{ description: parsed.error }] }]);
+    googleError(res, 400, "INVALID_ARGUMENT", parsed.error, [
+      { "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: [{ description: parsed.error }] },
+    ]);
     return true;
   }
   const invalid = validate(parsed, model);
@@ -72,8 +112,10 @@ export const geminiRoute: SimRoute = async (ctx, req, res, url) => {
 
 function validate(p: ParsedGeminiRequest, model: (typeof MODELS)[string]): string | undefined {
   if (!p.prompt.trim() && p.images.length === 0) return "* GenerateContentRequest.contents[0].parts: a text or image part is required";
-  if (p.aspectRatio !== undefined && !model.ratios.includes(p.aspectRatio)) return `Unsupported aspect ratio: ${p.aspectRatio}. Supported: ${model.ratios.join(", ")}.`;
-  if (p.imageSize !== undefined && !model.sizes.includes(p.imageSize)) return `Unsupported image size: ${p.imageSize}. Supported: ${model.sizes.join(", ")} (upper-case K).`;
+  if (p.aspectRatio !== undefined && !model.ratios.includes(p.aspectRatio))
+    return `Unsupported aspect ratio: ${p.aspectRatio}. Supported: ${model.ratios.join(", ")}.`;
+  if (p.imageSize !== undefined && !model.sizes.includes(p.imageSize))
+    return `Unsupported image size: ${p.imageSize}. Supported: ${model.sizes.join(", ")} (upper-case K).`;
   if (p.images.length + p.fileUris.length > 14) return "At most 14 input images are supported.";
   if ((p.candidateCount ?? 1) !== 1) return "Multiple candidates are not enabled for this model.";
   return undefined;
@@ -88,7 +130,12 @@ async function answer(ctx: SimContext, res: Res, modelId: string, model: (typeof
   const promptTokens = Math.ceil(p.prompt.length / 4) + (p.images.length + p.fileUris.length) * prices.inputImageTokens;
   await new Promise((r) => setTimeout(r, ctx.options.latencyMs));
   if (trigger === "fail") {
-    return googleError(res, 500, "INTERNAL", "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting");
+    return googleError(
+      res,
+      500,
+      "INTERNAL",
+      "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+    );
   }
   const imageTokens = GEMINI_IMAGE_TOKENS[model.family][resolution] ?? 1290;
   const draws = p.modalities.includes("IMAGE") && !trigger;
@@ -99,8 +146,14 @@ async function answer(ctx: SimContext, res: Res, modelId: string, model: (typeof
     candidatesTokenCount: (draws ? imageTokens : 0) + textTokens,
     totalTokenCount: promptTokens + (draws ? imageTokens : 0) + textTokens + thoughts,
     ...(thoughts ? { thoughtsTokenCount: thoughts } : {}),
-    promptTokensDetails: [{ modality: "TEXT", tokenCount: promptTokens - p.images.length * prices.inputImageTokens }, ...(p.images.length ? [{ modality: "IMAGE", tokenCount: p.images.length * prices.inputImageTokens }] : [])],
-    candidatesTokensDetails: [...(draws ? [{ modality: "IMAGE", tokenCount: imageTokens }] : []), ...(textTokens ? [{ modality: "TEXT", tokenCount: textTokens }] : [])],
+    promptTokensDetails: [
+      { modality: "TEXT", tokenCount: promptTokens - p.images.length * prices.inputImageTokens },
+      ...(p.images.length ? [{ modality: "IMAGE", tokenCount: p.images.length * prices.inputImageTokens }] : []),
+    ],
+    candidatesTokensDetails: [
+      ...(draws ? [{ modality: "IMAGE", tokenCount: imageTokens }] : []),
+      ...(textTokens ? [{ modality: "TEXT", tokenCount: textTokens }] : []),
+    ],
   };
   const now = ctx.now();
   const task: SimTask = {
@@ -136,12 +189,16 @@ async function answer(ctx: SimContext, res: Res, modelId: string, model: (typeof
     finishMessage = "The model could not produce an image for this request (simulated failure).";
   } else if (trigger === "blocked" || injected === "blocked") {
     finishReason = "IMAGE_SAFETY";
-    finishMessage = "Unable to show the generated image. The image was filtered out because it violated Google's Generative AI Prohibited Use policy.";
+    finishMessage =
+      "Unable to show the generated image. The image was filtered out because it violated Google's Generative AI Prohibited Use policy.";
   } else if (!draws) {
     parts.push({ text: "I can describe that scene in words, but I will not draw it right now." });
   } else {
     if (!model.thinks) parts.push({ text: "Here is the image you asked for." });
-    parts.push({ inlineData: { mimeType: `image/${model.mime}`, data: (await taskImage(task, ctx.state.uploads)).toString("base64") }, thoughtSignature: sha256(task.id).slice(0, 44) });
+    parts.push({
+      inlineData: { mimeType: `image/${model.mime}`, data: (await taskImage(task, ctx.state.uploads)).toString("base64") },
+      thoughtSignature: sha256(task.id).slice(0, 44),
+    });
   }
   sendJson(res, 200, {
     candidates: [{ content: { role: "model", parts }, finishReason, ...(finishMessage ? { finishMessage } : {}), index: 0 }],
@@ -151,7 +208,14 @@ async function answer(ctx: SimContext, res: Res, modelId: string, model: (typeof
 
 /** The interim "thought" image of a Gemini 3 model: a small draft card, never the result. */
 function thoughtImage(task: SimTask): Promise<Buffer> {
-  return renderCard({ width: 256, height: 256, format: "jpeg", title: "draft (thought)", text: task.prompt, seed: `thought:${task.imageKey}` });
+  return renderCard({
+    width: 256,
+    height: 256,
+    format: "jpeg",
+    title: "draft (thought)",
+    text: task.prompt,
+    seed: `thought:${task.imageKey}`,
+  });
 }
 
 function responseId(): string {

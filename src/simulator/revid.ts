@@ -55,11 +55,13 @@ async function handleCreate(ctx: SimContext, req: Parameters<SimRoute>[1], res: 
   let resolution: Resolution = "1K";
   if (input.resolution !== undefined) {
     if (!model.resolutions) return fail(res, 422, `input.resolution is not supported by ${body.model}`);
-    if (!model.resolutions.includes(input.resolution as Resolution)) return fail(res, 422, `input.resolution must be one of ${model.resolutions.join(", ")}`);
+    if (!model.resolutions.includes(input.resolution as Resolution))
+      return fail(res, 422, `input.resolution must be one of ${model.resolutions.join(", ")}`);
     resolution = input.resolution as Resolution;
   }
   const refs = input.image_urls ?? input.image_input;
-  if (model.edit && (!Array.isArray(refs) || refs.length === 0)) return fail(res, 422, "input.image_urls is required for google/nano-banana-edit");
+  if (model.edit && (!Array.isArray(refs) || refs.length === 0))
+    return fail(res, 422, "input.image_urls is required for google/nano-banana-edit");
   if (Array.isArray(refs) && (refs.length > 8 || refs.some((u) => typeof u !== "string" || !/^https?:\/\//.test(u)))) {
     return fail(res, 422, "reference images: at most 8 http(s) URLs");
   }
@@ -88,7 +90,7 @@ async function handleCreate(ctx: SimContext, req: Parameters<SimRoute>[1], res: 
 
 function handleQuery(ctx: SimContext, res: Res, id: string): void {
   const task = ctx.state.tasks.get(id) as (SimTask & { param?: string }) | undefined;
-  if (!task || task.provider !== "revid") return fail(res, 404, `task ${id || "(missing taskId)"} not found`);
+  if (task?.provider !== "revid") return fail(res, 404, `task ${id || "(missing taskId)"} not found`);
   const now = ctx.now();
   const done = now >= task.readyAt;
   const data: Record<string, unknown> = {
@@ -105,7 +107,8 @@ function handleQuery(ctx: SimContext, res: Res, id: string): void {
   };
   if (done && task.failure) {
     data.failCode = task.failure.kind === "blocked" ? "400" : "500";
-    data.failMsg = task.failure.kind === "blocked" ? "Your prompt was flagged as sensitive by the content safety system." : task.failure.message;
+    data.failMsg =
+      task.failure.kind === "blocked" ? "Your prompt was flagged as sensitive by the content safety system." : task.failure.message;
   } else if (done) {
     // A JSON string, not an object.
     data.resultJson = JSON.stringify({ resultUrls: [ctx.fileUrl(task)] });

@@ -17,7 +17,18 @@ const ROUTES: Array<[RegExp, string | ((m: RegExpExecArray, method: string) => s
 ];
 
 /** Every route name, for checking what a user writes in a fault spec. */
-export const ROUTE_NAMES = ["apidot.submit", "apidot.status", "gemini.generate", "revid.create", "revid.query", "fal.submit", "fal.status", "fal.result", "fal.cancel", "files"] as const;
+export const ROUTE_NAMES = [
+  "apidot.submit",
+  "apidot.status",
+  "gemini.generate",
+  "revid.create",
+  "revid.query",
+  "fal.submit",
+  "fal.status",
+  "fal.result",
+  "fal.cancel",
+  "files",
+] as const;
 export const ROUTE_PROVIDERS = ["apidot", "gemini", "fal", "revid"] as const;
 
 /** The route name (`apidot.submit`, `files`, …), or undefined for admin and unknown paths. */
@@ -43,6 +54,11 @@ export function createsTask(route: string): boolean {
 /** `*` matches any run of characters: `apidot.*`, `*.submit`, `*`. */
 export function routeMatches(pattern: string, route: string): boolean {
   if (pattern === "*" || pattern === route) return true;
-  const re = new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
   return re.test(route);
 }

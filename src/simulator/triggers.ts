@@ -19,7 +19,8 @@ export function promptTrigger(prompt: string): PromptTrigger | undefined {
 /** The SimTask failure a trigger stands for (the fault injector may set one too). */
 export function failureFor(trigger: PromptTrigger | undefined): { kind: "failed" | "blocked"; message: string } | undefined {
   if (trigger === "fail") return { kind: "failed", message: "Internal error while generating the image (simulated [[fail]])" };
-  if (trigger === "blocked" || trigger === "blocked-prompt") return { kind: "blocked", message: "The request was flagged by the content safety system (simulated [[blocked]])" };
+  if (trigger === "blocked" || trigger === "blocked-prompt")
+    return { kind: "blocked", message: "The request was flagged by the content safety system (simulated [[blocked]])" };
   return undefined;
 }
 
@@ -28,6 +29,6 @@ export function failureFor(trigger: PromptTrigger | undefined): { kind: "failed"
  * `invalid` (so tests can exercise a rejected key without a real one).
  */
 export function keyProblem(key: string | undefined): "missing" | "invalid" | undefined {
-  if (!key || !key.trim()) return "missing";
+  if (!key?.trim()) return "missing";
   return key.startsWith("invalid") ? "invalid" : undefined;
 }

@@ -19,12 +19,12 @@ export const uploadsRoute: SimRoute = async (ctx, req, res, url) => {
     let size = 0;
     for await (const c of req) {
       size += (c as Buffer).length;
-      if (size > LIMIT) return sendJson(res, 413, { error: "upload too large" }), true;
+      if (size > LIMIT) return (sendJson(res, 413, { error: "upload too large" }), true);
       chunks.push(c as Buffer);
     }
     const data = Buffer.concat(chunks);
     const mime = sniffImageType(data.subarray(0, 16));
-    if (!mime) return sendJson(res, 415, { error: "uploads must be jpeg, png or webp images" }), true;
+    if (!mime) return (sendJson(res, 415, { error: "uploads must be jpeg, png or webp images" }), true);
     const id = `${sha256(data)}.${EXT[mime]}`;
     ctx.state.uploads.set(id, { data, mimeType: mime });
     sendJson(res, 200, { url: `${ctx.origin()}/__simulator/uploads/${id}` });

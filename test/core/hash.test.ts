@@ -43,7 +43,7 @@ describe("spec hash", () => {
 });
 
 describe("spec hash from manifests", () => {
-  let dirs: string[] = [];
+  const dirs: string[] = [];
   afterEach(() => dirs.forEach(removeProject));
   const hashes = (config: string, manifest: string) => {
     const dir = tempProject({ "nanobanana.config.yaml": config, "assets/a.yaml": manifest });
@@ -54,7 +54,10 @@ describe("spec hash from manifests", () => {
 
   it("ignores comments, key order, concurrency, outDir, the asset's output path and lockfile path", () => {
     const h1 = hashes(simConfig(), manifest);
-    const h2 = hashes(simConfig("outDir: elsewhere\nlockfile: other.lock\n").replace("concurrency: 4", "concurrency: 9"), `# comment\nassets:\n  - seed: 1 # the seed\n    prompt: "A chair"\n    out: x/y.png\n    name: a\n`);
+    const h2 = hashes(
+      simConfig("outDir: elsewhere\nlockfile: other.lock\n").replace("concurrency: 4", "concurrency: 9"),
+      `# comment\nassets:\n  - seed: 1 # the seed\n    prompt: "A chair"\n    out: x/y.png\n    name: a\n`,
+    );
     expect(h2).toEqual(h1);
   });
 

@@ -9,6 +9,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promi
   let stderr = "";
   out.on("data", (d) => (stdout += d));
   err.on("data", (d) => (stderr += d));
-  const code = await main(argv, { stdout: out as unknown as NodeJS.WriteStream, stderr: err as unknown as NodeJS.WriteStream, env: { NO_COLOR: "1", ...env } });
+  const code = await main(argv, {
+    stdout: out as unknown as NodeJS.WriteStream,
+    stderr: err as unknown as NodeJS.WriteStream,
+    env: { NO_COLOR: "1", ...env },
+  });
   return { code, stdout, stderr };
 }

@@ -22,12 +22,15 @@ export function tempProject(opts: TempProjectOptions): string {
       "provider: apidot",
       `simulate: ${opts.simulate ?? true}`,
       `concurrency: ${opts.concurrency ?? 8}`,
-      "defaults: { model: nano-banana-2, resolution: 0.5K, aspectRatio: \"1:1\", format: png }",
+      'defaults: { model: nano-banana-2, resolution: 0.5K, aspectRatio: "1:1", format: png }',
       `providers:\n  apidot: ${opts.apidot ?? "{ timeoutMs: 400, pollIntervalMs: 20 }"}`,
       opts.config ?? "",
     ].join("\n"),
   );
-  const items = Array.from({ length: opts.assets }, (_, i) => `  - { name: "a${String(i).padStart(3, "0")}", prompt: "test image number ${i}" }`);
+  const items = Array.from(
+    { length: opts.assets },
+    (_, i) => `  - { name: "a${String(i).padStart(3, "0")}", prompt: "test image number ${i}" }`,
+  );
   writeFileSync(path.join(root, "assets", "set.yaml"), `assets:\n${items.join("\n")}\n`);
   return root;
 }

@@ -4,7 +4,10 @@ import path from "node:path";
 import sharp from "sharp";
 
 /** A temp project folder with a simulated config and the given files (path → text or bytes). */
-export function tempProject(files: Record<string, string | Buffer>, config: Record<string, unknown> = {}): { root: string; write(file: string, data: string | Buffer): void; cleanup(): void } {
+export function tempProject(
+  files: Record<string, string | Buffer>,
+  config: Record<string, unknown> = {},
+): { root: string; write(file: string, data: string | Buffer): void; cleanup(): void } {
   const root = mkdtempSync(path.join(os.tmpdir(), "nb-test-"));
   const write = (file: string, data: string | Buffer) => {
     const abs = path.join(root, file);
@@ -28,5 +31,7 @@ export function tempProject(files: Record<string, string | Buffer>, config: Reco
 
 /** A small solid-colour image. */
 export function solidImage(color: string, format: "png" | "jpeg" | "webp" = "png", size = 64): Promise<Buffer> {
-  return sharp({ create: { width: size, height: size, channels: 3, background: color } })[format]().toBuffer();
+  return sharp({ create: { width: size, height: size, channels: 3, background: color } })
+    [format]()
+    .toBuffer();
 }

@@ -1,7 +1,12 @@
 import type { WatchEvent, Watcher } from "../../src/engine/watch/types.js";
 
 /** Resolves with the next event matching `pred` (subscribe before causing it). */
-export function next<T extends WatchEvent["type"]>(w: Watcher, type: T, pred: (e: Extract<WatchEvent, { type: T }>) => boolean = () => true, timeoutMs = 20_000): Promise<Extract<WatchEvent, { type: T }>> {
+export function next<T extends WatchEvent["type"]>(
+  w: Watcher,
+  type: T,
+  pred: (e: Extract<WatchEvent, { type: T }>) => boolean = () => true,
+  timeoutMs = 20_000,
+): Promise<Extract<WatchEvent, { type: T }>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();

@@ -42,7 +42,11 @@ describe("renderCard", () => {
   });
 
   it("copes with tiny sizes, empty strings and an over-long prompt", async () => {
-    for (const [width, height] of [[1, 1], [8, 8], [40, 300]]) {
+    for (const [width, height] of [
+      [1, 1],
+      [8, 8],
+      [40, 300],
+    ]) {
       const buf = await renderCard({ ...base, width, height, title: "", text: "" });
       expect(await meta(buf)).toEqual({ width, height, format: "png" });
     }
@@ -61,7 +65,7 @@ describe("renderCard", () => {
   it("changes with the seed, the text and the title", async () => {
     const a = await renderCard(base);
     expect(a.equals(await renderCard({ ...base, seed: "hero-banner-2" }))).toBe(false);
-    expect(a.equals(await renderCard({ ...base, text: PROMPT + "!" }))).toBe(false);
+    expect(a.equals(await renderCard({ ...base, text: `${PROMPT}!` }))).toBe(false);
     expect(a.equals(await renderCard({ ...base, title: "other" }))).toBe(false);
   });
 
@@ -76,7 +80,11 @@ describe("renderCard", () => {
     const one = await corner("a");
     const two = await corner("b");
     expect(one.bg).not.toEqual(two.bg);
-    for (const c of [one, two]) expect([[0, 0, 0], [255, 255, 255]]).toContainEqual(c.border);
+    for (const c of [one, two])
+      expect([
+        [0, 0, 0],
+        [255, 255, 255],
+      ]).toContainEqual(c.border);
   });
 
   it("rejects bad sizes and formats", async () => {

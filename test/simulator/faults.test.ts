@@ -16,13 +16,21 @@ afterEach(async () => {
 
 const auth = { authorization: "Bearer k", "content-type": "application/json" };
 const submit = (s: Simulator, prompt = "p") =>
-  request(`${s.url}/api/generate/submit`, { method: "POST", headers: auth, body: JSON.stringify({ model: "nano-banana-2", input: { prompt, resolution: "0.5K", size: "1:1" } }) });
-const taskId = async (s: Simulator, prompt = "p") => ((await (await submit(s, prompt)).body.json()) as { data: { task_id: string } }).data.task_id;
-const status = async (s: Simulator, id: string) => (await (await request(`${s.url}/api/generate/status/${id}`, { headers: auth })).body.json()) as { data: Record<string, unknown> };
+  request(`${s.url}/api/generate/submit`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ model: "nano-banana-2", input: { prompt, resolution: "0.5K", size: "1:1" } }),
+  });
+const taskId = async (s: Simulator, prompt = "p") =>
+  ((await (await submit(s, prompt)).body.json()) as { data: { task_id: string } }).data.task_id;
+const status = async (s: Simulator, id: string) =>
+  (await (await request(`${s.url}/api/generate/status/${id}`, { headers: auth })).body.json()) as { data: Record<string, unknown> };
 
 describe("fault syntax", () => {
   it("parses rates, percentages, n-th requests, every-request rules and limits", () => {
-    const plan = parseFaults("apidot.submit:429=0.2, *:reset=5%,files:truncate@2-3 apidot.status:503,apidot:rpm=60,apidot:tasks=4,*:any=0.1");
+    const plan = parseFaults(
+      "apidot.submit:429=0.2, *:reset=5%,files:truncate@2-3 apidot.status:503,apidot:rpm=60,apidot:tasks=4,*:any=0.1",
+    );
     expect(plan.rules).toEqual([
       { route: "apidot.submit", kind: "429", rate: 0.2 },
       { route: "*", kind: "reset", rate: 0.05 },
@@ -34,7 +42,14 @@ describe("fault syntax", () => {
   });
 
   it("rejects bad items with a UserError naming the item and the allowed kinds", () => {
-    for (const bad of ["apidot.submit:418=0.1", "apidot.submit:429=1.5", "nocolon", "apidot.*:rpm=60", "apidot:rpm=0", "files:truncate@3-2"]) {
+    for (const bad of [
+      "apidot.submit:418=0.1",
+      "apidot.submit:429=1.5",
+      "nocolon",
+      "apidot.*:rpm=60",
+      "apidot:rpm=0",
+      "files:truncate@3-2",
+    ]) {
       expect(() => parseFaults(bad)).toThrow(UserError);
     }
     expect(() => parseFaults("x:teapot")).toThrow(/teapot.*\n.*\n.*\n.*\n.*\n.*\n.*KIND is one of 429, 500/s);
@@ -43,7 +58,11 @@ describe("fault syntax", () => {
   it("a bad --faults is a usage error (exit 2)", async () => {
     let err = "";
     const stream = { write: (t: string) => ((err += t), true), isTTY: false } as unknown as NodeJS.WriteStream;
-    const code = await main(["simulator", "--faults", "apidot.submit:teapot=0.1", "--port", "0"], { stdout: stream, stderr: stream, env: {} });
+    const code = await main(["simulator", "--faults", "apidot.submit:teapot=0.1", "--port", "0"], {
+      stdout: stream,
+      stderr: stream,
+      env: {},
+    });
     expect(code).toBe(2);
     expect(err).toMatch(/error: --faults: "apidot.submit:teapot=0.1": unknown fault/);
   });
@@ -71,7 +90,9 @@ describe("fault syntax", () => {
     };
     expect(pattern(42)).toBe(pattern(42));
     expect(pattern(42)).not.toBe(pattern(43));
-    const hits = pattern(42).split(",").filter((k) => k !== "-").length;
+    const hits = pattern(42)
+      .split(",")
+      .filter((k) => k !== "-").length;
     expect(hits).toBeGreaterThan(35);
     expect(hits).toBeLessThan(85);
   });
@@ -92,7 +113,12 @@ describe("the simulator under faults", () => {
     const g = errorAnswer("gemini", 429, "Quota exceeded.", 26_000);
     expect(g.headers).toEqual({});
     expect(g.body).toEqual({
-      error: { code: 429, message: "Quota exceeded. Please retry in 26s.", status: "RESOURCE_EXHAUSTED", details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "26s" }] },
+      error: {
+        code: 429,
+        message: "Quota exceeded. Please retry in 26s.",
+        status: "RESOURCE_EXHAUSTED",
+        details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "26s" }],
+      },
     });
   });
 
@@ -117,7 +143,14 @@ describe("the simulator under faults", () => {
     sim = await startSimulator({ faults: "apidot.submit:reset@1,apidot.submit:hang@2" });
     await expect(submit(sim)).rejects.toThrow();
     expect(sim.ledger()).toHaveLength(0);
-    await expect(request(`${sim.url}/api/generate/submit`, { method: "POST", headers: auth, body: JSON.stringify({ model: "nano-banana-2", input: { prompt: "p" } }), headersTimeout: 300 })).rejects.toThrow(/timeout/i);
+    await expect(
+      request(`${sim.url}/api/generate/submit`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ model: "nano-banana-2", input: { prompt: "p" } }),
+        headersTimeout: 300,
+      }),
+    ).rejects.toThrow(/timeout/i);
     // The hung submit was processed: a task exists and was charged.
     expect(sim.ledger()).toHaveLength(1);
   });
@@ -148,7 +181,11 @@ describe("the simulator under faults", () => {
     await e.body.dump();
     const ok = await request(url);
     expect(ok.statusCode).toBe(200);
-    expect(Buffer.from(await ok.body.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+    expect(
+      Buffer.from(await ok.body.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
     expect(sim.requestCounts().files).toBe(4);
   });
 

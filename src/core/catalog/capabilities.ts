@@ -47,7 +47,10 @@ export function checkCapabilities(provider: string, table: CapabilityTable, q: C
   const out: CapabilityProblem[] = [];
   const check = <T extends string>(field: CapabilityProblem["field"], value: T, allowedValues: readonly T[]) => {
     if (!allowedValues.includes(value)) {
-      out.push({ field, message: `${JSON.stringify(value)} is not available for ${q.model} on ${provider} (allowed: ${allowedValues.join(", ")})` });
+      out.push({
+        field,
+        message: `${JSON.stringify(value)} is not available for ${q.model} on ${provider} (allowed: ${allowedValues.join(", ")})`,
+      });
     }
   };
   check("resolution", q.resolution, cap.resolutions);
@@ -62,7 +65,10 @@ export function checkCapabilities(provider: string, table: CapabilityTable, q: C
   if (q.references > 0 && !cap.editId) {
     out.push({ field: "references", message: `${q.model} on ${provider} cannot edit with reference images` });
   } else if (q.references > cap.maxReferences) {
-    out.push({ field: "references", message: `${q.references} reference images, but ${q.model} on ${provider} takes at most ${cap.maxReferences}` });
+    out.push({
+      field: "references",
+      message: `${q.references} reference images, but ${q.model} on ${provider} takes at most ${cap.maxReferences}`,
+    });
   }
   return out;
 }

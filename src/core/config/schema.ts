@@ -3,25 +3,49 @@ import { PROVIDER_NAMES } from "../catalog/provider-names.js";
 import { SettingsSchema } from "./settings-schema.js";
 
 export const BrandSchema = SettingsSchema.extend({
-    prefix: z.string().optional().describe("Text put before every prompt of this brand (house style)."),
-    suffix: z.string().optional().describe("Text put after every prompt of this brand."),
-  })
-  .describe("A brand (settings in a brand apply before manifest defaults): house-style text wrapped around prompts that use it.");
+  prefix: z.string().optional().describe("Text put before every prompt of this brand (house style)."),
+  suffix: z.string().optional().describe("Text put after every prompt of this brand."),
+}).describe("A brand (settings in a brand apply before manifest defaults): house-style text wrapped around prompts that use it.");
 
 export const ProviderSettingsSchema = z
   .strictObject({
     baseUrl: z.url().optional().describe("API origin; defaults to the provider's public URL. Env NANOBANANA_<NAME>_BASE_URL overrides it."),
-    apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name").optional().describe("Name of the environment variable that holds the API key."),
-    rpm: z.number().positive().optional().describe("Requests per minute allowed by your plan; nanobanana paces itself to it (at 97%, slowing down further after a 429)."),
-    concurrency: z.number().int().min(1).optional().describe("Most tasks running at this provider at once (submitted and not yet finished)."),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name")
+      .optional()
+      .describe("Name of the environment variable that holds the API key."),
+    rpm: z
+      .number()
+      .positive()
+      .optional()
+      .describe("Requests per minute allowed by your plan; nanobanana paces itself to it (at 97%, slowing down further after a 429)."),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("Most tasks running at this provider at once (submitted and not yet finished)."),
     timeoutMs: z.number().int().min(100).optional().describe("Per-request timeout in ms (default 60000)."),
     maxRetries: z.number().int().min(0).max(20).optional().describe("Retries of a transient failure per request (default 6)."),
-    pollIntervalMs: z.number().int().min(10).optional().describe("First status poll after this many ms; later polls back off (default 1000)."),
-    taskTimeoutMs: z.number().int().min(1000).optional().describe("Give up polling one task after this long; its id stays recorded (default 15 minutes)."),
+    pollIntervalMs: z
+      .number()
+      .int()
+      .min(10)
+      .optional()
+      .describe("First status poll after this many ms; later polls back off (default 1000)."),
+    taskTimeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .optional()
+      .describe("Give up polling one task after this long; its id stays recorded (default 15 minutes)."),
     resubmitUnknown: z
       .boolean()
       .optional()
-      .describe("When a submit was sent but no answer came (connection reset, timeout), submit once more and report the asset as a possible duplicate charge (true, default), or fail the asset (false)."),
+      .describe(
+        "When a submit was sent but no answer came (connection reset, timeout), submit once more and report the asset as a possible duplicate charge (true, default), or fail the asset (false).",
+      ),
   })
   .describe("Connection settings for one provider.");
 export type ProviderSettings = z.infer<typeof ProviderSettingsSchema>;
@@ -33,15 +57,30 @@ const perModel = z.partialRecord(z.enum(["nano-banana", "nano-banana-2", "nano-b
 export const SimulatorSettingsSchema = z
   .strictObject({
     latencyMs: z.number().int().min(0).optional().describe("How long each simulated task takes (default 400)."),
-    url: z.url().optional().describe("Use an already running simulator (`nanobanana simulator`) at this URL instead of starting one in-process; env NANOBANANA_SIMULATOR_URL overrides it. Its tasks outlive the build, like a real provider's."),
-    faults: z.string().optional().describe('Faults to inject and limits to enforce, e.g. "apidot.submit:429=0.2,*:reset=5%,apidot:rpm=60" (see README: the simulator\'s fault syntax).'),
+    url: z
+      .url()
+      .optional()
+      .describe(
+        "Use an already running simulator (`nanobanana simulator`) at this URL instead of starting one in-process; env NANOBANANA_SIMULATOR_URL overrides it. Its tasks outlive the build, like a real provider's.",
+      ),
+    faults: z
+      .string()
+      .optional()
+      .describe(
+        'Faults to inject and limits to enforce, e.g. "apidot.submit:429=0.2,*:reset=5%,apidot:rpm=60" (see README: the simulator\'s fault syntax).',
+      ),
     seed: z.number().int().min(0).optional().describe("Seed of the fault pattern (default 1)."),
   })
   .describe("Settings of the built-in simulator used when simulate is true.");
 
 export const BudgetSchema = z
   .strictObject({
-    maxUsd: z.number().positive().describe("Most USD one build may spend (listed prices). A build whose estimate is higher refuses before submitting anything; while building, money spent plus money reserved for tasks in flight never exceeds it. `--max-cost` overrides it."),
+    maxUsd: z
+      .number()
+      .positive()
+      .describe(
+        "Most USD one build may spend (listed prices). A build whose estimate is higher refuses before submitting anything; while building, money spent plus money reserved for tasks in flight never exceeds it. `--max-cost` overrides it.",
+      ),
   })
   .describe("Spending limits.");
 
@@ -49,13 +88,19 @@ export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe("JSON Schema reference for editors."),
     provider: z.enum(PROVIDER_NAMES).default("apidot").describe("Which image API builds the assets."),
-    simulate: z.boolean().default(false).describe("Build against the built-in simulator (no key, no network, no cost) instead of the real API."),
+    simulate: z
+      .boolean()
+      .default(false)
+      .describe("Build against the built-in simulator (no key, no network, no cost) instead of the real API."),
     manifests: z.array(z.string().min(1)).min(1).default(["assets/**/*.yaml"]).describe("Globs of manifest files, relative to this file."),
     outDir: z.string().min(1).default("generated").describe("Folder the images are written to, relative to this file."),
     lockfile: z.string().min(1).default("nanobanana.lock").describe("Path of the lockfile (commit it), relative to this file."),
     concurrency: z.number().int().min(1).max(256).default(4).describe("Most assets in flight at once."),
     defaults: SettingsSchema.default({}).describe("Settings for every asset; manifests and assets override them."),
-    brands: z.record(z.string().regex(/^[\w-]+$/, "brand names use letters, digits, _ and -"), BrandSchema).default({}).describe("Named house styles that manifests and assets refer to with `brand:`."),
+    brands: z
+      .record(z.string().regex(/^[\w-]+$/, "brand names use letters, digits, _ and -"), BrandSchema)
+      .default({})
+      .describe("Named house styles that manifests and assets refer to with `brand:`."),
     providers: z
       .strictObject({
         apidot: ProviderSettingsSchema.optional(),
@@ -65,7 +110,10 @@ export const ConfigSchema = z
       })
       .default({})
       .describe("Per-provider connection settings."),
-    prices: z.partialRecord(z.enum(PROVIDER_NAMES), perModel).optional().describe("USD per image overriding the built-in price list: prices.<provider>.<model>.<resolution>."),
+    prices: z
+      .partialRecord(z.enum(PROVIDER_NAMES), perModel)
+      .optional()
+      .describe("USD per image overriding the built-in price list: prices.<provider>.<model>.<resolution>."),
     simulator: SimulatorSettingsSchema.optional(),
     budget: BudgetSchema.optional(),
   })

@@ -14,11 +14,22 @@ export function enumOrTemplate(values: readonly string[], description: string) {
 
 export const modelField = z
   .string()
-  .describe("Model family: nano-banana (cheapest), nano-banana-2 (fast, default choice) or nano-banana-pro (finals). Google model ids are accepted too.");
-export const resolutionField = z.enum(RESOLUTIONS).describe("Output resolution class: 0.5K, 1K, 2K or 4K (what each model takes depends on the provider).");
-export const aspectRatioField = z.enum(ASPECT_RATIOS).describe("Aspect ratio, e.g. 1:1, 16:9, 21:9 (4:1, 1:4, 8:1, 1:8 on nano-banana-2 only).");
+  .describe(
+    "Model family: nano-banana (cheapest), nano-banana-2 (fast, default choice) or nano-banana-pro (finals). Google model ids are accepted too.",
+  );
+export const resolutionField = z
+  .enum(RESOLUTIONS)
+  .describe("Output resolution class: 0.5K, 1K, 2K or 4K (what each model takes depends on the provider).");
+export const aspectRatioField = z
+  .enum(ASPECT_RATIOS)
+  .describe("Aspect ratio, e.g. 1:1, 16:9, 21:9 (4:1, 1:4, 8:1, 1:8 on nano-banana-2 only).");
 export const formatField = z.enum(FORMATS).describe("Output file format: png, jpeg or webp.");
-export const seedField = z.number().int().min(0).max(2 ** 31 - 1).describe("Seed for reproducible generations, where the provider takes one.");
+export const seedField = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1)
+  .describe("Seed for reproducible generations, where the provider takes one.");
 export const webSearchField = z.boolean().describe("Ground the image in Google web search (model and provider permitting).");
 
 /** Settings that cascade: config defaults → brand → manifest defaults → asset → matrix values. */

@@ -32,8 +32,16 @@ function describe(iss: z.core.$ZodIssue, value: unknown): string {
   }
   if (iss.code === "too_small" || iss.code === "too_big") {
     const bound = String(iss.code === "too_small" ? iss.minimum : iss.maximum);
-    const what = iss.origin === "array" ? `${iss.code === "too_small" ? "at least" : "at most"} ${bound} item${bound === "1" ? "" : "s"}` : iss.origin === "string" ? `${iss.code === "too_small" ? "at least" : "at most"} ${bound} character${bound === "1" ? "" : "s"}` : `${iss.code === "too_small" ? "at least" : "at most"} ${bound}`;
-    return `${shown}should have ${what}`.replace("should have at", iss.origin === "number" || iss.origin === "int" ? "should be at" : "should have at");
+    const what =
+      iss.origin === "array"
+        ? `${iss.code === "too_small" ? "at least" : "at most"} ${bound} item${bound === "1" ? "" : "s"}`
+        : iss.origin === "string"
+          ? `${iss.code === "too_small" ? "at least" : "at most"} ${bound} character${bound === "1" ? "" : "s"}`
+          : `${iss.code === "too_small" ? "at least" : "at most"} ${bound}`;
+    return `${shown}should have ${what}`.replace(
+      "should have at",
+      iss.origin === "number" || iss.origin === "int" ? "should be at" : "should have at",
+    );
   }
   if (iss.code === "invalid_union") return `${shown}is not a valid value here`;
   const primitive = value === null || typeof value !== "object";
@@ -73,7 +81,7 @@ function fieldNames(schema: z.ZodType): string[] {
     const walk = (s: unknown, depth: number) => {
       const def = (s as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
       if (!def || depth > 12) return;
-      if (def.shape) for (const [k, v] of Object.entries(def.shape as Record<string, unknown>)) (found.add(k), walk(v, depth + 1));
+      if (def.shape) for (const [k, v] of Object.entries(def.shape as Record<string, unknown>)) found.add(k), walk(v, depth + 1);
       for (const k of ["innerType", "element", "valueType", "in", "out", "schema"]) if (def[k]) walk(def[k], depth + 1);
       if (Array.isArray(def.options)) for (const o of def.options) walk(o, depth + 1);
     };

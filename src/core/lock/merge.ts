@@ -32,9 +32,11 @@ export function mergeLocks(base: Lockfile | undefined, ours: Lockfile, theirs: L
     const bb = base ? b[name] : undefined;
     let pick: LockEntry | undefined;
     if (same(o, t)) pick = o;
-    else if (base && same(o, bb)) pick = t; // only theirs changed (or removed) it
+    else if (base && same(o, bb))
+      pick = t; // only theirs changed (or removed) it
     else if (base && same(t, bb)) pick = o;
-    else if (!o || !t) pick = o ?? t; // changed on one side, removed on the other: keep the image
+    else if (!o || !t)
+      pick = o ?? t; // changed on one side, removed on the other: keep the image
     else {
       const want = current?.get(name);
       if (want && (o.hash === want) !== (t.hash === want)) {

@@ -29,13 +29,17 @@ export function parseLock(text: string, shown: string): Lockfile {
   try {
     data = JSON.parse(text) as Lockfile;
   } catch (err) {
-    throw new UserError(`${shown}  the lockfile is not valid JSON (${(err as Error).message}); restore it from git rather than deleting it, or every asset would be paid for again`);
+    throw new UserError(
+      `${shown}  the lockfile is not valid JSON (${(err as Error).message}); restore it from git rather than deleting it, or every asset would be paid for again`,
+    );
   }
   if (!data || typeof data !== "object" || typeof data.assets !== "object" || data.assets === null) {
     throw new UserError(`${shown}  the lockfile has no "assets" object`);
   }
   if (data.version > LOCKFILE_VERSION) {
-    throw new UserError(`${shown}  lockfile version ${data.version} is newer than this nanobanana understands (${LOCKFILE_VERSION}); upgrade nanobanana`);
+    throw new UserError(
+      `${shown}  lockfile version ${data.version} is newer than this nanobanana understands (${LOCKFILE_VERSION}); upgrade nanobanana`,
+    );
   }
   return data;
 }

@@ -1,7 +1,21 @@
 import type { LockEntry, Lockfile } from "./types.js";
 
 const ENTRY_KEYS: (keyof LockEntry)[] = [
-  "hash", "provider", "model", "modelId", "taskId", "output", "sha256", "bytes", "width", "height", "format", "cost", "generatedAt", "simulated", "spec",
+  "hash",
+  "provider",
+  "model",
+  "modelId",
+  "taskId",
+  "output",
+  "sha256",
+  "bytes",
+  "width",
+  "height",
+  "format",
+  "cost",
+  "generatedAt",
+  "simulated",
+  "spec",
 ];
 
 /**
@@ -10,21 +24,28 @@ const ENTRY_KEYS: (keyof LockEntry)[] = [
  */
 export function serializeLock(lock: Lockfile): string {
   const names = Object.keys(lock.assets).sort(byCodePoint);
-  const blocks = names.map((name) => `    ${JSON.stringify(name)}: ${indent(JSON.stringify(ordered(lock.assets[name]), sortedReplacer, 2), "    ")}`);
+  const blocks = names.map(
+    (name) => `    ${JSON.stringify(name)}: ${indent(JSON.stringify(ordered(lock.assets[name]), sortedReplacer, 2), "    ")}`,
+  );
   return `{\n  "version": ${lock.version},\n  "assets": {${blocks.length ? `\n${blocks.join(",\n")}\n  ` : ""}}\n}\n`;
 }
 
 function ordered(entry: LockEntry): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of ENTRY_KEYS) if (entry[k] !== undefined) out[k] = entry[k];
-  for (const k of Object.keys(entry).sort()) if (!(k in out) && entry[k as keyof LockEntry] !== undefined) out[k] = entry[k as keyof LockEntry];
+  for (const k of Object.keys(entry).sort())
+    if (!(k in out) && entry[k as keyof LockEntry] !== undefined) out[k] = entry[k as keyof LockEntry];
   return out;
 }
 
 /** Nested objects (spec, cost) get sorted keys. */
 function sortedReplacer(this: unknown, key: string, value: unknown): unknown {
   if (key === "" || value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, (value as Record<string, unknown>)[k]]),
+  );
 }
 
 function indent(text: string, pad: string): string {

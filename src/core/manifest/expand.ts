@@ -1,5 +1,14 @@
 import path from "node:path";
-import { ASPECT_RATIOS, FORMATS, RESOLUTIONS, extensionOf, type AspectRatio, type ImageFormat, type ModelFamily, type Resolution } from "../catalog/models.js";
+import {
+  ASPECT_RATIOS,
+  FORMATS,
+  RESOLUTIONS,
+  extensionOf,
+  type AspectRatio,
+  type ImageFormat,
+  type ModelFamily,
+  type Resolution,
+} from "../catalog/models.js";
 import type { Config } from "../config/schema.js";
 import type { Settings } from "../config/settings-schema.js";
 import { allowed, type Issue } from "../errors/user-error.js";
@@ -55,7 +64,10 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
     if (asset.template !== undefined) {
       const t = manifest.templates?.[asset.template];
       if (t === undefined) {
-        report(at("template"), `template ${JSON.stringify(asset.template)} is not defined ${allowed(Object.keys(manifest.templates ?? {}))}`);
+        report(
+          at("template"),
+          `template ${JSON.stringify(asset.template)} is not defined ${allowed(Object.keys(manifest.templates ?? {}))}`,
+        );
         return;
       }
       promptText = t;
@@ -94,7 +106,9 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
     if (issues.length > before) return;
 
     const declared: AssetSource = { file, ...source.locate(at()), path: formatPath(at()) };
-    const refSources = refs.map((r): AssetSource => ({ file, ...source.locate(at("references", r.index)), path: formatPath(at("references", r.index)) }));
+    const refSources = refs.map(
+      (r): AssetSource => ({ file, ...source.locate(at("references", r.index)), path: formatPath(at("references", r.index)) }),
+    );
     const tpl = Object.fromEntries(templates.map((x) => [x.field, x.t])) as Record<string, CompiledTemplate>;
     const origin = (f: string): { path: FieldPath; note: string } => {
       const has = (layer: unknown) => layer !== undefined && (layer as Record<string, unknown>)[f] !== undefined;
@@ -104,7 +118,21 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
       if (has(ctx.config.defaults)) return { path: at(f), note: " (from the config's defaults)" };
       return { path: at(f), note: " (the built-in default)" };
     };
-    const scope: AssetScope = { asset, tpl, settings, brand, declared, checked: new Map(), nameChecked: false, report, at, refs, refSources, origin, settingsTemplated: TEMPLATED_FIELDS.some((f) => tpl[f] !== undefined && tpl[f].vars.length > 0) };
+    const scope: AssetScope = {
+      asset,
+      tpl,
+      settings,
+      brand,
+      declared,
+      checked: new Map(),
+      nameChecked: false,
+      report,
+      at,
+      refs,
+      refSources,
+      origin,
+      settingsTemplated: TEMPLATED_FIELDS.some((f) => tpl[f] !== undefined && tpl[f].vars.length > 0),
+    };
     const base: Vars = { ...manifest.vars, ...asset.vars };
     for (const combo of combinations(matrix)) {
       const vars = combo ? withBase(combo, base) : base;
@@ -152,7 +180,15 @@ function resolveVariant(vars: Vars, scope: AssetScope, ctx: ExpandContext): Reso
   let refSpecs: ReferenceSpec[] = [];
   if (scope.refs.length) {
     const variant = scope.asset.matrix ? ` (variant ${name})` : "";
-    const r = resolveReferences(scope.refs, vars, scope.declared.file, scope.settings.normalize as never, ctx.refs, (p, m) => report(p, m + variant), (i) => at("references", i));
+    const r = resolveReferences(
+      scope.refs,
+      vars,
+      scope.declared.file,
+      scope.settings.normalize as never,
+      ctx.refs,
+      (p, m) => report(p, m + variant),
+      (i) => at("references", i),
+    );
     if (!r) return undefined;
     refSpecs = r;
   }
@@ -184,17 +220,28 @@ function resolveVariant(vars: Vars, scope: AssetScope, ctx: ExpandContext): Reso
   }
   const body = renderTemplate(tpl.prompt, vars);
   const brand = scope.brand;
-  const prompt = brand ? [brand.prefix, body, brand.suffix].filter((s) => s && s.trim()).map((s) => s!.trim()).join(" ") : body.trim();
+  const prompt = brand
+    ? [brand.prefix, body, brand.suffix]
+        .filter((s) => s?.trim())
+        .map((s) => s!.trim())
+        .join(" ")
+    : body.trim();
   const spec: AssetSpec = { provider: ctx.provider.name, ...checked, prompt, references: refSpecs };
   // An asset with {asset} references is hashed once its upstreams are linked (plan/graph.ts).
-  const resolved: ResolvedAsset = { name, output, spec, hash: refSpecs.some((r) => r.kind === "asset") ? "" : specHash(spec), source: scope.declared };
+  const resolved: ResolvedAsset = {
+    name,
+    output,
+    spec,
+    hash: refSpecs.some((r) => r.kind === "asset") ? "" : specHash(spec),
+    source: scope.declared,
+  };
   if (scope.refSources.length) resolved.referenceSources = scope.refSources;
   return resolved;
 }
 
 /** Validates a variant's model, enums, seed and provider capabilities; memoised per asset. */
 function checkSettings(vars: Vars, name: string, scope: AssetScope, ctx: ExpandContext, references: number): CheckedSettings | undefined {
-  const { tpl, settings, asset, at, report } = scope;
+  const { tpl, settings, asset, report } = scope;
   const text = (f: string) => {
     const v = settings[f];
     return typeof v === "string" && tpl[f] ? renderTemplate(tpl[f], vars) : v;
@@ -234,7 +281,15 @@ function checkSettings(vars: Vars, name: string, scope: AssetScope, ctx: ExpandC
   const webSearch = settings.webSearch ?? false;
   let result: CheckedSettings | null = null;
   if (ok && !("error" in model)) {
-    const problems = checkCapabilities(ctx.provider.name, ctx.provider.capabilities, { model: model.family, resolution, aspectRatio, format, seed, webSearch, references });
+    const problems = checkCapabilities(ctx.provider.name, ctx.provider.capabilities, {
+      model: model.family,
+      resolution,
+      aspectRatio,
+      format,
+      seed,
+      webSearch,
+      references,
+    });
     for (const p of problems) report(fieldPath(p.field), p.message + variant + scope.origin(p.field).note);
     if (problems.length === 0) {
       const cap = ctx.provider.capabilities[model.family]!;
@@ -249,7 +304,7 @@ function checkSettings(vars: Vars, name: string, scope: AssetScope, ctx: ExpandC
 function checkName(name: string): string | undefined {
   if (name.startsWith("/") || name.includes("\\")) return "names are relative paths with / separators";
   if (name.split("/").some((s) => s === "" || s === "." || s === "..")) return "name segments must not be empty, . or ..";
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
   if (/[\u0000-\u001f:*?"<>|]/.test(name)) return 'names must not contain control characters or : * ? " < > |';
   return undefined;
 }

@@ -8,14 +8,14 @@ const varName = z.string().regex(/^[A-Za-z_][\w-]*$/, "variable names use letter
 
 export const AssetSchema = z
   .strictObject({
-    name: z.string().min(1).describe("Asset name, unique in the project; may contain / and {{vars}}. The output file is <outDir>/<name>.<ext>."),
+    name: z
+      .string()
+      .min(1)
+      .describe("Asset name, unique in the project; may contain / and {{vars}}. The output file is <outDir>/<name>.<ext>."),
     prompt: z.string().min(1).optional().describe("The prompt (may use {{vars}}). Set this or template."),
     template: z.string().optional().describe("Name of a template in this manifest's templates. Set this or prompt."),
     vars: z.record(varName, scalar).optional().describe("Values for {{vars}} in this asset."),
-    matrix: z
-      .record(varName, z.array(scalar).min(1))
-      .optional()
-      .describe("Variants: every combination of these values becomes one asset."),
+    matrix: z.record(varName, z.array(scalar).min(1)).optional().describe("Variants: every combination of these values becomes one asset."),
     brand: z.string().optional().describe("Brand from the config (or `none`) wrapped around the prompt."),
     model: modelField.optional(),
     resolution: enumOrTemplate(RESOLUTIONS, "Output resolution class.").optional(),

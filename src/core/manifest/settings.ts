@@ -9,5 +9,7 @@ export function normalizeModel(name: string): { family: ModelFamily } | { error:
   if (retired) {
     return { error: `${JSON.stringify(name)} is retired; use ${retired.family} (Google id ${retired.replacement})` };
   }
-  return { error: `${JSON.stringify(name)} is not a model (allowed: ${MODEL_FAMILIES.join(", ")}, or ${Object.values(GOOGLE_MODEL_IDS).join(", ")})` };
+  return {
+    error: `${JSON.stringify(name)} is not a model (allowed: ${MODEL_FAMILIES.join(", ")}, or ${Object.values(GOOGLE_MODEL_IDS).join(", ")})`,
+  };
 }

@@ -27,14 +27,14 @@ export function hasVars(text: string): boolean {
 
 /**
  * Fills a compiled template. Every variable must be present (checked beforehand, once per
- * asset, by the caller); `escape` transforms interpolated values, e.g. to make them file-safe.
+ * asset, by the caller); `transform` changes interpolated values, e.g. to make them file-safe.
  */
-export function renderTemplate(t: CompiledTemplate, vars: Record<string, unknown>, escape?: (v: string) => string): string {
+export function renderTemplate(t: CompiledTemplate, vars: Record<string, unknown>, transform?: (v: string) => string): string {
   if (t.parts.length === 1) return t.parts[0];
   let out = t.parts[0];
   for (let i = 1; i < t.parts.length; i += 2) {
     const v = String(vars[t.parts[i]]);
-    out += (escape ? escape(v) : v) + t.parts[i + 1];
+    out += (transform ? transform(v) : v) + t.parts[i + 1];
   }
   return out;
 }

@@ -66,7 +66,14 @@ function topoOrder(assets: ResolvedAsset[], upstream: Map<string, string[]>, dow
   return order;
 }
 
-function reportCycles(assets: ResolvedAsset[], order: ResolvedAsset[], upstream: Map<string, string[]>, downstream: Map<string, string[]>, byName: Map<string, ResolvedAsset>, issues: Issue[]): void {
+function reportCycles(
+  assets: ResolvedAsset[],
+  order: ResolvedAsset[],
+  upstream: Map<string, string[]>,
+  downstream: Map<string, string[]>,
+  byName: Map<string, ResolvedAsset>,
+  issues: Issue[],
+): void {
   const done = new Set(order.map((a) => a.name));
   // Left: assets on a cycle or downstream of one. Peel off those with nothing left downstream.
   const left = new Set(assets.map((a) => a.name).filter((n) => !done.has(n)));
@@ -90,9 +97,15 @@ function reportCycles(assets: ResolvedAsset[], order: ResolvedAsset[], upstream:
       at = (upstream.get(at) ?? []).find((u) => left.has(u))!;
     }
     const cycle = path.slice(path.indexOf(at)).reverse();
-    cycle.forEach((n) => reported.add(n));
+    for (const n of cycle) reported.add(n);
     const closing = cycle[cycle.length - 1];
-    issues.push(refIssue(byName.get(closing)!, cycle[0], `references form a cycle: ${[...cycle, cycle[0]].join(" → ")} (an asset cannot be built from its own output)`));
+    issues.push(
+      refIssue(
+        byName.get(closing)!,
+        cycle[0],
+        `references form a cycle: ${[...cycle, cycle[0]].join(" → ")} (an asset cannot be built from its own output)`,
+      ),
+    );
   }
 }
 
@@ -104,7 +117,7 @@ function refIssue(asset: ResolvedAsset, ref: string, message: string): Issue {
 
 function closest(name: string, names: Iterable<string>): string {
   const tail = name.split("/").pop()!;
-  const near = [...names].filter((n) => n.split("/").pop() === tail || n.startsWith(name.split("/")[0] + "/")).slice(0, 5);
+  const near = [...names].filter((n) => n.split("/").pop() === tail || n.startsWith(`${name.split("/")[0]}/`)).slice(0, 5);
   return near.length ? ` (similar: ${near.join(", ")})` : "";
 }
 
@@ -128,10 +141,13 @@ export function linkAll(assets: ResolvedAsset[], graph: AssetGraph, built: (up: 
   if (graph.upstream.size === 0) return assets;
   const linked = new Map<string, ResolvedAsset>();
   for (const a of graph.order) {
-    linked.set(a.name, linkAsset(a, (up) => {
-      const u = linked.get(up)!;
-      return built(u) ?? `spec:${u.hash}`;
-    }));
+    linked.set(
+      a.name,
+      linkAsset(a, (up) => {
+        const u = linked.get(up)!;
+        return built(u) ?? `spec:${u.hash}`;
+      }),
+    );
   }
   return assets.map((a) => linked.get(a.name)!);
 }

@@ -36,11 +36,30 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
     const restorable = needsGeneration(action) && input.stored?.has(asset.hash);
     const reason = restorable ? `${decided.reason}; in the local store: restored at no charge` : decided.reason;
     const price = needsGeneration(action) && !restorable ? priceOf(asset) : 0;
-    items.push({ name: asset.name, action, reason, changed, hash: asset.hash, output: asset.output, model: asset.spec.model, resolution: asset.spec.resolution, estimatedUsd: price });
+    items.push({
+      name: asset.name,
+      action,
+      reason,
+      changed,
+      hash: asset.hash,
+      output: asset.output,
+      model: asset.spec.model,
+      resolution: asset.spec.resolution,
+      estimatedUsd: price,
+    });
   }
   for (const [name, entry] of Object.entries(lock.assets)) {
     if (seen.has(name)) continue;
-    items.push({ name, action: "orphaned", reason: "in the lockfile, no longer in any manifest", hash: entry.hash, output: entry.output, model: entry.model, resolution: entry.spec?.resolution ?? "", estimatedUsd: 0 });
+    items.push({
+      name,
+      action: "orphaned",
+      reason: "in the lockfile, no longer in any manifest",
+      hash: entry.hash,
+      output: entry.output,
+      model: entry.model,
+      resolution: entry.spec?.resolution ?? "",
+      estimatedUsd: 0,
+    });
   }
   const counts: Record<PlanAction, number> = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 };
   let total = 0;
@@ -51,18 +70,26 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
   return { provider: input.provider, simulate: input.simulate, items, estimatedUsd: round(total), counts };
 }
 
-function decide(asset: ResolvedAsset, entry: LockEntry | undefined, facts: OutputFacts, input: PlanInput): { action: PlanAction; reason: string; changed?: string[] } {
+function decide(
+  asset: ResolvedAsset,
+  entry: LockEntry | undefined,
+  facts: OutputFacts,
+  input: PlanInput,
+): { action: PlanAction; reason: string; changed?: string[] } {
   if (!entry) return { action: "new", reason: "not in the lockfile" };
   if (entry.hash !== asset.hash) {
     const changed = changedFields(asset, entry);
     return { action: "changed", reason: changed.length ? `${changed.join(", ")} changed` : "spec format changed", changed };
   }
-  if (entry.simulated && !input.simulate) return { action: "changed", reason: "simulated image; this build is real", changed: ["simulated"] };
+  if (entry.simulated && !input.simulate)
+    return { action: "changed", reason: "simulated image; this build is real", changed: ["simulated"] };
   if (entry.output !== asset.output) return { action: "output-missing", reason: `output moved from ${entry.output}` };
   const fact = facts.get(asset.output);
   if (!fact) return { action: "output-missing", reason: "output file missing" };
-  if (fact.bytes !== entry.bytes) return { action: "output-missing", reason: `output file has ${fact.bytes} bytes, the lock says ${entry.bytes}` };
-  if (input.verify && fact.sha256 !== undefined && fact.sha256 !== entry.sha256) return { action: "output-missing", reason: "output file content differs from the lock" };
+  if (fact.bytes !== entry.bytes)
+    return { action: "output-missing", reason: `output file has ${fact.bytes} bytes, the lock says ${entry.bytes}` };
+  if (input.verify && fact.sha256 !== undefined && fact.sha256 !== entry.sha256)
+    return { action: "output-missing", reason: "output file content differs from the lock" };
   return { action: "up-to-date", reason: "spec unchanged" };
 }
 
@@ -83,6 +110,12 @@ export function changedFields(asset: ResolvedAsset, entry: LockEntry): string[] 
 /** JSON with object keys sorted: the lockfile stores keys sorted, a fresh spec does not. */
 function sortedJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v,
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, (v as Record<string, unknown>)[k]]),
+        )
+      : v,
   );
 }

@@ -69,7 +69,13 @@ export function resolveReferences(
 }
 
 /** One reference, or what is wrong with it. */
-function resolveOne(declared: CompiledRef["kind"], value: string, manifestFile: string, normalize: NormalizeOptions | undefined, ctx: RefContext): ReferenceSpec | string {
+function resolveOne(
+  declared: CompiledRef["kind"],
+  value: string,
+  manifestFile: string,
+  normalize: NormalizeOptions | undefined,
+  ctx: RefContext,
+): ReferenceSpec | string {
   const kind = declared === "auto" ? (SCHEME.test(value) ? "url" : "file") : declared;
   if (kind === "asset") return { kind: "asset", ref: value };
   if (kind === "url") {
@@ -79,14 +85,16 @@ function resolveOne(declared: CompiledRef["kind"], value: string, manifestFile: 
     } catch {
       /* reported below */
     }
-    if (!url || url.protocol !== "https:") return `${JSON.stringify(value)} is not an https:// URL (allowed: https:// URLs, local files relative to the manifest, or { asset: name })`;
+    if (url?.protocol !== "https:")
+      return `${JSON.stringify(value)} is not an https:// URL (allowed: https:// URLs, local files relative to the manifest, or { asset: name })`;
     return { kind: "url", ref: value, url: url.href };
   }
   const abs = path.resolve(ctx.root, path.dirname(manifestFile), value);
   const rel = path.relative(ctx.root, abs).split(path.sep).join("/");
   const facts = ctx.files.inspect(abs);
   if ("error" in facts) return `reference file ${rel} ${facts.error} (paths are relative to ${manifestFile})`;
-  if (!facts.mime || !ctx.policy.types.includes(facts.mime)) return `reference file ${rel} is ${facts.mime ?? facts.looksLike}, not an image ${ctx.provider} takes (allowed: ${ctx.policy.types.join(", ")})`;
+  if (!facts.mime || !ctx.policy.types.includes(facts.mime))
+    return `reference file ${rel} is ${facts.mime ?? facts.looksLike}, not an image ${ctx.provider} takes (allowed: ${ctx.policy.types.join(", ")})`;
   if (facts.bytes > ctx.policy.maxBytes && !normalize?.maxSide) {
     return `reference file ${rel} is ${mb(facts.bytes)}; ${ctx.provider} takes reference images up to ${mb(ctx.policy.maxBytes)} (shrink it, or set normalize: { maxSide: 2048 })`;
   }

@@ -18,7 +18,9 @@ export class BudgetExceededError extends UserError {
     readonly maxUsd: number,
     readonly lines: EstimateLine[],
   ) {
-    super(`this build would cost an estimated $${estimateUsd.toFixed(2)}, over the budget of $${maxUsd.toFixed(2)} (budget.maxUsd or --max-cost); nothing was submitted. Raise the cap, or build a part with --only.`);
+    super(
+      `this build would cost an estimated $${estimateUsd.toFixed(2)}, over the budget of $${maxUsd.toFixed(2)} (budget.maxUsd or --max-cost); nothing was submitted. Raise the cap, or build a part with --only.`,
+    );
   }
 }
 

@@ -29,7 +29,12 @@ export function checkBudget(
 }
 
 /** An image the store already holds for this exact spec: no need to pay for it again. */
-export async function restoreFromStore(store: ContentStore, asset: ResolvedAsset, root: string, simulated: boolean): Promise<LockEntry | undefined> {
+export async function restoreFromStore(
+  store: ContentStore,
+  asset: ResolvedAsset,
+  root: string,
+  simulated: boolean,
+): Promise<LockEntry | undefined> {
   const stored = store.get(asset.hash);
   if (!stored || Boolean(stored.simulated) !== simulated) return undefined;
   const entry = await store.restore(asset.hash, path.join(root, asset.output));
@@ -45,7 +50,12 @@ export function keep(store: ContentStore, entry: LockEntry, file: string, emit: 
   }
 }
 
-export function summarize(results: AssetResult[], simulated: boolean, warnings: string[], entries: Record<string, { model: string }>): Omit<BuildResult, "interrupted" | "leftRunning" | "possibleDuplicates"> {
+export function summarize(
+  results: AssetResult[],
+  simulated: boolean,
+  warnings: string[],
+  entries: Record<string, { model: string }>,
+): Omit<BuildResult, "interrupted" | "leftRunning" | "possibleDuplicates"> {
   results.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const count = (s: AssetResult["status"]) => results.filter((r) => r.status === s).length;
   const costByModel: Record<string, number> = {};

@@ -65,20 +65,43 @@ async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" 
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
   const stored = storedLookup(project);
-  const p = makePlan({ assets: project.assets, simulate: project.config.simulate, provider: project.config.provider, prices: project.config.prices, verify: opts.verify, stored }, lock, facts);
+  const p = makePlan(
+    {
+      assets: project.assets,
+      simulate: project.config.simulate,
+      provider: project.config.provider,
+      prices: project.config.prices,
+      verify: opts.verify,
+      stored,
+    },
+    lock,
+    facts,
+  );
   const needs = referenceNeeds(project, p, stateDir(project));
   if (needs.length) p.needs = needs;
   if (!opts.only?.length) return { plan: p, lock };
   const globs = opts.only.map(nameGlob);
   const items = p.items.filter((i) => matchesAny(i.name, globs));
   if (items.length === 0) {
-    const some = p.items.slice(0, 3).map((i) => i.name).join(", ");
+    const some = p.items
+      .slice(0, 3)
+      .map((i) => i.name)
+      .join(", ");
     throw new UserError(`no asset matches --only ${opts.only.join(", ")} (${p.items.length} assets${some ? `, e.g. ${some}` : ""})`);
   }
   const counts = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 };
   for (const i of items) counts[i.action]++;
   const kept = p.needs?.filter((n) => items.some((i) => i.name === n.name));
-  return { plan: { ...p, items, counts, estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)), ...(kept?.length ? { needs: kept } : { needs: undefined }) }, lock };
+  return {
+    plan: {
+      ...p,
+      items,
+      counts,
+      estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)),
+      ...(kept?.length ? { needs: kept } : { needs: undefined }),
+    },
+    lock,
+  };
 }
 
 /** The store as the planner asks it: does it hold this spec's image, made the way this build makes them? */
@@ -95,7 +118,6 @@ function storedLookup(project: Project): { has(hash: string): boolean } {
   };
 }
 
-
 /**
  * Builds every asset that is new, changed or missing its output: submits with bounded
  * concurrency in dependency order, collects, writes images and the lockfile. Holds the
@@ -103,7 +125,11 @@ function storedLookup(project: Project): { has(hash: string): boolean } {
  */
 export async function build(project: Project, opts: BuildOptions = {}): Promise<BuildResult> {
   const emit: EventSink = opts.onEvent ?? (() => {});
-  const held = await acquireProjectLock(stateDir(project), { wait: opts.wait, signal: opts.signal, onWait: (holder) => emit({ type: "waiting", holder }) });
+  const held = await acquireProjectLock(stateDir(project), {
+    wait: opts.wait,
+    signal: opts.signal,
+    onWait: (holder) => emit({ type: "waiting", holder }),
+  });
   try {
     return await buildLocked(project, opts, emit);
   } finally {
@@ -120,7 +146,13 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const work = p.items.filter((i) => needsGeneration(i.action));
-  const budget = checkBudget(project, opts, work.map((i) => byName.get(i.name)!), pending, store);
+  const budget = checkBudget(
+    project,
+    opts,
+    work.map((i) => byName.get(i.name)!),
+    pending,
+    store,
+  );
   // A real build with work and no key stops before it announces anything.
   if (!opts.connection && !project.config.simulate && (work.length > 0 || orphans.length > 0)) apiKeyFor(project, opts.env ?? process.env);
   emit({ type: "plan", plan: p });
@@ -132,15 +164,27 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     if (e.type === "warning") warnings.push(e.name ? `${e.name}: ${e.message}` : e.message);
     emit(e);
   };
-  const result = (asset: ResolvedAsset, r: Omit<AssetResult, "name" | "output" | "hash">) => results.push({ name: asset.name, output: asset.output, hash: asset.hash, ...r });
+  const result = (asset: ResolvedAsset, r: Omit<AssetResult, "name" | "output" | "hash">) =>
+    results.push({ name: asset.name, output: asset.output, hash: asset.hash, ...r });
 
   // Assets that reference work must wait for it (and may turn out up to date once it is done).
   const graph = project.dependencies ?? assetGraph(project.assets, []);
   const planned = new Set(p.items.map((i) => i.name));
-  const scheduled = withDownstream(work.map((i) => i.name), (n) => graph.downstream.get(n)).filter((n) => planned.has(n));
+  const scheduled = withDownstream(
+    work.map((i) => i.name),
+    (n) => graph.downstream.get(n),
+  ).filter((n) => planned.has(n));
   const inRun = new Set(scheduled);
   for (const item of p.items) {
-    if (item.action === "up-to-date" && !inRun.has(item.name)) results.push({ name: item.name, status: "up-to-date", output: item.output, hash: item.hash, taskId: lock.assets[item.name]?.taskId, costUsd: 0 });
+    if (item.action === "up-to-date" && !inRun.has(item.name))
+      results.push({
+        name: item.name,
+        status: "up-to-date",
+        output: item.output,
+        hash: item.hash,
+        taskId: lock.assets[item.name]?.taskId,
+        costUsd: 0,
+      });
   }
 
   if (scheduled.length > 0 || orphans.length > 0) {
@@ -151,7 +195,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     journal.ensure();
     const settings = project.config.providers[project.config.provider] ?? {};
     const poll: PollSchedule = {
-      initialMs: settings.pollIntervalMs ?? (conn.simulated ? Math.max(20, Math.min(250, (project.config.simulator?.latencyMs ?? 400) / 4)) : 1000),
+      initialMs:
+        settings.pollIntervalMs ?? (conn.simulated ? Math.max(20, Math.min(250, (project.config.simulator?.latencyMs ?? 400) / 4)) : 1000),
       maxMs: conn.simulated ? 2_000 : 10_000,
       deadlineMs: settings.taskTimeoutMs ?? 15 * 60_000,
       minMs: conn.simulated ? 20 : 500,
@@ -193,7 +238,11 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
           return { ok: true, sha256: restored.sha256 };
         }
         const resume = pending.get(asset.hash);
-        const outcome = await runAsset(asset, resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined, deps);
+        const outcome = await runAsset(
+          asset,
+          resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined,
+          deps,
+        );
         if (outcome.possibleDuplicate) possibleDuplicates.push({ name: asset.name, reason: outcome.possibleDuplicate });
         if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
         switch (outcome.status) {

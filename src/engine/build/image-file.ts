@@ -32,7 +32,14 @@ export class BadImageError extends Error {
  * hashing, checks that it decodes as an image of `format` (converting another format), and
  * renames it into place: `dest` is never half-written.
  */
-export async function saveImage(out: ImageOutput, dest: string, format: ImageFormat, dispatcher: Dispatcher, signal?: AbortSignal, timeoutMs = 120_000): Promise<ImageFacts> {
+export async function saveImage(
+  out: ImageOutput,
+  dest: string,
+  format: ImageFormat,
+  dispatcher: Dispatcher,
+  signal?: AbortSignal,
+  timeoutMs = 120_000,
+): Promise<ImageFacts> {
   mkdirSync(path.dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
   try {
@@ -59,13 +66,25 @@ export async function saveImage(out: ImageOutput, dest: string, format: ImageFor
   }
 }
 
-async function download(url: string, tmp: string, dispatcher: Dispatcher, signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
+async function download(
+  url: string,
+  tmp: string,
+  dispatcher: Dispatcher,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): Promise<void> {
   const shown = redactUrl(url);
   let res: Dispatcher.ResponseData;
   try {
     res = await request(url, { method: "GET", dispatcher, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   } catch (err) {
-    throw new HttpError(`GET ${shown} failed: ${(err as Error).message}`, { url: shown, method: "GET", retryable: !signal?.aborted, mayHaveReachedServer: true, aborted: signal?.aborted });
+    throw new HttpError(`GET ${shown} failed: ${(err as Error).message}`, {
+      url: shown,
+      method: "GET",
+      retryable: !signal?.aborted,
+      mayHaveReachedServer: true,
+      aborted: signal?.aborted,
+    });
   }
   if (res.statusCode !== 200) {
     await res.body.dump();
@@ -90,7 +109,12 @@ async function download(url: string, tmp: string, dispatcher: Dispatcher, signal
   try {
     await pipeline(res.body, counter, createWriteStream(tmp));
   } catch (err) {
-    throw new HttpError(`GET ${shown}: download interrupted (${(err as Error).message})`, { url: shown, method: "GET", retryable: true, mayHaveReachedServer: true });
+    throw new HttpError(`GET ${shown}: download interrupted (${(err as Error).message})`, {
+      url: shown,
+      method: "GET",
+      retryable: true,
+      mayHaveReachedServer: true,
+    });
   }
   if (Number.isFinite(declared) && declared > 0 && received !== declared) {
     throw new BadImageError(`download truncated: ${received} of ${declared} bytes`);

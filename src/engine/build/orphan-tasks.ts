@@ -19,7 +19,13 @@ export interface PendingSort {
  * up to date with that hash, or the store holds it) are removed: a build killed between the
  * lock write and the journal clean-up leaves those behind.
  */
-export function sortPending(pending: Map<string, PendingTask>, assets: ResolvedAsset[], p: Plan, journal: TaskJournal, store: ContentStore): PendingSort {
+export function sortPending(
+  pending: Map<string, PendingTask>,
+  assets: ResolvedAsset[],
+  p: Plan,
+  journal: TaskJournal,
+  store: ContentStore,
+): PendingSort {
   const current = new Set(assets.map((a) => a.hash));
   const upToDate = new Set(p.items.filter((i) => i.action === "up-to-date").map((i) => i.hash));
   const resume = new Map<string, PendingTask>();
@@ -38,15 +44,27 @@ export function sortPending(pending: Map<string, PendingTask>, assets: ResolvedA
  * it, downloads the image into the store under its own spec hash (a later revert restores it
  * at no cost), never into the outputs or the lockfile, and never submits anything.
  */
-export async function collectOrphan(task: PendingTask, store: ContentStore, root: string, deps: RunDeps): Promise<"stored" | "failed" | "skipped"> {
+export async function collectOrphan(
+  task: PendingTask,
+  store: ContentStore,
+  root: string,
+  deps: RunDeps,
+): Promise<"stored" | "failed" | "skipped"> {
   if (!task.taskId) {
     // A submit whose answer never came, for a spec no asset has now: nothing to poll.
     deps.journal.remove(task.hash);
-    deps.emit({ type: "warning", name: task.name, message: `an earlier build sent a submit and stopped before its answer; its spec has changed since, so it is not sent again (the provider may have charged it)` });
+    deps.emit({
+      type: "warning",
+      name: task.name,
+      message: `an earlier build sent a submit and stopped before its answer; its spec has changed since, so it is not sent again (the provider may have charged it)`,
+    });
     return "failed";
   }
   if (!task.spec || task.provider !== deps.provider.name || task.simulated !== deps.simulated) {
-    deps.emit({ type: "warning", message: `task ${task.taskId} (${task.name}, submitted ${task.submittedAt}) was left by an earlier build for another provider or mode; leaving it in .nanobanana/tasks` });
+    deps.emit({
+      type: "warning",
+      message: `task ${task.taskId} (${task.name}, submitted ${task.submittedAt}) was left by an earlier build for another provider or mode; leaving it in .nanobanana/tasks`,
+    });
     return "skipped";
   }
   const incoming = path.posix.join(".nanobanana", "incoming", `${task.hash}.img`);
@@ -63,11 +81,19 @@ export async function collectOrphan(task: PendingTask, store: ContentStore, root
     if (outcome.status === "generated") {
       store.put({ ...outcome.entry, output: task.output ?? outcome.entry.output }, file);
       deps.journal.remove(task.hash);
-      deps.emit({ type: "warning", name: task.name, message: `collected task ${task.taskId}, submitted before its spec changed, into .nanobanana/store (no charge; reverting the change restores it)` });
+      deps.emit({
+        type: "warning",
+        name: task.name,
+        message: `collected task ${task.taskId}, submitted before its spec changed, into .nanobanana/store (no charge; reverting the change restores it)`,
+      });
       return "stored";
     }
     if (outcome.status === "skipped") return "skipped";
-    deps.emit({ type: "warning", name: task.name, message: `could not collect earlier task ${task.taskId}: ${"error" in outcome ? outcome.error : outcome.reason}` });
+    deps.emit({
+      type: "warning",
+      name: task.name,
+      message: `could not collect earlier task ${task.taskId}: ${"error" in outcome ? outcome.error : outcome.reason}`,
+    });
     return "failed";
   } finally {
     rmSync(file, { force: true });

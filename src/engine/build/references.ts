@@ -48,11 +48,16 @@ export function referenceDelivery(project: Project, conn: Connection, stateDir: 
  * Once its upstreams are done, an asset's spec carries their actual output hashes; it is then
  * decided again: an upstream that came back with the same bytes leaves it up to date.
  */
-export async function relinkAndDecide(asset: ResolvedAsset, upstream: Map<string, JobOutcome>, project: Project, lock: Lockfile, verify?: boolean): Promise<{ asset: ResolvedAsset; upToDate: boolean }> {
+export async function relinkAndDecide(
+  asset: ResolvedAsset,
+  upstream: Map<string, JobOutcome>,
+  project: Project,
+  lock: Lockfile,
+  verify?: boolean,
+): Promise<{ asset: ResolvedAsset; upToDate: boolean }> {
   const linked = upstream.size ? linkAsset(asset, (up) => upstream.get(up)?.sha256) : asset;
   const facts = await gatherFacts(project.root, [linked], lock, verify);
   const c = project.config;
   const item = plan({ assets: [linked], simulate: c.simulate, provider: c.provider, prices: c.prices, verify }, lock, facts).items[0];
   return { asset: linked, upToDate: item.action === "up-to-date" };
 }
-

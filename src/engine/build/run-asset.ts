@@ -99,7 +99,12 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
       });
       if (!status) {
         deps.journal.remove(asset.hash);
-        if (!deps.collectOnly) deps.emit({ type: "warning", name: asset.name, message: `task ${resume.taskId} from an earlier build is unknown to ${deps.provider.name}${deps.simulated ? " (the in-process simulator that ran it has stopped)" : ""}; submitting again` });
+        if (!deps.collectOnly)
+          deps.emit({
+            type: "warning",
+            name: asset.name,
+            message: `task ${resume.taskId} from an earlier build is unknown to ${deps.provider.name}${deps.simulated ? " (the in-process simulator that ran it has stopped)" : ""}; submitting again`,
+          });
         task = undefined;
         if (deps.collectOnly) return { status: "failed", error: `task ${resume.taskId} is unknown to the provider; nothing to collect` };
       }
@@ -119,7 +124,13 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
     return { ...outcome, possibleDuplicate };
   } catch (err) {
     if (err instanceof SubmitError) possibleDuplicate = err.possibleDuplicate;
-    if (deps.signal?.aborted && task) return { status: "skipped", reason: "interrupted; the task is recorded and the next build collects it", taskId: task.taskId, possibleDuplicate };
+    if (deps.signal?.aborted && task)
+      return {
+        status: "skipped",
+        reason: "interrupted; the task is recorded and the next build collects it",
+        taskId: task.taskId,
+        possibleDuplicate,
+      };
     return { status: "failed", error: message(err), taskId: task?.taskId, possibleDuplicate };
   } finally {
     release?.();
@@ -151,14 +162,32 @@ async function submit(
     return { skipped: refused };
   }
   const key = resume?.key ?? `nb-${asset.hash.slice(0, 16)}-${randomBytes(8).toString("hex")}`;
-  const resent = resume && !resume.taskId ? "an earlier build sent this submit and was stopped before the answer arrived; it was sent again with the same idempotency key (a provider that ignores the key charges it twice)" : undefined;
+  const resent =
+    resume && !resume.taskId
+      ? "an earlier build sent this submit and was stopped before the answer arrived; it was sent again with the same idempotency key (a provider that ignores the key charges it twice)"
+      : undefined;
   if (resent) deps.emit({ type: "warning", name: asset.name, message: resent });
-  const pending = { hash: asset.hash, name: asset.name, provider: deps.provider.name, key, submittedAt: (deps.now?.() ?? new Date()).toISOString(), simulated: deps.simulated, output: asset.output, spec: asset.spec };
+  const pending = {
+    hash: asset.hash,
+    name: asset.name,
+    provider: deps.provider.name,
+    key,
+    submittedAt: (deps.now?.() ?? new Date()).toISOString(),
+    simulated: deps.simulated,
+    output: asset.output,
+    spec: asset.spec,
+  };
   deps.journal.record({ ...pending, taskId: "" });
   try {
     // No abort signal on the submit itself: once sent it may be accepted (and paid), so its
     // answer is always awaited and its task id recorded. Ctrl-C stops the polling instead.
-    const submitted = await submitPaid(deps.provider, req, { idempotencyKey: key, onRetry: retryEvents(asset, "submit", deps), name: asset.name, resubmit: deps.resubmitUnknown ?? true, emit: deps.emit });
+    const submitted = await submitPaid(deps.provider, req, {
+      idempotencyKey: key,
+      onRetry: retryEvents(asset, "submit", deps),
+      name: asset.name,
+      resubmit: deps.resubmitUnknown ?? true,
+      emit: deps.emit,
+    });
     const answeredAt = Date.now();
     // Synchronous write and rename (the fsync follows in the background): the task id is on
     // disk for the next process within microseconds of the answer, which is what a SIGKILL
@@ -180,7 +209,13 @@ async function submit(
 }
 
 /** Polls until the task ends; `started` is when the submit answered (the task's clock started just before). */
-async function pollUntilDone(task: TaskHandle, req: ImageRequest, asset: ResolvedAsset, deps: RunDeps, started = Date.now()): Promise<TaskStatus> {
+async function pollUntilDone(
+  task: TaskHandle,
+  req: ImageRequest,
+  asset: ResolvedAsset,
+  deps: RunDeps,
+  started = Date.now(),
+): Promise<TaskStatus> {
   let wait = Math.max(deps.poll.minMs, deps.poll.first() - (Date.now() - started));
   let lastPending = 0;
   for (;;) {
@@ -196,7 +231,9 @@ async function pollUntilDone(task: TaskHandle, req: ImageRequest, asset: Resolve
     lastPending = elapsed;
     deps.emit({ type: "progress", name: asset.name, progress: status.progress });
     if (elapsed > deps.poll.schedule.deadlineMs) {
-      throw new Error(`task ${task.taskId} still running after ${Math.round(deps.poll.schedule.deadlineMs / 1000)} s; its id is recorded and the next build will collect it`);
+      throw new Error(
+        `task ${task.taskId} still running after ${Math.round(deps.poll.schedule.deadlineMs / 1000)} s; its id is recorded and the next build will collect it`,
+      );
     }
     const next = deps.poll.next(askedAt, wait, status.progress) - (elapsed - askedAt);
     wait = Math.min(Math.max(deps.poll.minMs, next), Math.max(deps.poll.minMs, deps.poll.schedule.deadlineMs - elapsed + 1));
@@ -213,7 +250,8 @@ async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus
     return { status: "failed", error: status.message, taskId: task.taskId };
   }
   if (status.state !== "succeeded") throw new Error(`unexpected task state ${status.state}`);
-  if (status.images.length > 1) deps.emit({ type: "warning", name: asset.name, message: `the provider returned ${status.images.length} images; keeping the first` });
+  if (status.images.length > 1)
+    deps.emit({ type: "warning", name: asset.name, message: `the provider returned ${status.images.length} images; keeping the first` });
   const dest = path.join(deps.root, asset.output);
   let facts: ImageFacts | undefined;
   let image = status.images[0];
@@ -237,7 +275,12 @@ async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus
       await abortableSleep(delayMs, deps.signal);
     }
   }
-  if (facts.convertedFrom && !status.images[0].formatChosenByModel) deps.emit({ type: "warning", name: asset.name, message: `the provider sent ${facts.convertedFrom}; converted to ${asset.spec.format}` });
+  if (facts.convertedFrom && !status.images[0].formatChosenByModel)
+    deps.emit({
+      type: "warning",
+      name: asset.name,
+      message: `the provider sent ${facts.convertedFrom}; converted to ${asset.spec.format}`,
+    });
   const cost: Cost = status.cost ?? catalogCost(asset, deps.prices);
   const { provider, modelId, model, ...spec } = asset.spec;
   const entry: LockEntry = {
@@ -267,7 +310,8 @@ function catalogCost(asset: ResolvedAsset, prices?: PriceOverrides): Cost {
 
 /** HTTP-layer retries as build events, so the CLI can say why an asset is slow. */
 function retryEvents(asset: ResolvedAsset, what: string, deps: RunDeps) {
-  return (err: unknown, attempt: number, delayMs: number) => deps.emit({ type: "retry", name: asset.name, what, attempt: attempt + 1, delayMs, error: message(err) });
+  return (err: unknown, attempt: number, delayMs: number) =>
+    deps.emit({ type: "retry", name: asset.name, what, attempt: attempt + 1, delayMs, error: message(err) });
 }
 
 export function message(err: unknown): string {

@@ -8,7 +8,10 @@ const MAX_UNKNOWN_RESUBMITS = 2;
 /** The submit failed, and some earlier attempt may have created a paid task. */
 export class SubmitError extends Error {
   override name = "SubmitError";
-  constructor(message: string, readonly possibleDuplicate?: string) {
+  constructor(
+    message: string,
+    readonly possibleDuplicate?: string,
+  ) {
     super(message);
   }
 }
@@ -35,10 +38,18 @@ export async function submitPaid(
       if (!isUnknownOutcome(err)) throw new SubmitError(msg, unknown.length ? duplicateReason(unknown) : undefined);
       unknown.push(msg);
       if (!opts.resubmit) {
-        throw new SubmitError(`submit outcome unknown (${msg}): a paid task may exist; not submitting again (resubmitUnknown: false). Check the provider's dashboard, then build again.`, duplicateReason(unknown));
+        throw new SubmitError(
+          `submit outcome unknown (${msg}): a paid task may exist; not submitting again (resubmitUnknown: false). Check the provider's dashboard, then build again.`,
+          duplicateReason(unknown),
+        );
       }
-      if (unknown.length > MAX_UNKNOWN_RESUBMITS) throw new SubmitError(`submit outcome unknown ${unknown.length} times; giving up`, duplicateReason(unknown));
-      opts.emit({ type: "warning", name: opts.name, message: `submit got no usable answer (${msg}); a paid task may exist; submitting again and reporting a possible duplicate` });
+      if (unknown.length > MAX_UNKNOWN_RESUBMITS)
+        throw new SubmitError(`submit outcome unknown ${unknown.length} times; giving up`, duplicateReason(unknown));
+      opts.emit({
+        type: "warning",
+        name: opts.name,
+        message: `submit got no usable answer (${msg}); a paid task may exist; submitting again and reporting a possible duplicate`,
+      });
     }
   }
 }

@@ -42,20 +42,21 @@ export function loadProject(opts: LoadOptions = {}): Project {
   const issues: Issue[] = [];
   const inside = (field: "outDir" | "lockfile") => {
     const abs = path.resolve(root, config[field]);
-    if (abs !== root && !abs.startsWith(root + path.sep)) issues.push(configSource.issue([field], `${JSON.stringify(config[field])} is outside the project folder`));
+    if (abs !== root && !abs.startsWith(root + path.sep))
+      issues.push(configSource.issue([field], `${JSON.stringify(config[field])} is outside the project folder`));
     return abs;
   };
   const outDir = inside("outDir");
   const lockfile = inside("lockfile");
   const provider = PROVIDERS[config.provider];
   if (!provider) {
-    issues.push(configSource.issue(["provider"], `${JSON.stringify(config.provider)} is not available yet ${allowed(Object.keys(PROVIDERS))}`));
+    issues.push(
+      configSource.issue(["provider"], `${JSON.stringify(config.provider)} is not available yet ${allowed(Object.keys(PROVIDERS))}`),
+    );
   }
   if (issues.length) throw new ConfigError(dedupe(issues));
 
-  const manifests = fg
-    .sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", `${rel(outDir)}/**`] })
-    .sort();
+  const manifests = fg.sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", `${rel(outDir)}/**`] }).sort();
   let assets: ResolvedAsset[] = [];
   const files = new ReferenceFiles();
   const refs = { root, files, policy: referencePolicy(provider!), provider: config.provider };
@@ -121,7 +122,11 @@ export function findConfig(cwd: string, explicit?: string): string {
 }
 
 /** Parses and validates the config file. */
-export function parseConfig(abs: string, shown: string, overrides?: LoadOptions["overrides"]): { config: Config; source: YamlSource; text: string } {
+export function parseConfig(
+  abs: string,
+  shown: string,
+  overrides?: LoadOptions["overrides"],
+): { config: Config; source: YamlSource; text: string } {
   const text = readFileSync(abs, "utf8");
   const source = YamlSource.parse(shown, text);
   const data = source.toJS() ?? {};
@@ -139,11 +144,21 @@ function checkUnique(assets: ResolvedAsset[], issues: Issue[]): void {
   const where = (a: ResolvedAsset) => `${a.source.file}:${a.source.line}`;
   for (const a of assets) {
     const n = byName.get(a.name);
-    if (n) issues.push({ ...a.source, path: `${a.source.path}.name`, message: `${JSON.stringify(a.name)} is also the name of an asset at ${where(n)}` });
+    if (n)
+      issues.push({
+        ...a.source,
+        path: `${a.source.path}.name`,
+        message: `${JSON.stringify(a.name)} is also the name of an asset at ${where(n)}`,
+      });
     else byName.set(a.name, a);
     const key = a.output.toLowerCase();
     const o = byOutput.get(key);
-    if (o && !n) issues.push({ ...a.source, path: `${a.source.path}.out`, message: `output ${a.output} is also written by ${JSON.stringify(o.name)} at ${where(o)}` });
+    if (o && !n)
+      issues.push({
+        ...a.source,
+        path: `${a.source.path}.out`,
+        message: `output ${a.output} is also written by ${JSON.stringify(o.name)} at ${where(o)}`,
+      });
     else if (!o) byOutput.set(key, a);
   }
 }

@@ -65,7 +65,9 @@ export async function gc(project: Project, stateDir: string, opts: GcOptions = {
     }
     const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
     const names = new Set(project.assets.map((a) => a.name));
-    result.lockEntries = Object.keys(lock.assets).filter((n) => !names.has(n)).sort();
+    result.lockEntries = Object.keys(lock.assets)
+      .filter((n) => !names.has(n))
+      .sort();
     if (result.lockEntries.length && !opts.dryRun) {
       for (const n of result.lockEntries) delete lock.assets[n];
       writeFileAtomic(project.lockfile, serializeLock(lock));

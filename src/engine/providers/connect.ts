@@ -41,14 +41,26 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
   if (!definition) throw new UserError(`provider ${name} is not available`);
   const settings = project.config.providers[name] ?? {};
   const limiter = new RateLimiter({ rpm: settings.rpm });
-  const http = opts.http ?? new HttpClient({ timeoutMs: settings.timeoutMs, retry: settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : undefined, limiter });
+  const http =
+    opts.http ??
+    new HttpClient({
+      timeoutMs: settings.timeoutMs,
+      retry: settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : undefined,
+      limiter,
+    });
   let simulator: Simulator | undefined;
   let baseUrl: string;
   let apiKey: string;
   if (project.config.simulate) {
     const external = env.NANOBANANA_SIMULATOR_URL || project.config.simulator?.url;
     if (opts.simulator || !external) {
-      simulator = opts.simulator ?? (await startSimulator({ latencyMs: project.config.simulator?.latencyMs, faults: simulatorFaults(project), seed: project.config.simulator?.seed }));
+      simulator =
+        opts.simulator ??
+        (await startSimulator({
+          latencyMs: project.config.simulator?.latencyMs,
+          faults: simulatorFaults(project),
+          seed: project.config.simulator?.seed,
+        }));
     }
     baseUrl = simulator?.url ?? external!.replace(/\/+$/, "");
     apiKey = "simulator-key";

@@ -14,7 +14,9 @@ export function apiKeyFor(project: Project, env: NodeJS.ProcessEnv): string {
   const keyEnv = project.config.providers[name]?.apiKeyEnv ?? definition.defaultApiKeyEnv;
   const key = env[keyEnv];
   if (!key) {
-    throw new UserError(`no API key for ${name}: set the environment variable ${keyEnv} (or set simulate: true, or pass --simulate, to build on the built-in simulator)`);
+    throw new UserError(
+      `no API key for ${name}: set the environment variable ${keyEnv} (or set simulate: true, or pass --simulate, to build on the built-in simulator)`,
+    );
   }
   return key;
 }

@@ -61,7 +61,8 @@ export class ReferenceDelivery {
 
   private async bytes(r: ReferenceSpec): Promise<PreparedImage> {
     if (r.kind === "file") return prepareFile(path.resolve(this.deps.root, r.ref), r.normalize, this.deps.stateDir);
-    if (!r.sha256 || r.sha256.startsWith("spec:")) throw new Error(`upstream asset ${r.ref} has not been built (build it too: drop --only, or add it)`);
+    if (!r.sha256 || r.sha256.startsWith("spec:"))
+      throw new Error(`upstream asset ${r.ref} has not been built (build it too: drop --only, or add it)`);
     const out = this.deps.outputs.get(r.ref);
     const data = out ? readFileSync(path.join(this.deps.root, out)) : undefined;
     const mime = data && sniffImageType(data.subarray(0, 16));
@@ -74,7 +75,13 @@ export class ReferenceDelivery {
     let p = this.uploads.get(img.sha256);
     if (!p) {
       p = (async () => {
-        const res = await request(`${this.deps.simulatorUrl}/__simulator/uploads`, { method: "POST", body: img.data, headers: { "content-type": img.mimeType }, dispatcher: this.deps.dispatcher, signal: this.deps.signal });
+        const res = await request(`${this.deps.simulatorUrl}/__simulator/uploads`, {
+          method: "POST",
+          body: img.data,
+          headers: { "content-type": img.mimeType },
+          dispatcher: this.deps.dispatcher,
+          signal: this.deps.signal,
+        });
         const body = (await res.body.json()) as { url?: string };
         if (res.statusCode !== 200 || !body.url) throw new Error(`the simulator refused the reference upload (HTTP ${res.statusCode})`);
         return body.url;
@@ -100,7 +107,8 @@ export class ReferenceDelivery {
     const res = await request(url, { method: "GET", dispatcher: this.deps.dispatcher, signal: this.deps.signal });
     const data = Buffer.from(await res.body.arrayBuffer());
     const mime = sniffImageType(data.subarray(0, 16));
-    if (res.statusCode >= 300 || !mime) throw new Error(`reference ${redactUrl(url)} answered HTTP ${res.statusCode}${mime ? "" : " without a jpeg, png or webp image"}`);
+    if (res.statusCode >= 300 || !mime)
+      throw new Error(`reference ${redactUrl(url)} answered HTTP ${res.statusCode}${mime ? "" : " without a jpeg, png or webp image"}`);
     if (data.length > this.deps.policy.maxBytes) throw new Error(`reference ${redactUrl(url)} is larger than ${this.deps.provider} takes`);
     return { data, mimeType: mime };
   }
@@ -122,7 +130,8 @@ async function checkUrl(url: string, dispatcher: Dispatcher, signal?: AbortSigna
   }
   if (res.statusCode >= 300) throw new Error(`reference ${shown} answered HTTP ${res.statusCode}; nothing was submitted`);
   const type = String(res.headers["content-type"] ?? "");
-  if (type && !/^image\/(jpeg|jpg|png|webp)\b/i.test(type) && !/octet-stream/i.test(type)) throw new Error(`reference ${shown} is ${type}, not a jpeg, png or webp image; nothing was submitted`);
+  if (type && !/^image\/(jpeg|jpg|png|webp)\b/i.test(type) && !/octet-stream/i.test(type))
+    throw new Error(`reference ${shown} is ${type}, not a jpeg, png or webp image; nothing was submitted`);
 }
 
 /** What the user must provide when a URL-only provider needs a URL nanobanana does not have. */

@@ -46,7 +46,7 @@ export class ReferenceFiles {
 }
 
 function read(abs: string): FileFacts | { error: string } {
-  let st;
+  let st: ReturnType<typeof statSync>;
   try {
     st = statSync(abs);
   } catch {

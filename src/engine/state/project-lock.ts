@@ -34,7 +34,10 @@ export interface ProjectLock {
 /** Another build (or gc) is running in the same project. */
 export class ProjectBusyError extends UserError {
   override name = "ProjectBusyError";
-  constructor(readonly holder: LockHolder | undefined, file: string) {
+  constructor(
+    readonly holder: LockHolder | undefined,
+    file: string,
+  ) {
     super(
       `another nanobanana ${holder?.command ?? "build"} is running in this project (${holder ? `pid ${holder.pid} on ${holder.hostname}, since ${holder.startedAt}` : "holder unknown"}); ` +
         `wait for it, or rerun with --wait. If no build is running, delete ${file}.`,

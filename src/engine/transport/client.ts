@@ -91,15 +91,18 @@ export class HttpClient {
       const details = req.describeError?.(status, parsed.value) ?? {};
       const retryAfterMs = details.retryAfterMs ?? retryAfterFromHeaders(res.headers);
       const message = details.message ?? (typeof parsed.value === "string" ? parsed.value.slice(0, 200) : status.toString());
-      throw new HttpError(`${req.method} ${url} → ${status}${status !== res.statusCode ? ` (in a ${res.statusCode} body)` : ""}${details.code ? ` ${details.code}` : ""}: ${message}`, {
-        url,
-        method: req.method,
-        status,
-        code: details.code,
-        retryable: RETRYABLE_STATUS.has(status),
-        retryAfterMs,
-        mayHaveReachedServer: true,
-      });
+      throw new HttpError(
+        `${req.method} ${url} → ${status}${status !== res.statusCode ? ` (in a ${res.statusCode} body)` : ""}${details.code ? ` ${details.code}` : ""}: ${message}`,
+        {
+          url,
+          method: req.method,
+          status,
+          code: details.code,
+          retryable: RETRYABLE_STATUS.has(status),
+          retryAfterMs,
+          mayHaveReachedServer: true,
+        },
+      );
     }
     if (!parsed.ok) {
       throw new HttpError(`${req.method} ${url} → ${res.statusCode}: the answer is not valid JSON`, {
@@ -151,7 +154,7 @@ function networkError(err: unknown, req: JsonRequest, url: string): HttpError {
   const aborted = req.signal?.aborted === true;
   const code = e.code ?? e.cause?.code ?? e.name;
   const timedOut = e.name === "TimeoutError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
-  return new HttpError(`${req.method} ${url} failed: ${timedOut ? "timed out" : e.message ?? String(err)}`, {
+  return new HttpError(`${req.method} ${url} failed: ${timedOut ? "timed out" : (e.message ?? String(err))}`, {
     url,
     method: req.method,
     code: timedOut ? "timeout" : code,

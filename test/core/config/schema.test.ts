@@ -23,7 +23,7 @@ describe("schema/", () => {
         }
       }
       for (const k of ["items", "additionalProperties", "anyOf", "allOf"]) if (n[k]) walk(n[k], at);
-      if (Array.isArray(node)) node.forEach((x) => walk(x, at));
+      if (Array.isArray(node)) for (const x of node) walk(x, at);
     };
     for (const [name, schema] of Object.entries(jsonSchemas())) walk(schema, name);
     expect(missing).toEqual([]);

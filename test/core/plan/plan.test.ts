@@ -2,13 +2,46 @@ import { describe, expect, it } from "vitest";
 import { plan, specHash, type LockEntry, type Lockfile, type ResolvedAsset } from "../../../src/index.js";
 
 function asset(name: string, prompt = `photo of ${name}`, extra: Partial<ResolvedAsset["spec"]> = {}): ResolvedAsset {
-  const spec = { provider: "apidot" as const, model: "nano-banana-pro" as const, modelId: "nano-banana-pro", prompt, resolution: "2K" as const, aspectRatio: "1:1" as const, format: "png" as const, webSearch: false, references: [], ...extra };
-  return { name, output: `generated/${name}.png`, spec, hash: specHash(spec), source: { file: "assets/a.yaml", line: 1, col: 1, path: "assets[0]" } };
+  const spec = {
+    provider: "apidot" as const,
+    model: "nano-banana-pro" as const,
+    modelId: "nano-banana-pro",
+    prompt,
+    resolution: "2K" as const,
+    aspectRatio: "1:1" as const,
+    format: "png" as const,
+    webSearch: false,
+    references: [],
+    ...extra,
+  };
+  return {
+    name,
+    output: `generated/${name}.png`,
+    spec,
+    hash: specHash(spec),
+    source: { file: "assets/a.yaml", line: 1, col: 1, path: "assets[0]" },
+  };
 }
 
 function entry(a: ResolvedAsset, extra: Partial<LockEntry> = {}): LockEntry {
   const { provider, model, modelId, ...spec } = a.spec;
-  return { hash: a.hash, provider, model, modelId, taskId: `t-${a.name}`, output: a.output, sha256: "f".repeat(64), bytes: 100, width: 2048, height: 2048, format: "png", cost: { usd: 0.09, credits: 18, source: "provider" }, generatedAt: "2026-11-01T00:00:00.000Z", spec, ...extra };
+  return {
+    hash: a.hash,
+    provider,
+    model,
+    modelId,
+    taskId: `t-${a.name}`,
+    output: a.output,
+    sha256: "f".repeat(64),
+    bytes: 100,
+    width: 2048,
+    height: 2048,
+    format: "png",
+    cost: { usd: 0.09, credits: 18, source: "provider" },
+    generatedAt: "2026-11-01T00:00:00.000Z",
+    spec,
+    ...extra,
+  };
 }
 
 const lockOf = (...entries: [string, LockEntry][]): Lockfile => ({ version: 1, assets: Object.fromEntries(entries) });
@@ -21,7 +54,10 @@ describe("plan (pure)", () => {
     const bEdited = asset("b", "photo of b, at dusk", { seed: 4 });
     const c = asset("c");
     const lock = lockOf(["a", entry(a)], ["b", entry(b)], ["c", entry(c)], ["gone", entry(asset("gone"))]);
-    const facts = new Map([[a.output, { bytes: 100 }], [b.output, { bytes: 100 }]]);
+    const facts = new Map([
+      [a.output, { bytes: 100 }],
+      [b.output, { bytes: 100 }],
+    ]);
     const p = plan({ assets: [a, bEdited, c, asset("d")], simulate: false, provider: "apidot" }, lock, facts);
     const by = Object.fromEntries(p.items.map((i) => [i.name, i]));
     expect(by.a).toMatchObject({ action: "up-to-date", estimatedUsd: 0 });
@@ -35,17 +71,25 @@ describe("plan (pure)", () => {
 
   it("a size mismatch is output-missing; with verify, so is a content mismatch", () => {
     const lock = lockOf(["a", entry(a)]);
-    expect(plan({ assets: [a], simulate: false, provider: "apidot" }, lock, new Map([[a.output, { bytes: 99 }]])).items[0].action).toBe("output-missing");
+    expect(plan({ assets: [a], simulate: false, provider: "apidot" }, lock, new Map([[a.output, { bytes: 99 }]])).items[0].action).toBe(
+      "output-missing",
+    );
     const facts = new Map([[a.output, { bytes: 100, sha256: "0".repeat(64) }]]);
     expect(plan({ assets: [a], simulate: false, provider: "apidot" }, lock, facts).items[0].action).toBe("up-to-date");
-    expect(plan({ assets: [a], simulate: false, provider: "apidot", verify: true }, lock, facts).items[0]).toMatchObject({ action: "output-missing", reason: "output file content differs from the lock" });
+    expect(plan({ assets: [a], simulate: false, provider: "apidot", verify: true }, lock, facts).items[0]).toMatchObject({
+      action: "output-missing",
+      reason: "output file content differs from the lock",
+    });
   });
 
   it("a simulated entry is up to date for a simulated build, never for a real one", () => {
     const lock = lockOf(["a", entry(a, { simulated: true })]);
     const facts = new Map([[a.output, { bytes: 100 }]]);
     expect(plan({ assets: [a], simulate: true, provider: "apidot" }, lock, facts).items[0].action).toBe("up-to-date");
-    expect(plan({ assets: [a], simulate: false, provider: "apidot" }, lock, facts).items[0]).toMatchObject({ action: "changed", reason: "simulated image; this build is real" });
+    expect(plan({ assets: [a], simulate: false, provider: "apidot" }, lock, facts).items[0]).toMatchObject({
+      action: "changed",
+      reason: "simulated image; this build is real",
+    });
   });
 
   it("names a provider or model switch", () => {
@@ -56,21 +100,37 @@ describe("plan (pure)", () => {
 
   it("an asset the local store can restore costs nothing in the estimate", () => {
     const edited = asset("a", "photo of a, again");
-    const p = plan({ assets: [edited, asset("b")], simulate: false, provider: "apidot", stored: new Set([edited.hash]) }, lockOf(["a", entry(a)]), new Map());
-    expect(p.items[0]).toMatchObject({ action: "changed", estimatedUsd: 0, reason: "prompt changed; in the local store: restored at no charge" });
+    const p = plan(
+      { assets: [edited, asset("b")], simulate: false, provider: "apidot", stored: new Set([edited.hash]) },
+      lockOf(["a", entry(a)]),
+      new Map(),
+    );
+    expect(p.items[0]).toMatchObject({
+      action: "changed",
+      estimatedUsd: 0,
+      reason: "prompt changed; in the local store: restored at no charge",
+    });
     expect(p.estimatedUsd).toBe(0.09);
   });
 
   it("references compare by content, not by key order", () => {
-    const withRef = asset("r", "photo", { references: [{ kind: "file", ref: "x.png", sha256: "ab", normalize: { maxSide: 64 } } as never] });
+    const withRef = asset("r", "photo", {
+      references: [{ kind: "file", ref: "x.png", sha256: "ab", normalize: { maxSide: 64 } } as never],
+    });
     const e = entry(withRef);
     (e.spec as unknown as Record<string, unknown>).references = [{ normalize: { maxSide: 64 }, ref: "x.png", kind: "file", sha256: "ab" }];
     const edited = asset("r", "photo, edited", { references: withRef.spec.references });
-    expect(plan({ assets: [edited], simulate: false, provider: "apidot" }, lockOf(["r", e]), new Map()).items[0].changed).toEqual(["prompt"]);
+    expect(plan({ assets: [edited], simulate: false, provider: "apidot" }, lockOf(["r", e]), new Map()).items[0].changed).toEqual([
+      "prompt",
+    ]);
   });
 
   it("price overrides from the config feed the estimate", () => {
-    const p = plan({ assets: [a], simulate: false, provider: "apidot", prices: { apidot: { "nano-banana-pro": { "2K": 0.5 } } } }, lockOf(), new Map());
+    const p = plan(
+      { assets: [a], simulate: false, provider: "apidot", prices: { apidot: { "nano-banana-pro": { "2K": 0.5 } } } },
+      lockOf(),
+      new Map(),
+    );
     expect(p.estimatedUsd).toBe(0.5);
   });
 });

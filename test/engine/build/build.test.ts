@@ -57,10 +57,22 @@ describe("build on the simulator", () => {
     const lock = readLock(path.join(dir, "nanobanana.lock"));
     expect(Object.keys(lock.assets)).toHaveLength(7);
     const e = lock.assets["hero/earbuds-16-9"];
-    expect(e).toMatchObject({ provider: "apidot", model: "nano-banana-pro", modelId: "nano-banana-pro", output: "generated/hero/earbuds-16-9.png", width: 1376, height: 768, format: "png", simulated: true, cost: { usd: 0.09, credits: 18, source: "provider" } });
+    expect(e).toMatchObject({
+      provider: "apidot",
+      model: "nano-banana-pro",
+      modelId: "nano-banana-pro",
+      output: "generated/hero/earbuds-16-9.png",
+      width: 1376,
+      height: 768,
+      format: "png",
+      simulated: true,
+      cost: { usd: 0.09, credits: 18, source: "provider" },
+    });
     expect(e.bytes).toBe(readFileSync(path.join(dir, e.output)).length);
     expect(e.taskId).toBe(sim.ledger().find((c) => c.prompt.includes("earbuds on black marble") && c.taskId === e.taskId)?.taskId);
-    expect(existsSync(path.join(dir, ".nanobanana/tasks")) && readFileSync(path.join(dir, "nanobanana.lock"), "utf8")).not.toMatch(/simulator-key|https?:\/\//);
+    expect(existsSync(path.join(dir, ".nanobanana/tasks")) && readFileSync(path.join(dir, "nanobanana.lock"), "utf8")).not.toMatch(
+      /simulator-key|https?:\/\//,
+    );
 
     const lockBytes = readFileSync(path.join(dir, "nanobanana.lock"));
     const r2 = await build(load(), { simulator: sim });
@@ -74,10 +86,21 @@ describe("build on the simulator", () => {
     await build(load(), { simulator: sim });
     const before = readLock(path.join(dir, "nanobanana.lock"));
     sim.state.reset();
-    writeFileSync(path.join(dir, "assets/products.yaml"), MANIFEST.replace("Flat lay of {{product}}.", "Flat lay of {{product}} on linen."));
+    writeFileSync(
+      path.join(dir, "assets/products.yaml"),
+      MANIFEST.replace("Flat lay of {{product}}.", "Flat lay of {{product}} on linen."),
+    );
     const r = await build(load(), { simulator: sim });
     expect(r.generated).toBe(2);
-    expect(sim.ledger().map((c) => c.prompt).sort()).toEqual(["Aether house style. Flat lay of earbuds on linen. No watermark.", "Aether house style. Flat lay of headphones on linen. No watermark."]);
+    expect(
+      sim
+        .ledger()
+        .map((c) => c.prompt)
+        .sort(),
+    ).toEqual([
+      "Aether house style. Flat lay of earbuds on linen. No watermark.",
+      "Aether house style. Flat lay of headphones on linen. No watermark.",
+    ]);
     const after = readLock(path.join(dir, "nanobanana.lock"));
     for (const name of Object.keys(before.assets)) {
       if (name.startsWith("flat/")) expect(after.assets[name].taskId).not.toBe(before.assets[name].taskId);
@@ -113,7 +136,8 @@ describe("build on the simulator", () => {
     const real = conn.provider;
     conn.provider = {
       name: real.name,
-      submit: (req, o) => (req.prompt.includes("Hear Everything") ? Promise.reject(new Error("insufficient credits")) : real.submit(req, o)),
+      submit: (req, o) =>
+        req.prompt.includes("Hear Everything") ? Promise.reject(new Error("insufficient credits")) : real.submit(req, o),
       status: (t, req, o) => real.status(t, req, o),
     };
     const r = await build(project, { connection: conn, concurrency: 2 });

@@ -95,7 +95,9 @@ describe("a build on APIDot under every fault", () => {
   }
 
   it("resubmitUnknown: false fails the asset instead of paying again, and still reports it", async () => {
-    const { result, ledger } = await run("apidot.submit:hang@1", { apidot: "{ timeoutMs: 400, pollIntervalMs: 20, resubmitUnknown: false }" });
+    const { result, ledger } = await run("apidot.submit:hang@1", {
+      apidot: "{ timeoutMs: 400, pollIntervalMs: 20, resubmitUnknown: false }",
+    });
     expect(result.generated).toBe(3);
     expect(result.failed).toBe(1);
     expect(result.assets.find((a) => a.status === "failed")!.error).toMatch(/outcome unknown.*not submitting again/);
@@ -164,11 +166,23 @@ describe("a build on APIDot under every fault", () => {
 describe("API keys", () => {
   it("never appear in events, results, errors, the lockfile or the journal, under every fault", async () => {
     const key = "sk-live-SECRET-7f3a9c2e11";
-    for (const faults of ["*:any=0.3", "apidot.submit:hang@1,apidot.status:malformed@1,files:expired@1", "apidot.submit:500", "*:reset=0.5"]) {
+    for (const faults of [
+      "*:any=0.3",
+      "apidot.submit:hang@1,apidot.status:malformed@1,files:expired@1",
+      "apidot.submit:500",
+      "*:reset=0.5",
+    ]) {
       sim = await startSimulator({ latencyMs: 30, faults, seed: 3 });
-      const root = tempProject({ assets: 6, simulate: false, apidot: `{ baseUrl: "${sim.url}", timeoutMs: 400, pollIntervalMs: 20, maxRetries: 2 }` });
+      const root = tempProject({
+        assets: 6,
+        simulate: false,
+        apidot: `{ baseUrl: "${sim.url}", timeoutMs: 400, pollIntervalMs: 20, maxRetries: 2 }`,
+      });
       const seen: string[] = [];
-      const result = await build(loadProject({ cwd: root }), { env: { APIDOT_API_KEY: key }, onEvent: (e) => seen.push(JSON.stringify(e)) }).catch((e: Error) => {
+      const result = await build(loadProject({ cwd: root }), {
+        env: { APIDOT_API_KEY: key },
+        onEvent: (e) => seen.push(JSON.stringify(e)),
+      }).catch((e: Error) => {
         seen.push(String(e), e.stack ?? "");
         return undefined;
       });
@@ -191,10 +205,18 @@ describe("API keys in CLI output", () => {
     const key = "sk-live-SECRET-cli-42aa";
     sim = await startSimulator({ latencyMs: 30, faults: "*:any=0.3,apidot.submit:hang@1", seed: 5 });
     for (const json of [false, true]) {
-      const root = tempProject({ assets: 5, simulate: false, apidot: `{ baseUrl: "${sim.url}", timeoutMs: 400, pollIntervalMs: 20, maxRetries: 2 }` });
+      const root = tempProject({
+        assets: 5,
+        simulate: false,
+        apidot: `{ baseUrl: "${sim.url}", timeoutMs: 400, pollIntervalMs: 20, maxRetries: 2 }`,
+      });
       let out = "";
       const stream = { write: (s: string) => ((out += s), true), isTTY: false } as unknown as NodeJS.WriteStream;
-      const code = await main(["build", "-C", root, ...(json ? ["--json"] : [])], { stdout: stream, stderr: stream, env: { APIDOT_API_KEY: key, NO_COLOR: "1" } });
+      const code = await main(["build", "-C", root, ...(json ? ["--json"] : [])], {
+        stdout: stream,
+        stderr: stream,
+        env: { APIDOT_API_KEY: key, NO_COLOR: "1" },
+      });
       expect([0, 1]).toContain(code);
       expect(out).toMatch(/generated/);
       expect(out).not.toContain(key);

@@ -28,7 +28,12 @@ describe("PollPlanner", () => {
 
   it("learns this build's typical duration and polls the next tasks near it", () => {
     const p = new PollPlanner(schedule);
-    for (const [pending, done] of [[19_000, 21_000], [19_500, 20_500], [18_000, 22_000]]) p.observe(pending, done);
+    for (const [pending, done] of [
+      [19_000, 21_000],
+      [19_500, 20_500],
+      [18_000, 22_000],
+    ])
+      p.observe(pending, done);
     expect(p.expectedMs()).toBe(20_000);
     expect(p.first()).toBe(20_000);
     expect(p.next(5000, 5000)).toBe(10_000); // capped by maxMs on the way

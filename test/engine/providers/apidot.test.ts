@@ -13,7 +13,17 @@ afterAll(async () => {
   await sim.close();
 });
 
-const req: ImageRequest = { model: "nano-banana-2", modelId: "nano-banana-2", prompt: "a lemon", resolution: "0.5K", aspectRatio: "16:9", format: "webp", seed: 3, webSearch: false, references: [] };
+const req: ImageRequest = {
+  model: "nano-banana-2",
+  modelId: "nano-banana-2",
+  prompt: "a lemon",
+  resolution: "0.5K",
+  aspectRatio: "16:9",
+  format: "webp",
+  seed: 3,
+  webSearch: false,
+  references: [],
+};
 const adapter = (apiKey = "k-123") => PROVIDERS.apidot!.create({ baseUrl: sim.url, apiKey, http, settings: {} });
 
 describe("APIDot adapter against the simulator", () => {
@@ -44,7 +54,9 @@ describe("APIDot adapter against the simulator", () => {
   it("pro takes jpg for jpeg and no seed; the simulator rejects what the service rejects", async () => {
     const pro = await adapter().submit({ ...req, model: "nano-banana-pro", modelId: "nano-banana-pro", resolution: "1K", format: "jpeg" });
     expect(sim.state.tasks.get(pro.taskId)).toMatchObject({ format: "jpeg", width: 1376, height: 768 });
-    const err = await adapter().submit({ ...req, model: "nano-banana-pro", modelId: "nano-banana-pro" }).catch((e) => e);
+    const err = await adapter()
+      .submit({ ...req, model: "nano-banana-pro", modelId: "nano-banana-pro" })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect(err).toMatchObject({ status: 400, info: { code: "invalid_request", retryable: false } });
     expect(err.message).toMatch(/input\.resolution must be one of 1K, 2K, 4K/);
@@ -54,7 +66,9 @@ describe("APIDot adapter against the simulator", () => {
     const res = await request(`${sim.url}/api/generate/submit`, { method: "POST", body: "{}" });
     expect(res.statusCode).toBe(401);
     expect(await res.body.json()).toMatchObject({ code: 401, error: { code: "authentication_error" } });
-    const err = await adapter("secret-key-xyz").status({ taskId: "nope" }, req).catch((e) => e);
+    const err = await adapter("secret-key-xyz")
+      .status({ taskId: "nope" }, req)
+      .catch((e) => e);
     expect(err).toMatchObject({ status: 404 });
     expect(`${err.message} ${JSON.stringify(err.info)}`).not.toContain("secret-key-xyz");
   });

@@ -28,18 +28,26 @@ describe("fal adapter against the simulator", () => {
     const counts = sim.requestCounts();
     expect(counts["fal.status"] - (before["fal.status"] ?? 0)).toBe(polls);
     expect(counts["fal.result"] - (before["fal.result"] ?? 0)).toBe(1);
-    expect(sim.ledger().filter((c) => c.taskId === taskId)).toEqual([expect.objectContaining({ provider: "fal", model: "fal-ai/nano-banana-pro", costUsd: 0.3 })]);
+    expect(sim.ledger().filter((c) => c.taskId === taskId)).toEqual([
+      expect.objectContaining({ provider: "fal", model: "fal-ai/nano-banana-pro", costUsd: 0.3 }),
+    ]);
   });
 
   test("an edit goes to /edit with image_urls; status and result are read without /edit", async () => {
     const { provider } = connectTo(fal, sim);
-    const req = request1({ model: "nano-banana", modelId: "fal-ai/nano-banana/edit", references: [{ url: "https://example.com/ref.png" }, { data: new Uint8Array([1, 2, 3]), mimeType: "image/png" }] });
+    const req = request1({
+      model: "nano-banana",
+      modelId: "fal-ai/nano-banana/edit",
+      references: [{ url: "https://example.com/ref.png" }, { data: new Uint8Array([1, 2, 3]), mimeType: "image/png" }],
+    });
     expect(toFalInput(req)).toMatchObject({ image_urls: ["https://example.com/ref.png", "data:image/png;base64,AQID"] });
     expect(toFalInput(req)).not.toHaveProperty("resolution");
     const sub = await provider.submit(req);
     expect(sub.handle).toBe("fal-ai/nano-banana");
     // The simulator, like fal, has no status route under /edit.
-    const wrong = await fetch(`${sim.url}/fal-ai/nano-banana/edit/requests/${sub.taskId}/status`, { headers: { authorization: `Key ${SECRET}` } });
+    const wrong = await fetch(`${sim.url}/fal-ai/nano-banana/edit/requests/${sub.taskId}/status`, {
+      headers: { authorization: `Key ${SECRET}` },
+    });
     expect(wrong.status).toBe(404);
     const { status } = await run(provider, req);
     if (status.state !== "succeeded") throw new Error(status.state);
@@ -53,7 +61,12 @@ describe("fal adapter against the simulator", () => {
     const blocked = await run(provider, request1({ ...pro, prompt: "x [[blocked]]" }));
     expect(blocked.status).toMatchObject({ state: "blocked", reason: "content_policy_violation" });
     // fal bills successful requests only.
-    expect(sim.ledger().filter((c) => c.taskId === failed.taskId || c.taskId === blocked.taskId).map((c) => c.costUsd)).toEqual([0, 0]);
+    expect(
+      sim
+        .ledger()
+        .filter((c) => c.taskId === failed.taskId || c.taskId === blocked.taskId)
+        .map((c) => c.costUsd),
+    ).toEqual([0, 0]);
   });
 
   test("a validation error: 422 detail read into a clear message, not retried", async () => {
@@ -97,10 +110,18 @@ test("a whole build on fal: files, lock entries, one charge per asset", async ()
   const result = await build(loadProject({ cwd: root }), { env });
   expect(result).toMatchObject({ generated: 3, failed: 0, blocked: 0, costUsd: 0.339 });
   const lock = JSON.parse(readFileSync(path.join(root, "nanobanana.lock"), "utf8"));
-  expect(lock.assets.a).toMatchObject({ provider: "fal", modelId: "fal-ai/nano-banana-2", width: 3168, height: 1344, format: "jpeg", cost: { usd: 0.15, source: "catalog" } });
+  expect(lock.assets.a).toMatchObject({
+    provider: "fal",
+    modelId: "fal-ai/nano-banana-2",
+    width: 3168,
+    height: 1344,
+    format: "jpeg",
+    cost: { usd: 0.15, source: "catalog" },
+  });
   expect(lock.assets.b).toMatchObject({ modelId: "fal-ai/nano-banana", width: 1024 });
   expect(lock.assets.c).toMatchObject({ modelId: "fal-ai/nano-banana-pro", format: "webp" });
-  for (const n of ["a", "b", "c"]) expect((await sharp(path.join(root, lock.assets[n].output)).metadata()).format).toBe(lock.assets[n].format);
+  for (const n of ["a", "b", "c"])
+    expect((await sharp(path.join(root, lock.assets[n].output)).metadata()).format).toBe(lock.assets[n].format);
   const charges = sim.ledger().slice(before);
   expect(charges).toHaveLength(3);
   expect(charges.map((c) => c.model).sort()).toEqual(["fal-ai/nano-banana", "fal-ai/nano-banana-2", "fal-ai/nano-banana-pro"]);

@@ -22,7 +22,10 @@ function project(provider: string): string {
     path.join(root, "nanobanana.config.yaml"),
     `provider: ${provider}\nsimulate: true\nconcurrency: 6\ndefaults: { model: ${model}, resolution: 1K, aspectRatio: "1:1", format: png }\nproviders:\n  ${provider}: { pollIntervalMs: 20, timeoutMs: 1500 }\n`,
   );
-  writeFileSync(path.join(root, "assets/a.yaml"), `assets:\n  - name: "t{{n}}"\n    prompt: "tile {{n}}"\n    matrix: { n: [${Array.from({ length: ASSETS }, (_, i) => i).join(", ")}] }\n`);
+  writeFileSync(
+    path.join(root, "assets/a.yaml"),
+    `assets:\n  - name: "t{{n}}"\n    prompt: "tile {{n}}"\n    matrix: { n: [${Array.from({ length: ASSETS }, (_, i) => i).join(", ")}] }\n`,
+  );
   return root;
 }
 

@@ -39,14 +39,19 @@ describe("gemini adapter against the simulator", () => {
 
   test("0.5K on nano-banana-2 is sent as imageSize 512", async () => {
     const { provider } = connectTo(gemini, sim);
-    const { status } = await run(provider, request1({ model: "nano-banana-2", modelId: "gemini-3.1-flash-image", resolution: "0.5K", aspectRatio: "4:1" }));
+    const { status } = await run(
+      provider,
+      request1({ model: "nano-banana-2", modelId: "gemini-3.1-flash-image", resolution: "0.5K", aspectRatio: "4:1" }),
+    );
     if (status.state !== "succeeded") throw new Error(status.state);
     expect(await decode(status.images[0])).toMatchObject({ width: 1024, height: 256 });
   });
 
   test("edits with inline bytes and with a URL (fetched, then sent as inlineData)", async () => {
     const { provider } = connectTo(gemini, sim);
-    const ref = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#f0c000" } }).png().toBuffer();
+    const ref = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#f0c000" } })
+      .png()
+      .toBuffer();
     const a = await provider.submit(request1({ ...flash, references: [{ data: ref, mimeType: "image/png" }] }));
     if (a.status?.state !== "succeeded") throw new Error(String(a.status?.state));
     expect(await decode(a.status.images[0])).toMatchObject({ format: "png", width: 1024, height: 1024 });
@@ -94,7 +99,23 @@ describe("gemini adapter against the simulator", () => {
       method: "POST",
       headers: { "x-goog-api-key": SECRET, "content-type": "application/json" },
       body: JSON.stringify({
-        contents: [{ parts: [{ text: "a banana" }, { inline_data: { mime_type: "image/png", data: (await sharp({ create: { width: 8, height: 8, channels: 3, background: "#fff" } }).png().toBuffer()).toString("base64") } }] }],
+        contents: [
+          {
+            parts: [
+              { text: "a banana" },
+              {
+                inline_data: {
+                  mime_type: "image/png",
+                  data: (
+                    await sharp({ create: { width: 8, height: 8, channels: 3, background: "#fff" } })
+                      .png()
+                      .toBuffer()
+                  ).toString("base64"),
+                },
+              },
+            ],
+          },
+        ],
         generation_config: { response_modalities: ["IMAGE"], image_config: { aspect_ratio: "9:16" } },
       }),
     });
@@ -115,26 +136,54 @@ describe("gemini adapter against the simulator", () => {
 describe("reading Gemini answers", () => {
   const png = (n: number) => ({ inlineData: { mimeType: "image/png", data: Buffer.from([n]).toString("base64") } });
   test("several images: all returned (the engine keeps the first); thoughts never", () => {
-    const s = toGeminiStatus({ candidates: [{ content: { parts: [{ ...png(9), thought: true }, png(1), { text: "two" }, png(2)] }, finishReason: "STOP" }] });
+    const s = toGeminiStatus({
+      candidates: [{ content: { parts: [{ ...png(9), thought: true }, png(1), { text: "two" }, png(2)] }, finishReason: "STOP" }],
+    });
     expect(s.state).toBe("succeeded");
     if (s.state === "succeeded") expect(s.images.map((i) => i.data?.[0])).toEqual([1, 2]);
   });
   test("only a thought image is no image", () => {
-    expect(toGeminiStatus({ candidates: [{ content: { parts: [{ ...png(9), thought: true }] }, finishReason: "STOP" }] })).toMatchObject({ state: "blocked", reason: "NO_IMAGE" });
+    expect(toGeminiStatus({ candidates: [{ content: { parts: [{ ...png(9), thought: true }] }, finishReason: "STOP" }] })).toMatchObject({
+      state: "blocked",
+      reason: "NO_IMAGE",
+    });
   });
   test("every block finishReason", () => {
-    for (const r of ["SAFETY", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "PROHIBITED_CONTENT", "NO_IMAGE", "IMAGE_RECITATION", "IMAGE_OTHER", "RECITATION", "OTHER"]) {
-      expect(toGeminiStatus({ candidates: [{ content: { parts: [] }, finishReason: r, finishMessage: "m" }] })).toEqual({ state: "blocked", reason: r, message: "m" });
+    for (const r of [
+      "SAFETY",
+      "IMAGE_SAFETY",
+      "IMAGE_PROHIBITED_CONTENT",
+      "PROHIBITED_CONTENT",
+      "NO_IMAGE",
+      "IMAGE_RECITATION",
+      "IMAGE_OTHER",
+      "RECITATION",
+      "OTHER",
+    ]) {
+      expect(toGeminiStatus({ candidates: [{ content: { parts: [] }, finishReason: r, finishMessage: "m" }] })).toEqual({
+        state: "blocked",
+        reason: r,
+        message: "m",
+      });
     }
   });
   test("no candidates, no feedback: failed", () => {
     expect(toGeminiStatus({}).state).toBe("failed");
   });
   test("RetryInfo.retryDelay becomes retryAfterMs, fractional too", () => {
-    const body = (d: string) => ({ error: { code: 429, message: "Quota exceeded.", status: "RESOURCE_EXHAUSTED", details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: d }] } });
+    const body = (d: string) => ({
+      error: {
+        code: 429,
+        message: "Quota exceeded.",
+        status: "RESOURCE_EXHAUSTED",
+        details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: d }],
+      },
+    });
     expect(describeGeminiError(429, body("26s"))).toEqual({ code: "RESOURCE_EXHAUSTED", message: "Quota exceeded.", retryAfterMs: 26_000 });
     expect(describeGeminiError(429, body("45.837906927s")).retryAfterMs).toBe(45_838);
-    expect(describeGeminiError(429, { error: { code: 429, message: "Please retry in 43.7s.", status: "RESOURCE_EXHAUSTED" } }).retryAfterMs).toBe(43_700);
+    expect(
+      describeGeminiError(429, { error: { code: 429, message: "Please retry in 43.7s.", status: "RESOURCE_EXHAUSTED" } }).retryAfterMs,
+    ).toBe(43_700);
   });
 });
 
@@ -153,7 +202,14 @@ test("a whole build on gemini: files, lock entries with usage cost, one charge p
   expect(result.assets.find((a) => a.name === "nope")?.error).toMatch(/IMAGE_SAFETY/);
   const lock = JSON.parse(readFileSync(path.join(root, "nanobanana.lock"), "utf8"));
   expect(Object.keys(lock.assets).sort()).toEqual(["hero", "icon", "tall"]);
-  expect(lock.assets.hero).toMatchObject({ provider: "gemini", modelId: "gemini-3-pro-image", width: 2752, height: 1536, format: "png", cost: { source: "usage" } });
+  expect(lock.assets.hero).toMatchObject({
+    provider: "gemini",
+    modelId: "gemini-3-pro-image",
+    width: 2752,
+    height: 1536,
+    format: "png",
+    cost: { source: "usage" },
+  });
   expect(lock.assets.icon).toMatchObject({ modelId: "gemini-2.5-flash-image", width: 1024, height: 1024, format: "jpeg" });
   expect(lock.assets.tall).toMatchObject({ modelId: "gemini-3.1-flash-image", width: 256, height: 1024, format: "webp" });
   for (const name of ["hero", "icon", "tall"]) {

@@ -12,13 +12,26 @@ export const SECRET = "sk-test-SECRET-4f9a7c21";
 /** The simulator rejects keys starting with `invalid`. */
 export const BAD_KEY = "invalid-key-SECRET-77e1";
 
-export function connectTo(def: ProviderDefinition, sim: Simulator, apiKey = SECRET, maxRetries = 0): { provider: ImageProvider; http: HttpClient } {
+export function connectTo(
+  def: ProviderDefinition,
+  sim: Simulator,
+  apiKey = SECRET,
+  maxRetries = 0,
+): { provider: ImageProvider; http: HttpClient } {
   const http = new HttpClient({ retry: { maxRetries, baseDelayMs: 10 } });
   return { provider: def.create({ baseUrl: sim.url, apiKey, http, settings: {} }), http };
 }
 
 export function request1(over: Partial<ImageRequest> & Pick<ImageRequest, "model" | "modelId">): ImageRequest {
-  return { prompt: "a ripe banana on a blue plate", resolution: "1K", aspectRatio: "1:1", format: "png", webSearch: false, references: [], ...over };
+  return {
+    prompt: "a ripe banana on a blue plate",
+    resolution: "1K",
+    aspectRatio: "1:1",
+    format: "png",
+    webSearch: false,
+    references: [],
+    ...over,
+  };
 }
 
 /** Submits and polls (a few ms apart) until the task ends. */
@@ -62,7 +75,7 @@ export function projectOn(provider: string, sim: Simulator, manifest: string, ex
     `provider: ${provider}`,
     "simulate: false",
     "concurrency: 4",
-    "defaults: { resolution: 1K, aspectRatio: \"1:1\", format: png }",
+    'defaults: { resolution: 1K, aspectRatio: "1:1", format: png }',
     "providers:",
     `  ${provider}: { baseUrl: "${sim.url}", apiKeyEnv: TEST_PROVIDER_KEY, pollIntervalMs: 20, maxRetries: 0 }`,
     extra,

@@ -46,7 +46,13 @@ test("fal's @fal-ai/client works against the simulator through requestMiddleware
     requestMiddleware: async (req) => ({ ...req, url: req.url.replace(/^https:\/\/queue\.fal\.run/, sim.url) }),
   });
   const result = await fal.subscribe("fal-ai/nano-banana-pro/edit", {
-    input: { prompt: "A banana, edited", image_urls: ["https://example.com/ref.png"], aspect_ratio: "9:16", resolution: "1K", output_format: "png" },
+    input: {
+      prompt: "A banana, edited",
+      image_urls: ["https://example.com/ref.png"],
+      aspect_ratio: "9:16",
+      resolution: "1K",
+      output_format: "png",
+    },
     pollInterval: 20,
   });
   const images = (result.data as { images: { url: string }[] }).images;

@@ -23,7 +23,8 @@ function allText(dir: string): string {
   return out;
 }
 
-const MANIFEST = "assets:\n  - { name: a, prompt: 'A banana', model: nano-banana-pro }\n  - { name: b, prompt: 'A banana [[blocked]]', model: nano-banana-pro }\n  - { name: c, prompt: 'A banana [[fail]]', model: nano-banana-pro }\n";
+const MANIFEST =
+  "assets:\n  - { name: a, prompt: 'A banana', model: nano-banana-pro }\n  - { name: b, prompt: 'A banana [[blocked]]', model: nano-banana-pro }\n  - { name: c, prompt: 'A banana [[fail]]', model: nano-banana-pro }\n";
 
 for (const provider of ["gemini", "fal", "revid"]) {
   test(`${provider}: the API key appears in no event, result, error, lockfile or state file`, async () => {

@@ -14,7 +14,8 @@ beforeAll(async () => {
   sim = await startSimulator({ latencyMs: 5 });
   // Test hook: a prompt containing FAIL makes the simulated task fail.
   const accept = sim.state.accept.bind(sim.state);
-  sim.state.accept = (task: SimTask) => accept(task.prompt.includes("FAIL") ? { ...task, failure: { kind: "failed", message: "simulated failure" } } : task);
+  sim.state.accept = (task: SimTask) =>
+    accept(task.prompt.includes("FAIL") ? { ...task, failure: { kind: "failed", message: "simulated failure" } } : task);
 });
 afterAll(() => sim.close());
 afterEach(() => cleanup?.());

@@ -26,7 +26,11 @@ const asset = (name: string, refs: string) => `  - name: ${name}\n    prompt: "I
 
 describe("references at load time", () => {
   it("uses the edit model and hashes file content, not the path", async () => {
-    const p = project({ "refs/a.png": await solidImage("#123456"), "refs/b.png": await solidImage("#123456"), "assets/x.yaml": `assets:\n${asset("one", "[../refs/a.png]")}${asset("two", "[../refs/b.png]")}` });
+    const p = project({
+      "refs/a.png": await solidImage("#123456"),
+      "refs/b.png": await solidImage("#123456"),
+      "assets/x.yaml": `assets:\n${asset("one", "[../refs/a.png]")}${asset("two", "[../refs/b.png]")}`,
+    });
     const [one, two] = loadProject({ cwd: p.root }).assets;
     expect(one.spec.modelId).toBe("nano-banana-2-edit");
     expect(one.spec.references[0]).toMatchObject({ kind: "file", ref: "refs/a.png" });

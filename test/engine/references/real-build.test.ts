@@ -14,7 +14,10 @@ afterEach(() => cleanup?.());
 
 /** A real (not simulated) build whose APIDot base URL is the simulator: URL-only rules apply. */
 async function realProject(manifest: string) {
-  const p = tempProject({ "refs/logo.png": await solidImage("#ff00ff"), "assets/x.yaml": manifest }, { simulate: false, providers: { apidot: { baseUrl: sim.url, pollIntervalMs: 10, maxRetries: 0 } } });
+  const p = tempProject(
+    { "refs/logo.png": await solidImage("#ff00ff"), "assets/x.yaml": manifest },
+    { simulate: false, providers: { apidot: { baseUrl: sim.url, pollIntervalMs: 10, maxRetries: 0 } } },
+  );
   cleanup = p.cleanup;
   return loadProject({ cwd: p.root });
 }
@@ -31,7 +34,9 @@ describe("references on a URL-only provider (real build)", () => {
   });
 
   it("checks an https reference before the paid submit", async () => {
-    const project = await realProject(`assets:\n  - name: mug\n    prompt: "Logo on a mug"\n    references: ["https://127.0.0.1:1/logo.png"]\n`);
+    const project = await realProject(
+      `assets:\n  - name: mug\n    prompt: "Logo on a mug"\n    references: ["https://127.0.0.1:1/logo.png"]\n`,
+    );
     const charges = sim.ledger().length;
     const r = await build(project, { env: { APIDOT_API_KEY: "test" } });
     expect(r.assets[0]).toMatchObject({ status: "failed", error: expect.stringContaining("not reachable") });

@@ -21,7 +21,10 @@ export function makeProject(opts: { count: number; prefix?: string; config?: str
 
 export function writeManifest(dir: string, file: string, count: number, prefix: string, namePrefix = "tile"): void {
   const items = Array.from({ length: count }, (_, i) => i + 1);
-  writeFileSync(path.join(dir, "assets", file), `assets:\n  - name: "${namePrefix}-{{n}}"\n    prompt: "${prefix} number {{n}}."\n    matrix: { n: [${items.join(", ")}] }\n`);
+  writeFileSync(
+    path.join(dir, "assets", file),
+    `assets:\n  - name: "${namePrefix}-{{n}}"\n    prompt: "${prefix} number {{n}}."\n    matrix: { n: [${items.join(", ")}] }\n`,
+  );
 }
 
 export interface Child {
@@ -33,7 +36,11 @@ export interface Child {
 
 /** Runs the CLI as a child process (killed when the test ends, if still running, before its project folder is removed). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Child {
-  const proc = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", CI: "1", GITHUB_ACTIONS: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", CI: "1", GITHUB_ACTIONS: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   proc.stdout!.on("data", (d) => (out += d));
@@ -67,7 +74,12 @@ export async function runMain(argv: string[], env: NodeJS.ProcessEnv = {}): Prom
   const { main } = await import("../../../src/cli/run.js");
   let stdout = "";
   let stderr = "";
-  const stream = (append: (s: string) => void) => ({ isTTY: false, write: (s: string) => (append(String(s)), true) }) as unknown as NodeJS.WriteStream;
-  const code = await main(argv, { stdout: stream((s) => (stdout += s)), stderr: stream((s) => (stderr += s)), env: { NO_COLOR: "1", ...env } });
+  const stream = (append: (s: string) => void) =>
+    ({ isTTY: false, write: (s: string) => (append(String(s)), true) }) as unknown as NodeJS.WriteStream;
+  const code = await main(argv, {
+    stdout: stream((s) => (stdout += s)),
+    stderr: stream((s) => (stderr += s)),
+    env: { NO_COLOR: "1", ...env },
+  });
   return { code, stdout, stderr };
 }

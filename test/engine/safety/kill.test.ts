@@ -30,7 +30,8 @@ describe("SIGKILL at random instants, then rerun", () => {
       await new Promise((r) => setTimeout(r, delay));
       child.proc.kill("SIGKILL");
       await child.exit;
-      if (existsSync(lockfile)) expect(() => parseLock(readFileSync(lockfile, "utf8"), "nanobanana.lock"), `after kill ${k + 1} at ${delay} ms`).not.toThrow();
+      if (existsSync(lockfile))
+        expect(() => parseLock(readFileSync(lockfile, "utf8"), "nanobanana.lock"), `after kill ${k + 1} at ${delay} ms`).not.toThrow();
       expect(sim.ledger().length, `charges after kill ${k + 1}`).toBeLessThanOrEqual(ASSETS);
     }
     const final = runCli(["build", "-C", dir, "--json"], env);
@@ -46,7 +47,11 @@ describe("SIGKILL at random instants, then rerun", () => {
     expect(charged).toHaveLength(ASSETS);
     expect(new Set(Object.values(lock.assets).map((e) => e.taskId))).toEqual(new Set(charged));
     // Nothing left to collect, and a rerun does nothing.
-    expect(existsSync(path.join(dir, ".nanobanana/tasks")) ? readdirSync(path.join(dir, ".nanobanana/tasks")).filter((f) => f.endsWith(".json")) : []).toEqual([]);
+    expect(
+      existsSync(path.join(dir, ".nanobanana/tasks"))
+        ? readdirSync(path.join(dir, ".nanobanana/tasks")).filter((f) => f.endsWith(".json"))
+        : [],
+    ).toEqual([]);
     const again = runCli(["build", "-C", dir, "--json"], env);
     expect(await again.exit).toBe(0);
     expect(JSON.parse(again.stdout()).generated).toBe(0);

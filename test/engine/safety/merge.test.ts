@@ -12,16 +12,41 @@ import { tempDir } from "../../helpers/temp-dir.js";
 import { CLI, makeProject, runCli, runMain, writeManifest } from "./helpers.js";
 
 const entry = (hash: string, at: string): LockEntry =>
-  ({ hash, provider: "apidot", model: "nano-banana-2", modelId: "nano-banana-2", taskId: `t-${hash}`, output: "x.png", sha256: `s-${hash}`, bytes: 1, width: 1, height: 1, format: "png", cost: { usd: 0.05, source: "catalog" }, generatedAt: at, spec: {} }) as unknown as LockEntry;
+  ({
+    hash,
+    provider: "apidot",
+    model: "nano-banana-2",
+    modelId: "nano-banana-2",
+    taskId: `t-${hash}`,
+    output: "x.png",
+    sha256: `s-${hash}`,
+    bytes: 1,
+    width: 1,
+    height: 1,
+    format: "png",
+    cost: { usd: 0.05, source: "catalog" },
+    generatedAt: at,
+    spec: {},
+  }) as unknown as LockEntry;
 const lock = (assets: Record<string, LockEntry>): Lockfile => ({ version: 1, assets });
 
 describe("mergeLocks", () => {
   const base = lock({ a: entry("a1", "2026-01-01"), b: entry("b1", "2026-01-01"), gone: entry("g1", "2026-01-01") });
   it("takes each side's own changes, additions and removals", () => {
     const ours = lock({ a: entry("a2", "2026-02-01"), b: entry("b1", "2026-01-01"), mine: entry("m", "2026-02-01") });
-    const theirs = lock({ a: entry("a1", "2026-01-01"), b: entry("b3", "2026-03-01"), gone: entry("g1", "2026-01-01"), yours: entry("y", "2026-03-01") });
+    const theirs = lock({
+      a: entry("a1", "2026-01-01"),
+      b: entry("b3", "2026-03-01"),
+      gone: entry("g1", "2026-01-01"),
+      yours: entry("y", "2026-03-01"),
+    });
     const r = mergeLocks(base, ours, theirs);
-    expect(Object.fromEntries(Object.entries(r.lock.assets).map(([k, v]) => [k, v.hash]))).toEqual({ a: "a2", b: "b3", mine: "m", yours: "y" });
+    expect(Object.fromEntries(Object.entries(r.lock.assets).map(([k, v]) => [k, v.hash]))).toEqual({
+      a: "a2",
+      b: "b3",
+      mine: "m",
+      yours: "y",
+    });
     expect(r.decisions).toEqual([]);
   });
   it("when both changed an asset: the manifests' hash wins, else the newer, flagged", () => {
@@ -42,7 +67,15 @@ describe("mergeLocks", () => {
     let i = 0;
     while (oursLines[i] === theirsLines[i]) i++;
     const tail = 3; // "  }", "}", ""
-    const conflicted = [...oursLines.slice(0, i), "<<<<<<< HEAD", ...oursLines.slice(i, -tail), "=======", ...theirsLines.slice(i, -tail), ">>>>>>> other", ...oursLines.slice(-tail)].join("\n");
+    const conflicted = [
+      ...oursLines.slice(0, i),
+      "<<<<<<< HEAD",
+      ...oursLines.slice(i, -tail),
+      "=======",
+      ...theirsLines.slice(i, -tail),
+      ">>>>>>> other",
+      ...oursLines.slice(-tail),
+    ].join("\n");
     const sides = splitConflict(conflicted);
     expect(Object.keys(parseLock(sides.ours, "o").assets)).toEqual(["a", "c"]);
     expect(Object.keys(parseLock(sides.theirs, "t").assets)).toEqual(["a", "d"]);
@@ -57,7 +90,12 @@ describe("git merge of two branches' lockfiles through the merge driver", () => 
   });
   afterAll(() => sim.close());
 
-  const git = (dir: string, ...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" } });
+  const git = (dir: string, ...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" },
+    });
   const build = async (dir: string) => {
     const c = runCli(["build", "-C", dir, "--json"], { NANOBANANA_SIMULATOR_URL: sim.url });
     expect(await c.exit, c.stderr()).toBe(0);

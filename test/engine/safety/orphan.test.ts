@@ -36,6 +36,13 @@ describe("spec changed while tasks were in flight", () => {
     expect(back.costUsd).toBe(0);
     expect(sim.ledger()).toHaveLength(8); // the first 4 tasks were paid once, and kept
     const lock = JSON.parse(readFileSync(path.join(dir, "nanobanana.lock"), "utf8"));
-    expect(new Set(Object.values(lock.assets).map((e) => (e as { taskId: string }).taskId))).toEqual(new Set(sim.ledger().slice(0, 4).map((c) => c.taskId)));
+    expect(new Set(Object.values(lock.assets).map((e) => (e as { taskId: string }).taskId))).toEqual(
+      new Set(
+        sim
+          .ledger()
+          .slice(0, 4)
+          .map((c) => c.taskId),
+      ),
+    );
   }, 60_000);
 });

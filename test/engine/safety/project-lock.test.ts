@@ -23,7 +23,9 @@ describe("two builds in one project", () => {
 
     const second = await runMain(["build", "-C", dir], env);
     expect(second.code, second.stderr + second.stdout).toBe(2);
-    expect(second.stderr).toMatch(/another nanobanana build is running in this project \(pid \d+ on .+\); wait for it, or rerun with --wait/);
+    expect(second.stderr).toMatch(
+      /another nanobanana build is running in this project \(pid \d+ on .+\); wait for it, or rerun with --wait/,
+    );
 
     const waiting = runCli(["build", "-C", dir, "--wait", "--json"], env);
     await until(() => /waiting for it/.test(waiting.stderr()));
@@ -39,7 +41,10 @@ describe("two builds in one project", () => {
   it("takes over the lock of a build that died (dead pid)", async () => {
     const dir = makeProject({ count: 1, config: "simulator: { latencyMs: 10 }\n" });
     mkdirSync(path.join(dir, ".nanobanana"), { recursive: true });
-    writeFileSync(path.join(dir, ".nanobanana", "build.lock"), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: hostname(), startedAt: "2026-01-01T00:00:00Z", command: "build" }));
+    writeFileSync(
+      path.join(dir, ".nanobanana", "build.lock"),
+      JSON.stringify({ pid: 2 ** 22 + 12345, hostname: hostname(), startedAt: "2026-01-01T00:00:00Z", command: "build" }),
+    );
     const r = await runMain(["build", "-C", dir]);
     expect(r.code, r.stderr).toBe(0);
   });

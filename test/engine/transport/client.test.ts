@@ -21,7 +21,10 @@ async function setup(faults: string) {
   const waits: number[] = [];
   const hooks = { onRetry: (_e: unknown, _a: number, ms: number) => void waits.push(ms), sleep: async () => {} };
   const submit = (shouldRetry?: (e: unknown) => boolean) =>
-    http!.json({ method: "POST", url: `${sim!.url}/api/generate/submit`, headers: { authorization: "Bearer k" }, body: submitBody }, { ...hooks, shouldRetry });
+    http!.json(
+      { method: "POST", url: `${sim!.url}/api/generate/submit`, headers: { authorization: "Bearer k" }, body: submitBody },
+      { ...hooks, shouldRetry },
+    );
   return { submit, waits };
 }
 
@@ -61,7 +64,10 @@ describe("HttpClient against the simulator", () => {
   it("retries a status poll through reset, hang and malformed answers (reads are safe)", async () => {
     const { submit } = await setup("apidot.status:reset@1,apidot.status:hang@2,apidot.status:malformed@3");
     const sub = (await submit()).body as { data: { task_id: string } };
-    const res = await http!.json<{ data: { status: string } }>({ method: "GET", url: `${sim!.url}/api/generate/status/${sub.data.task_id}`, headers: { authorization: "Bearer k" } }, { sleep: async () => {} });
+    const res = await http!.json<{ data: { status: string } }>(
+      { method: "GET", url: `${sim!.url}/api/generate/status/${sub.data.task_id}`, headers: { authorization: "Bearer k" } },
+      { sleep: async () => {} },
+    );
     expect(res.body.data.status).toBeDefined();
     expect(sim!.requestCounts()["apidot.status"]).toBe(4);
   });
@@ -81,7 +87,8 @@ describe("a status inside a 200 body (APIDot's code)", () => {
     let hits = 0;
     const server = createServer((_req, res) => {
       hits++;
-      const body = hits === 1 ? { code: 429, message: "slow down", error: { code: "rate_limited" } } : { code: 200, data: { task_id: "t1" } };
+      const body =
+        hits === 1 ? { code: 429, message: "slow down", error: { code: "rate_limited" } } : { code: 200, data: { task_id: "t1" } };
       res.writeHead(200, { "content-type": "application/json", "retry-after": "2" });
       res.end(JSON.stringify(body));
     });

@@ -1,11 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { HttpError } from "../../../src/engine/transport/errors.js";
-import { DEFAULT_RETRY, isRetryable, isSafeToResubmit, isUnknownOutcome, retryDelayMs, withRetry } from "../../../src/engine/transport/retry.js";
+import {
+  DEFAULT_RETRY,
+  isRetryable,
+  isSafeToResubmit,
+  isUnknownOutcome,
+  retryDelayMs,
+  withRetry,
+} from "../../../src/engine/transport/retry.js";
 import { RETRYABLE_STATUS } from "../../../src/engine/transport/retry.js";
 import { googleRetryDelayMs } from "../../../src/engine/transport/wait-hints.js";
 
 const httpError = (status: number | undefined, extra: Partial<HttpError["info"]> = {}) =>
-  new HttpError(`status ${status}`, { url: "http://x/", method: "POST", status, retryable: status === undefined || RETRYABLE_STATUS.has(status), mayHaveReachedServer: true, ...extra });
+  new HttpError(`status ${status}`, {
+    url: "http://x/",
+    method: "POST",
+    status,
+    retryable: status === undefined || RETRYABLE_STATUS.has(status),
+    mayHaveReachedServer: true,
+    ...extra,
+  });
 
 describe("the retry policy", () => {
   it("retries network errors, timeouts, 408, 429 and 5xx, and never 400/401/402/403/404/422", () => {
@@ -31,21 +45,55 @@ describe("the retry policy", () => {
     const waits: number[] = [];
     const sleep = async (ms: number) => void waits.push(ms);
     let calls = 0;
-    await expect(withRetry(async () => { calls++; throw httpError(503); }, { ...DEFAULT_RETRY, maxRetries: 3 }, { sleep })).rejects.toThrow("503");
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw httpError(503);
+        },
+        { ...DEFAULT_RETRY, maxRetries: 3 },
+        { sleep },
+      ),
+    ).rejects.toThrow("503");
     expect(calls).toBe(4);
     expect(waits).toHaveLength(3);
     calls = 0;
-    await expect(withRetry(async () => { calls++; throw httpError(402); }, DEFAULT_RETRY, { sleep })).rejects.toThrow("402");
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw httpError(402);
+        },
+        DEFAULT_RETRY,
+        { sleep },
+      ),
+    ).rejects.toThrow("402");
     expect(calls).toBe(1);
     calls = 0;
-    await expect(withRetry(async () => { calls++; throw httpError(429, { retryAfterMs: 3_600_000 }); }, DEFAULT_RETRY, { sleep })).rejects.toThrow("429");
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw httpError(429, { retryAfterMs: 3_600_000 });
+        },
+        DEFAULT_RETRY,
+        { sleep },
+      ),
+    ).rejects.toThrow("429");
     expect(calls).toBe(1);
   });
 
   it("never retries after an abort, and an abort interrupts the wait", async () => {
     const ctrl = new AbortController();
     let calls = 0;
-    const p = withRetry(async () => { calls++; throw httpError(503, { retryAfterMs: 60_000 }); }, DEFAULT_RETRY, { signal: ctrl.signal });
+    const p = withRetry(
+      async () => {
+        calls++;
+        throw httpError(503, { retryAfterMs: 60_000 });
+      },
+      DEFAULT_RETRY,
+      { signal: ctrl.signal },
+    );
     setTimeout(() => ctrl.abort(new Error("stop")), 20);
     await expect(p).rejects.toThrow("stop");
     expect(calls).toBe(1);
@@ -66,7 +114,14 @@ describe("the retry policy", () => {
   });
 
   it("reads Gemini's RetryInfo (no header) from the body", () => {
-    const body = (delay: string, message = "Quota exceeded.") => ({ error: { code: 429, message, status: "RESOURCE_EXHAUSTED", details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: delay }] } });
+    const body = (delay: string, message = "Quota exceeded.") => ({
+      error: {
+        code: 429,
+        message,
+        status: "RESOURCE_EXHAUSTED",
+        details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: delay }],
+      },
+    });
     expect(googleRetryDelayMs(body("26s"))).toBe(26_000);
     expect(googleRetryDelayMs(body("45.837906927s"))).toBe(45_838);
     expect(googleRetryDelayMs({ error: { code: 429, message: "Quota exceeded. Please retry in 43.7s." } })).toBe(43_700);

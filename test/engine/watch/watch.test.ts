@@ -42,8 +42,13 @@ async function start(files: Record<string, string | Buffer>) {
   return p;
 }
 
-const generated = (r: { assets: { name: string; status: string }[] }) => r.assets.filter((a) => a.status === "generated").map((a) => a.name).sort();
-const lock = (root: string) => JSON.parse(readFileSync(path.join(root, "nanobanana.lock"), "utf8")) as { assets: Record<string, { generatedAt: string; hash: string }> };
+const generated = (r: { assets: { name: string; status: string }[] }) =>
+  r.assets
+    .filter((a) => a.status === "generated")
+    .map((a) => a.name)
+    .sort();
+const lock = (root: string) =>
+  JSON.parse(readFileSync(path.join(root, "nanobanana.lock"), "utf8")) as { assets: Record<string, { generatedAt: string; hash: string }> };
 
 describe("watch", () => {
   it("rebuilds only the variants of an edited template", async () => {

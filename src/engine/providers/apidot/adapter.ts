@@ -3,7 +3,17 @@ import type { ErrorDetails } from "../../transport/client.js";
 import { HttpError } from "../../transport/errors.js";
 import { envelopeCode } from "../../transport/body-status.js";
 import { isSafeToResubmit } from "../../transport/retry.js";
-import type { CallOptions, Cost, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission, TaskHandle, TaskStatus } from "../types.js";
+import type {
+  CallOptions,
+  Cost,
+  ImageProvider,
+  ImageRequest,
+  ProviderDefinition,
+  ProviderOptions,
+  Submission,
+  TaskHandle,
+  TaskStatus,
+} from "../types.js";
 import { APIDOT_CAPABILITIES } from "../../../core/catalog/providers/apidot.js";
 import { toApidotInput, toTaskStatus } from "./translate.js";
 
@@ -39,7 +49,15 @@ class ApidotProvider implements ImageProvider {
   async submit(req: ImageRequest, { signal, idempotencyKey, onRetry }: CallOptions = {}): Promise<Submission> {
     const headers = idempotencyKey ? { ...this.headers, "idempotency-key": idempotencyKey } : this.headers;
     const res = await this.opts.http.json<Envelope>(
-      { method: "POST", url: `${this.base}/api/generate/submit`, headers, body: { model: req.modelId, input: toApidotInput(req) }, signal, describeError, bodyStatus: envelopeCode },
+      {
+        method: "POST",
+        url: `${this.base}/api/generate/submit`,
+        headers,
+        body: { model: req.modelId, input: toApidotInput(req) },
+        signal,
+        describeError,
+        bodyStatus: envelopeCode,
+      },
       { shouldRetry: isSafeToResubmit, onRetry },
     );
     const data = unwrap(res.body, `${this.base}/api/generate/submit`);
@@ -50,7 +68,10 @@ class ApidotProvider implements ImageProvider {
 
   async status(task: TaskHandle, req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<TaskStatus> {
     const url = `${this.base}/api/generate/status/${encodeURIComponent(task.taskId)}`;
-    const res = await this.opts.http.json<Envelope>({ method: "GET", url, headers: this.headers, signal, describeError, bodyStatus: envelopeCode }, { onRetry });
+    const res = await this.opts.http.json<Envelope>(
+      { method: "GET", url, headers: this.headers, signal, describeError, bodyStatus: envelopeCode },
+      { onRetry },
+    );
     const data = unwrap(res.body, url);
     const status = toTaskStatus(data);
     if (status.state === "succeeded") status.cost = this.cost(req, data);

@@ -1,7 +1,16 @@
 import { listedPrice } from "../../../core/catalog/prices.js";
 import { HttpError } from "../../transport/errors.js";
 import { isSafeToResubmit } from "../../transport/retry.js";
-import type { CallOptions, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission, TaskHandle, TaskStatus } from "../types.js";
+import type {
+  CallOptions,
+  ImageProvider,
+  ImageRequest,
+  ProviderDefinition,
+  ProviderOptions,
+  Submission,
+  TaskHandle,
+  TaskStatus,
+} from "../types.js";
 import { FAL_CAPABILITIES } from "../../../core/catalog/providers/fal.js";
 import { describeFalError, falAppId, fromFalResult, fromFalStatus, isContentPolicy, toFalInput, type FalStatus } from "./translate.js";
 
@@ -43,15 +52,22 @@ class FalProvider implements ImageProvider {
   async status(task: TaskHandle, req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<TaskStatus> {
     const app = task.handle ?? falAppId(req.modelId);
     const requestUrl = `${this.base}/${app}/requests/${encodeURIComponent(task.taskId)}`;
-    const s = await this.opts.http.json<FalStatus>({ method: "GET", url: `${requestUrl}/status`, headers: this.headers, signal, describeError: describeFalError }, { onRetry });
+    const s = await this.opts.http.json<FalStatus>(
+      { method: "GET", url: `${requestUrl}/status`, headers: this.headers, signal, describeError: describeFalError },
+      { onRetry },
+    );
     const early = fromFalStatus(s.body);
     if (early) {
-      if (early.state === "failed" && isContentPolicy(early.code, early.message)) return { state: "blocked", reason: "content_policy_violation", message: early.message };
+      if (early.state === "failed" && isContentPolicy(early.code, early.message))
+        return { state: "blocked", reason: "content_policy_violation", message: early.message };
       return early;
     }
     let result: TaskStatus;
     try {
-      const r = await this.opts.http.json<{ images?: { url?: string }[]; description?: string }>({ method: "GET", url: requestUrl, headers: this.headers, signal, describeError: describeFalError }, { onRetry });
+      const r = await this.opts.http.json<{ images?: { url?: string }[]; description?: string }>(
+        { method: "GET", url: requestUrl, headers: this.headers, signal, describeError: describeFalError },
+        { onRetry },
+      );
       result = fromFalResult(r.body);
     } catch (err) {
       // A completed request whose result GET answers 4xx failed for good (422: the checker refused it).

@@ -43,10 +43,12 @@ export interface FalStatus {
 /** A status answer → pending, failed, or `undefined` when the result should be fetched. */
 export function fromFalStatus(s: FalStatus): TaskStatus | undefined {
   const status = String(s?.status ?? "");
-  if (status === "IN_QUEUE") return { state: "pending", queuePosition: typeof s.queue_position === "number" ? s.queue_position : undefined };
+  if (status === "IN_QUEUE")
+    return { state: "pending", queuePosition: typeof s.queue_position === "number" ? s.queue_position : undefined };
   if (status === "IN_PROGRESS") return { state: "pending" };
   if (status === "COMPLETED") {
-    if (s.error !== undefined && s.error !== null && s.error !== "") return { state: "failed", message: errorText(s.error), code: s.error_type };
+    if (s.error !== undefined && s.error !== null && s.error !== "")
+      return { state: "failed", message: errorText(s.error), code: s.error_type };
     return undefined;
   }
   if (status === "FAILED" || status === "CANCELED" || status === "CANCELLED" || status === "ERROR") {
@@ -68,7 +70,8 @@ export function fromFalResult(body: { images?: FalImage[]; description?: string 
     const data = /^data:([^;,]+)?;base64,(.*)$/s.exec(img.url);
     images.push(data ? { data: Buffer.from(data[2], "base64"), mimeType: data[1] } : { url: img.url, mimeType: img.content_type });
   }
-  if (images.length === 0) return { state: "failed", message: body?.description ? `no image: ${body.description}` : "the request completed without an image" };
+  if (images.length === 0)
+    return { state: "failed", message: body?.description ? `no image: ${body.description}` : "the request completed without an image" };
   return { state: "succeeded", images, text: body?.description || undefined };
 }
 
@@ -82,7 +85,9 @@ interface FalDetail {
 export function describeFalError(_status: number, body: unknown): ErrorDetails {
   const b = (body ?? {}) as { detail?: FalDetail[] | string; message?: string; error?: string };
   if (Array.isArray(b.detail) && b.detail.length) {
-    const message = b.detail.map((d) => `${(d.loc ?? []).filter((x) => x !== "body").join(".") || "input"}: ${d.msg ?? d.type ?? "invalid"}`).join("; ");
+    const message = b.detail
+      .map((d) => `${(d.loc ?? []).filter((x) => x !== "body").join(".") || "input"}: ${d.msg ?? d.type ?? "invalid"}`)
+      .join("; ");
     return { code: b.detail[0].type, message };
   }
   if (typeof b.detail === "string") return { message: b.detail };

@@ -4,7 +4,17 @@ import type { ErrorDetails } from "../../transport/client.js";
 import { HttpError } from "../../transport/errors.js";
 import { isSafeToResubmit } from "../../transport/retry.js";
 import { googleRetryDelayMs } from "../../transport/wait-hints.js";
-import type { CallOptions, Cost, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission, TaskHandle, TaskStatus } from "../types.js";
+import type {
+  CallOptions,
+  Cost,
+  ImageProvider,
+  ImageRequest,
+  ProviderDefinition,
+  ProviderOptions,
+  Submission,
+  TaskHandle,
+  TaskStatus,
+} from "../types.js";
 import { GEMINI_CAPABILITIES } from "../../../core/catalog/providers/gemini.js";
 import { inlineReferences } from "./references.js";
 import { toGeminiBody, toGeminiStatus, type GeminiResponse } from "./translate.js";

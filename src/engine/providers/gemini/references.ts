@@ -20,7 +20,8 @@ export async function inlineReferences(refs: ReferenceInput[], dispatcher: Dispa
     const mimeType = sniffInlineImage(bytes) ?? ref.mimeType;
     if (!mimeType) throw new Error(`reference image ${i + 1} is not a PNG, JPEG, WebP, HEIC or HEIF image`);
     total += bytes.length;
-    if (total > MAX_INLINE_BYTES) throw new Error(`reference images add up to more than ${MAX_INLINE_BYTES / 1024 / 1024} MB, Gemini's inline limit`);
+    if (total > MAX_INLINE_BYTES)
+      throw new Error(`reference images add up to more than ${MAX_INLINE_BYTES / 1024 / 1024} MB, Gemini's inline limit`);
     out.push({ mimeType, data: Buffer.from(bytes).toString("base64") });
   }
   return out;
@@ -30,11 +31,22 @@ async function fetchBytes(url: string, dispatcher: Dispatcher, signal?: AbortSig
   const shown = redactUrl(url);
   const { request } = await import("undici");
   const res = await request(url, { method: "GET", dispatcher, signal }).catch((err: Error) => {
-    throw new HttpError(`GET ${shown} (reference image) failed: ${err.message}`, { url: shown, method: "GET", retryable: false, mayHaveReachedServer: true });
+    throw new HttpError(`GET ${shown} (reference image) failed: ${err.message}`, {
+      url: shown,
+      method: "GET",
+      retryable: false,
+      mayHaveReachedServer: true,
+    });
   });
   if (res.statusCode !== 200) {
     await res.body.dump();
-    throw new HttpError(`GET ${shown} (reference image) → ${res.statusCode}`, { url: shown, method: "GET", status: res.statusCode, retryable: false, mayHaveReachedServer: true });
+    throw new HttpError(`GET ${shown} (reference image) → ${res.statusCode}`, {
+      url: shown,
+      method: "GET",
+      status: res.statusCode,
+      retryable: false,
+      mayHaveReachedServer: true,
+    });
   }
   return new Uint8Array(await res.body.arrayBuffer());
 }

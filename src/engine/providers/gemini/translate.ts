@@ -24,8 +24,18 @@ export interface InlineImage {
 
 /** Finish reasons that mean the model would not (or could not) draw the image. */
 export const BLOCK_REASONS = new Set([
-  "SAFETY", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "PROHIBITED_CONTENT", "NO_IMAGE",
-  "IMAGE_RECITATION", "IMAGE_OTHER", "RECITATION", "OTHER", "BLOCKLIST", "SPII", "MALFORMED_FUNCTION_CALL",
+  "SAFETY",
+  "IMAGE_SAFETY",
+  "IMAGE_PROHIBITED_CONTENT",
+  "PROHIBITED_CONTENT",
+  "NO_IMAGE",
+  "IMAGE_RECITATION",
+  "IMAGE_OTHER",
+  "RECITATION",
+  "OTHER",
+  "BLOCKLIST",
+  "SPII",
+  "MALFORMED_FUNCTION_CALL",
 ]);
 
 /** Gemini spells 0.5K as "512" (no K); the rest as written, upper case. */
@@ -75,7 +85,11 @@ export function toGeminiStatus(body: GeminiResponse): TaskStatus {
   const reason = cand.finishReason;
   if (reason && BLOCK_REASONS.has(reason)) return { state: "blocked", reason, message: cand.finishMessage ?? text };
   // STOP (or no reason) with text only: the model answered in words instead of drawing.
-  return { state: "blocked", reason: "NO_IMAGE", message: text ? `the model answered with text only: ${clip(text)}` : "the model returned no image" };
+  return {
+    state: "blocked",
+    reason: "NO_IMAGE",
+    message: text ? `the model answered with text only: ${clip(text)}` : "the model returned no image",
+  };
 }
 
 function clip(s: string): string {

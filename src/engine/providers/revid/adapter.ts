@@ -2,7 +2,16 @@ import { listedPrice } from "../../../core/catalog/prices.js";
 import { HttpError } from "../../transport/errors.js";
 import { envelopeCode } from "../../transport/body-status.js";
 import { isSafeToResubmit } from "../../transport/retry.js";
-import type { CallOptions, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission, TaskHandle, TaskStatus } from "../types.js";
+import type {
+  CallOptions,
+  ImageProvider,
+  ImageRequest,
+  ProviderDefinition,
+  ProviderOptions,
+  Submission,
+  TaskHandle,
+  TaskStatus,
+} from "../types.js";
 import { REVID_CAPABILITIES } from "../../../core/catalog/providers/revid.js";
 import { describeRevidError, fromRevidTask, toRevidInput, type RevidTask } from "./translate.js";
 
@@ -34,7 +43,15 @@ class RevidProvider implements ImageProvider {
   async submit(req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<Submission> {
     const url = `${this.base}/paid/nano/banana/create`;
     const res = await this.opts.http.json<Envelope<{ taskId?: string }>>(
-      { method: "POST", url, headers: this.headers, body: { model: req.modelId, input: toRevidInput(req) }, signal, describeError: describeRevidError, bodyStatus: envelopeCode },
+      {
+        method: "POST",
+        url,
+        headers: this.headers,
+        body: { model: req.modelId, input: toRevidInput(req) },
+        signal,
+        describeError: describeRevidError,
+        bodyStatus: envelopeCode,
+      },
       { shouldRetry: isSafeToResubmit, onRetry },
     );
     const taskId = unwrap(res.body, url, "POST").taskId;
@@ -45,7 +62,10 @@ class RevidProvider implements ImageProvider {
   async status(task: TaskHandle, req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<TaskStatus> {
     // A query, though sent as POST: safe to repeat.
     const url = `${this.base}/paid/get/taskid?taskId=${encodeURIComponent(task.taskId)}`;
-    const res = await this.opts.http.json<Envelope<RevidTask>>({ method: "POST", url, headers: this.headers, signal, describeError: describeRevidError, bodyStatus: envelopeCode }, { onRetry });
+    const res = await this.opts.http.json<Envelope<RevidTask>>(
+      { method: "POST", url, headers: this.headers, signal, describeError: describeRevidError, bodyStatus: envelopeCode },
+      { onRetry },
+    );
     const status = fromRevidTask(unwrap(res.body, url, "POST"));
     if (status.state === "succeeded") {
       const listed = listedPrice("revid", req.model, req.resolution, this.opts.prices);
