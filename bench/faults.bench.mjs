@@ -20,7 +20,7 @@ export async function run() {
     const failedTasks = new Set();
     let generated = 0;
     for (let pass = 1; pass <= 3 && generated < ASSETS; pass++) {
-      const r = await build(loadProject({ cwd: root }), { simulator: sim });
+      const r = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url });
       generated += r.generated;
       for (const d of r.possibleDuplicates) reported.add(d.name);
       for (const a of r.assets) if ((a.status === "failed" || a.status === "blocked") && a.taskId) failedTasks.add(a.taskId);

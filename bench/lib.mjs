@@ -56,7 +56,7 @@ export function report(r) {
 
 /**
  * The simulator as a child process (`nanobanana simulator`), so that it does not share an
- * event loop with the build being measured. Returns what build({ simulator }) needs (url)
+ * event loop with the build being measured. Returns what build({ simulatorUrl }) needs (url)
  * plus the ledger and counters read over its admin routes.
  */
 export async function childSimulator({ latencyMs, faults, seed } = {}) {

@@ -13,7 +13,7 @@ export async function run() {
   const { root, cleanup } = tempProject({ assets: ASSETS, concurrency: 8, apidot: `{ rpm: ${RPM}, timeoutMs: 10000 }` });
   try {
     const started = Date.now();
-    const result = await build(loadProject({ cwd: root }), { simulator: sim });
+    const result = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url });
     const minutes = (Date.now() - started) / 60_000;
     const counts = await sim.requestCounts();
     const rejected = Object.entries(await sim.faultCounts())

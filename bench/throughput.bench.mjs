@@ -13,7 +13,7 @@ export async function run() {
   const { root, cleanup } = tempProject({ assets: ASSETS, concurrency: CONCURRENCY, apidot: "{ timeoutMs: 10000 }" });
   try {
     const started = Date.now();
-    const result = await build(loadProject({ cwd: root }), { simulator: sim });
+    const result = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url });
     const wall = (Date.now() - started) / 1000;
     const ideal = Math.ceil(ASSETS / CONCURRENCY) * (LATENCY_MS / 1000);
     const counts = await sim.requestCounts();

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { watch } from "../dist/index.js";
+import { startSimulator } from "../dist/simulator/index.js";
 import { standalone } from "./lib.mjs";
 
 const ASSETS = 1000;
@@ -28,7 +29,8 @@ export async function run() {
   mkdirSync(path.join(root, "assets"));
   for (let m = 0; m < MANIFESTS; m++) writeFileSync(path.join(root, `assets/m${m}.yaml`), manifest(m));
 
-  const w = watch({ cwd: root });
+  const sim = await startSimulator({ latencyMs: 0 });
+  const w = watch({ cwd: root, simulatorUrl: sim.url });
   let t = performance.now();
   await w.ready;
   const initialMs = performance.now() - t;
@@ -54,6 +56,7 @@ export async function run() {
     await new Promise((resolve) => w.on((e) => e.type === "build-end" && resolve()));
   }
   await w.close();
+  await sim.close();
   rmSync(root, { recursive: true, force: true });
 
   samples.sort((a, b) => a - b);

@@ -5,15 +5,12 @@ export type { Plan, PlanItem, PlanAction, OutputFacts } from "./core/plan/types.
 export { gatherFacts } from "./engine/facts.js";
 export { build, planProject, stateDir, type BuildOptions } from "./engine/build/build.js";
 export type { BuildEvent, BuildResult, AssetResult, AssetStatus, EventSink, PossibleDuplicate } from "./engine/build/events.js";
-export { connect, type Connection } from "./engine/providers/connect.js";
+export { connect, type Connection, type SimulatorUrl } from "./engine/providers/connect.js";
 export { specHash, sha256, SPEC_FORMAT_VERSION } from "./core/hash.js";
-export { readLock, parseLock } from "./core/lock/parse.js";
+export { parseLock } from "./core/lock/parse.js";
+export { readLock } from "./engine/state/read-lock.js";
 export { serializeLock } from "./core/lock/serialize.js";
 export type { Lockfile, LockEntry } from "./core/lock/types.js";
-export { startSimulator, type Simulator } from "./simulator/server.js";
-export type { SimulatorOptions } from "./simulator/context.js";
-export { parseFaults, FAULT_KINDS, type FaultKind, type FaultPlan, type FaultRule, type SimLimits } from "./simulator/fault-syntax.js";
-export type { Charge } from "./simulator/state.js";
 export { ConfigError, UserError, formatIssue, type Issue } from "./core/errors/user-error.js";
 export { HttpError } from "./engine/transport/errors.js";
 export { HttpClient } from "./engine/transport/client.js";

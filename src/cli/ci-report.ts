@@ -2,7 +2,7 @@ import { buildAnnotations, onGitHubActions, writeStepSummary } from "./github-su
 import type { BudgetExceededError } from "../engine/build/budget.js";
 import type { BuildResult } from "../engine/build/events.js";
 import type { Project } from "../core/project.js";
-import type { Io } from "./commands.js";
+import type { Io } from "./io.js";
 import { usd } from "./style.js";
 
 /** On GitHub Actions: failure annotations on stdout, and the Markdown summary appended to $GITHUB_STEP_SUMMARY. */

@@ -5,18 +5,16 @@ import { build, planProject } from "../engine/build/build.js";
 import { loadProject } from "../engine/load/load.js";
 import type { Project } from "../core/project.js";
 import type { CliArgs } from "./args.js";
+import { InProcessSimulator } from "./in-process-simulator.js";
+import type { Io } from "./io.js";
+
+export type { Io };
 import { ProgressRenderer, planLines, summaryLines } from "./render.js";
 import { makeStyle } from "./style.js";
 import { BudgetExceededError } from "../engine/build/budget.js";
 import type { BuildEvent } from "../engine/build/events.js";
 import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
-
-export interface Io {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  env: NodeJS.ProcessEnv;
-}
 
 function load(args: CliArgs) {
   return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined } });
@@ -51,6 +49,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
     controller.abort(new Error("interrupted"));
   };
   process.on("SIGINT", onSigint);
+  const simulator = new InProcessSimulator();
   try {
     const onEvent =
       renderer?.handle ??
@@ -58,6 +57,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         e.type === "waiting" &&
         io.stderr.write(`another nanobanana ${e.holder.command} is running here (pid ${e.holder.pid}); waiting for it…\n`));
     const opts = {
+      simulatorUrl: simulator.url,
       concurrency: args.concurrency,
       only: args.only,
       verify: args.verify,
@@ -107,6 +107,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
     return result.interrupted ? 130 : result.failed > 0 || result.blocked > 0 ? 1 : 0;
   } finally {
     process.off("SIGINT", onSigint);
+    await simulator.close();
   }
 }
 

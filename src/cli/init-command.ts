@@ -3,7 +3,7 @@ import path from "node:path";
 import { UserError } from "../core/errors/user-error.js";
 import { CONFIG_NAMES } from "../engine/load/load.js";
 import type { CliArgs } from "./args.js";
-import type { Io } from "./commands.js";
+import type { Io } from "./io.js";
 
 const CONFIG = `# yaml-language-server: $schema=./node_modules/nanobanana/schema/nanobanana.config.schema.json
 # Every field: node_modules/nanobanana/nanobanana.config.yaml.example

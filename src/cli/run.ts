@@ -1,6 +1,7 @@
 import { ConfigError, UserError } from "../core/errors/user-error.js";
 import { USAGE, parseCli } from "./args.js";
-import { buildCommand, planCommand, schemaCommand, simulatorCommand, version, type Io } from "./commands.js";
+import { buildCommand, planCommand, schemaCommand, simulatorCommand, version } from "./commands.js";
+import type { Io } from "./io.js";
 
 type Command = (args: ReturnType<typeof parseCli>, io: Io) => Promise<number>;
 

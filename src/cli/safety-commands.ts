@@ -15,7 +15,7 @@ import { loadProject } from "../engine/load/load.js";
 import type { Project } from "../core/project.js";
 import { writeFileAtomic } from "../engine/state/atomic-write.js";
 import type { CliArgs } from "./args.js";
-import type { Io } from "./commands.js";
+import type { Io } from "./io.js";
 import { makeStyle, plural, usd } from "./style.js";
 
 function load(args: CliArgs): Project {

@@ -3,7 +3,8 @@ import { needsGeneration } from "../core/plan/types.js";
 import { watch } from "../engine/watch/session.js";
 import type { WatchEvent } from "../engine/watch/types.js";
 import type { CliArgs } from "./args.js";
-import type { Io } from "./commands.js";
+import { InProcessSimulator } from "./in-process-simulator.js";
+import type { Io } from "./io.js";
 import { ProgressRenderer, summaryLines } from "./render.js";
 import { makeStyle } from "./style.js";
 
@@ -54,7 +55,9 @@ export async function watchCommand(args: CliArgs, io: Io): Promise<number> {
         break;
     }
   };
+  const simulator = new InProcessSimulator();
   const w = watch({
+    simulatorUrl: simulator.url,
     cwd: args.cwd,
     config: args.config,
     overrides: { simulate: args.simulate || undefined },
@@ -85,6 +88,7 @@ export async function watchCommand(args: CliArgs, io: Io): Promise<number> {
       process.stdin.pause();
     }
     await w.close();
+    await simulator.close();
   }
   return 0;
 }

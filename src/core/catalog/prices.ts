@@ -8,6 +8,15 @@ export interface Price {
   tokens?: number;
 }
 
+/** What an image cost, and where the figure came from. */
+export interface Cost {
+  usd: number;
+  credits?: number;
+  tokens?: number;
+  /** `provider`: the provider said so; `usage`: computed from reported usage; `catalog`/`config`: listed price. */
+  source: "provider" | "usage" | "catalog" | "config";
+}
+
 export type PriceTable = Partial<Record<ProviderName, Partial<Record<ModelFamily, Partial<Record<Resolution, Price>>>>>>;
 
 const APIDOT_CREDIT_USD = 0.005;

@@ -1,22 +1,7 @@
-import { readFileSync } from "node:fs";
 import { UserError } from "../errors/user-error.js";
-import { LOCKFILE_VERSION, emptyLock, type Lockfile } from "./types.js";
+import { LOCKFILE_VERSION, type Lockfile } from "./types.js";
 
-/**
- * Reads the lockfile (JSON: it is read on every build and must parse fast at 10,000 entries).
- * A missing file is an empty lock; conflict markers or a broken file are a clear error.
- */
-export function readLock(file: string, shown = file): Lockfile {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return emptyLock();
-    throw err;
-  }
-  return parseLock(text, shown);
-}
-
+/** Parses lockfile text; conflict markers or a broken file are a clear error naming `shown`. */
 export function parseLock(text: string, shown: string): Lockfile {
   const marker = /^(<{7}|={7}|>{7})( |$)/m.exec(text);
   if (marker) {

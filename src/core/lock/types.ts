@@ -1,5 +1,5 @@
 import type { AssetSpec } from "../project.js";
-import type { Cost } from "../../engine/providers/types.js";
+import type { Cost } from "../catalog/prices.js";
 
 export const LOCKFILE_VERSION = 1;
 

@@ -17,7 +17,7 @@ import { specHash } from "../hash.js";
 import type { AssetSource, AssetSpec, ReferenceSpec, ResolvedAsset } from "../project.js";
 import { compileReferences, resolveReferences, type CompiledRef, type RefContext } from "../references/expand-refs.js";
 import { checkCapabilities } from "../catalog/capabilities.js";
-import type { ProviderDefinition } from "../../engine/providers/types.js";
+import type { ProviderProfile } from "../catalog/provider-profile.js";
 import type { AssetInput, Manifest } from "./schema.js";
 import { normalizeModel } from "./settings.js";
 import { compileTemplate, fileSafe, renderTemplate, type CompiledTemplate } from "./template.js";
@@ -25,7 +25,7 @@ import { compileTemplate, fileSafe, renderTemplate, type CompiledTemplate } from
 /** What expansion needs besides the manifest itself. */
 export interface ExpandContext {
   config: Config;
-  provider: ProviderDefinition;
+  provider: ProviderProfile;
   /** The config's outDir, relative to the project root, posix. */
   outDir: string;
   /** Reads and checks local reference files. */

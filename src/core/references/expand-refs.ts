@@ -2,7 +2,7 @@ import path from "node:path";
 import type { FieldPath } from "../errors/yaml-source.js";
 import { compileTemplate, renderTemplate, type CompiledTemplate } from "../manifest/template.js";
 import type { ReferenceSpec } from "../project.js";
-import type { ReferenceFiles } from "../../engine/references/files.js";
+import type { ReferenceFileReader } from "./file-facts.js";
 import { mb, type ReferencePolicy } from "./policy.js";
 import type { NormalizeOptions, ReferenceInputSpec } from "./schema.js";
 
@@ -10,7 +10,7 @@ import type { NormalizeOptions, ReferenceInputSpec } from "./schema.js";
 export interface RefContext {
   /** Absolute project root. */
   root: string;
-  files: ReferenceFiles;
+  files: ReferenceFileReader;
   policy: ReferencePolicy;
   provider: string;
   /** Resolved references by manifest, kind and value: variants repeat the same ones. */

@@ -1,4 +1,3 @@
-import type { ProviderDefinition } from "../../engine/providers/types.js";
 import { REFERENCE_TYPES, type ReferenceMime } from "./sniff.js";
 
 /** How a provider takes reference images, and what it accepts. */
@@ -13,7 +12,7 @@ export interface ReferencePolicy {
 /** Providers that do not say otherwise take URLs of jpeg/png/webp images up to 30 MB. */
 export const DEFAULT_REFERENCE_POLICY: ReferencePolicy = { input: "url", maxBytes: 30 * 1024 * 1024, types: REFERENCE_TYPES };
 
-export function referencePolicy(def: Pick<ProviderDefinition, "references">): ReferencePolicy {
+export function referencePolicy(def: { references?: Partial<ReferencePolicy> }): ReferencePolicy {
   return { ...DEFAULT_REFERENCE_POLICY, ...def.references };
 }
 

@@ -1,7 +1,7 @@
 import path from "node:path";
 import pLimit from "p-limit";
 import { round } from "../../core/catalog/prices.js";
-import { readLock } from "../../core/lock/parse.js";
+import { readLock } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
 import { gatherFacts } from "../facts.js";
 import { assetGraph } from "../../core/plan/graph.js";
@@ -9,12 +9,11 @@ import { plan as makePlan } from "../../core/plan/plan.js";
 import { needsGeneration, type Plan } from "../../core/plan/types.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
 import { referenceNeeds } from "../references/needs.js";
-import type { Simulator } from "../../simulator/server.js";
 import { ContentStore } from "../store/content-store.js";
 import { UserError } from "../../core/errors/user-error.js";
 import { matchesAny, nameGlob } from "../../core/name-glob.js";
 import { checkBudget, keep, restoreFromStore, summarize } from "./build-support.js";
-import type { Connection } from "../providers/connect.js";
+import type { Connection, SimulatorUrl } from "../providers/connect.js";
 import { apiKeyFor } from "../providers/credentials.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import { FirstSubmitGate } from "./first-submit-gate.js";
@@ -40,8 +39,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Use this connection (tests inject one); default connects the project's provider. */
   connection?: Connection;
-  /** Use this running simulator for a simulated build. */
-  simulator?: Simulator;
+  /** The simulator of a simulated build (default: env NANOBANANA_SIMULATOR_URL, then `simulator.url`). */
+  simulatorUrl?: SimulatorUrl;
   env?: NodeJS.ProcessEnv;
   /** Spend cap in USD for this build (default: the config's budget.maxUsd). */
   maxCostUsd?: number;
@@ -188,10 +187,10 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   }
 
   if (scheduled.length > 0 || orphans.length > 0) {
-    // Loaded only when there is work: a no-op build never pays for undici, sharp or the simulator.
+    // Loaded only when there is work: a no-op build never pays for undici or sharp.
     const { connect } = await import("../providers/connect.js");
     const { runAsset } = await import("./run-asset.js");
-    const conn = opts.connection ?? (await connect(project, { simulator: opts.simulator, env: opts.env }));
+    const conn = opts.connection ?? (await connect(project, { simulatorUrl: opts.simulatorUrl, env: opts.env }));
     journal.ensure();
     const settings = project.config.providers[project.config.provider] ?? {};
     const poll: PollSchedule = {

@@ -28,7 +28,7 @@ export function referenceDelivery(project: Project, conn: Connection, stateDir: 
     dispatcher: conn.http.dispatcher,
     urls,
     outputs: new Map(project.assets.map((a) => [a.name, a.output])),
-    simulatorUrl: conn.simulated ? conn.simulator?.url : undefined,
+    simulatorUrl: conn.simulatorUrl,
     signal,
   });
   return {

@@ -7,7 +7,7 @@ import { YamlSource } from "../../core/errors/yaml-source.js";
 import { zodIssues } from "../../core/errors/zod-issues.js";
 import { expandManifest } from "../../core/manifest/expand.js";
 import { ManifestSchema } from "../../core/manifest/schema.js";
-import { readLock } from "../../core/lock/parse.js";
+import { readLock } from "../state/read-lock.js";
 import { assetGraph, linkAll } from "../../core/plan/graph.js";
 import { PROVIDERS } from "../providers/registry.js";
 import { ReferenceFiles } from "../references/files.js";

@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { acquireProjectLock } from "../state/project-lock.js";
 import { TaskJournal } from "../state/journal.js";
-import { readLock } from "../../core/lock/parse.js";
+import { readLock } from "../state/read-lock.js";
 import { serializeLock } from "../../core/lock/serialize.js";
 import type { Project } from "../../core/project.js";
 import { writeFileAtomic } from "../state/atomic-write.js";

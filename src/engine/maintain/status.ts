@@ -1,7 +1,7 @@
 import path from "node:path";
 import { round } from "../../core/catalog/prices.js";
 import { TaskJournal } from "../state/journal.js";
-import { readLock } from "../../core/lock/parse.js";
+import { readLock } from "../state/read-lock.js";
 import type { Project } from "../../core/project.js";
 
 export interface StatusGroup {

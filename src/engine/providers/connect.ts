@@ -5,34 +5,39 @@ import { ConcurrencyGate, RateLimiter } from "../transport/rate-limit.js";
 import type { Project } from "../../core/project.js";
 import { PROVIDERS } from "./registry.js";
 import type { ImageProvider, ProviderDefinition } from "./types.js";
-import { parseFaults } from "../../simulator/fault-syntax.js";
-import { startSimulator, type Simulator } from "../../simulator/server.js";
+
+/**
+ * Where a simulated build finds its simulator: a base URL (wins over everything), or a
+ * function called only when a build has work and neither env NANOBANANA_SIMULATOR_URL nor
+ * `simulator.url` names one (the CLI starts an in-process simulator there). The engine never
+ * starts one itself; library users start `startSimulator` from "nanobanana/simulator".
+ */
+export type SimulatorUrl = string | ((project: Project) => Promise<string>);
 
 /** A provider ready to take requests, and what must be closed afterwards. */
 export interface Connection {
   provider: ImageProvider;
   definition: ProviderDefinition;
   http: HttpClient;
-  /** The in-process simulator, when the build is simulated (none with an external simulator URL). */
-  simulator?: Simulator;
   simulated: boolean;
+  /** The simulator's base URL on a simulated build (local reference bytes are uploaded to it). */
+  simulatorUrl?: string;
   /** Limits tasks running at the provider (providers.<name>.concurrency). */
   gate?: ConcurrencyGate;
   close(): Promise<void>;
 }
 
 export interface ConnectOptions {
-  /** Use this simulator instead of starting one (tests, `nanobanana simulator`). */
-  simulator?: Simulator;
+  /** The simulator of a simulated build (see {@link SimulatorUrl}). */
+  simulatorUrl?: SimulatorUrl;
   /** Environment to read keys and base URLs from (default process.env). */
   env?: NodeJS.ProcessEnv;
   http?: HttpClient;
 }
 
 /**
- * Connects the project's provider. Simulated builds start the built-in simulator and point
- * the real adapter at it (or use the running one at `simulator.url` / NANOBANANA_SIMULATOR_URL);
- * real builds read the key from the env var the config names.
+ * Connects the project's provider. Simulated builds point the real adapter at a simulator's
+ * base URL; real builds read the key from the env var the config names.
  */
 export async function connect(project: Project, opts: ConnectOptions = {}): Promise<Connection> {
   const env = opts.env ?? process.env;
@@ -48,43 +53,32 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
       retry: settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : undefined,
       limiter,
     });
-  let simulator: Simulator | undefined;
   let baseUrl: string;
   let apiKey: string;
   if (project.config.simulate) {
+    const given = opts.simulatorUrl;
     const external = env.NANOBANANA_SIMULATOR_URL || project.config.simulator?.url;
-    if (opts.simulator || !external) {
-      simulator =
-        opts.simulator ??
-        (await startSimulator({
-          latencyMs: project.config.simulator?.latencyMs,
-          faults: simulatorFaults(project),
-          seed: project.config.simulator?.seed,
-        }));
-    }
-    baseUrl = simulator?.url ?? external!.replace(/\/+$/, "");
+    const url = typeof given === "string" ? given : external || (await given?.(project));
+    if (!url)
+      throw new UserError(
+        'simulate is true but no simulator is running: the CLI starts one; from code, start one with startSimulator() from "nanobanana/simulator" and pass its url as simulatorUrl (or set NANOBANANA_SIMULATOR_URL)',
+      );
+    baseUrl = url.replace(/\/+$/, "");
     apiKey = "simulator-key";
   } else {
     baseUrl = env[`NANOBANANA_${name.toUpperCase()}_BASE_URL`] ?? settings.baseUrl ?? definition.defaultBaseUrl;
     apiKey = apiKeyFor(project, env);
   }
   const provider = definition.create({ baseUrl, apiKey, http, settings, prices: project.config.prices });
-  const ownSim = simulator && simulator !== opts.simulator;
   return {
     provider,
     definition,
     http,
-    simulator,
     simulated: project.config.simulate,
+    simulatorUrl: project.config.simulate ? baseUrl : undefined,
     gate: settings.concurrency ? new ConcurrencyGate(settings.concurrency) : undefined,
     close: async () => {
       if (!opts.http) await http.close();
-      if (ownSim) await simulator!.close();
     },
   };
-}
-
-function simulatorFaults(project: Project) {
-  const text = project.config.simulator?.faults;
-  return text === undefined ? undefined : parseFaults(text, "simulator.faults in the config");
 }

@@ -2,8 +2,8 @@ import type { AspectRatio, ImageFormat, ModelFamily, Resolution } from "../../co
 import type { PriceOverrides } from "../../core/catalog/prices.js";
 import type { ProviderSettings } from "../../core/config/schema.js";
 import type { HttpClient } from "../transport/client.js";
-import type { ReferencePolicy } from "../../core/references/policy.js";
-import type { CapabilityTable } from "../../core/catalog/capabilities.js";
+import type { Cost } from "../../core/catalog/prices.js";
+import type { ProviderProfile } from "../../core/catalog/provider-profile.js";
 import type { ProviderName } from "../../core/catalog/provider-names.js";
 
 /** A reference image as it reaches a provider: a URL it can fetch, or the bytes. */
@@ -12,6 +12,8 @@ export interface ReferenceInput {
   data?: Uint8Array;
   mimeType?: string;
 }
+
+export type { Cost };
 
 /** The provider-neutral request every adapter translates into its own fields. */
 export interface ImageRequest {
@@ -34,15 +36,6 @@ export interface ImageOutput {
   mimeType?: string;
   /** The API has no output-format parameter (Gemini): converting to the asset's format is expected, not worth a warning. */
   formatChosenByModel?: boolean;
-}
-
-/** What an image cost, and where the figure came from. */
-export interface Cost {
-  usd: number;
-  credits?: number;
-  tokens?: number;
-  /** `provider`: the provider said so; `usage`: computed from reported usage; `catalog`/`config`: listed price. */
-  source: "provider" | "usage" | "catalog" | "config";
 }
 
 /** A task as the provider reports it. */
@@ -92,13 +85,7 @@ export interface ProviderOptions {
   prices?: PriceOverrides;
 }
 
-/** A provider's static description: where it lives, what it takes, and how to connect. */
-export interface ProviderDefinition {
-  name: ProviderName;
-  defaultBaseUrl: string;
-  defaultApiKeyEnv: string;
-  capabilities: CapabilityTable;
-  /** How reference images reach it (default: https URLs only, jpeg/png/webp up to 30 MB). */
-  references?: Partial<ReferencePolicy>;
+/** A provider's profile (core) plus how to connect to it. */
+export interface ProviderDefinition extends ProviderProfile {
   create(opts: ProviderOptions): ImageProvider;
 }

@@ -1,16 +1,9 @@
 import { readFileSync, statSync } from "node:fs";
 import { sha256 } from "../../core/hash.js";
-import { describeBytes, sniffImageType, type ReferenceMime } from "../../core/references/sniff.js";
+import type { FileFacts, ReferenceFileReader } from "../../core/references/file-facts.js";
+import { describeBytes, sniffImageType } from "../../core/references/sniff.js";
 
-/** What nanobanana knows about a local reference file. */
-export interface FileFacts {
-  sha256: string;
-  bytes: number;
-  /** Undefined when the bytes are not jpeg, png or webp. */
-  mime?: ReferenceMime;
-  /** What the bytes look like when they are not an accepted image. */
-  looksLike: string;
-}
+export type { FileFacts };
 
 interface Cached {
   mtimeMs: number;
@@ -26,7 +19,7 @@ const byPath = new Map<string, Cached>();
  * Reads local reference files for one load: each distinct file is stat'ed once and hashed
  * only when it is new or changed since the last load in this process.
  */
-export class ReferenceFiles {
+export class ReferenceFiles implements ReferenceFileReader {
   private readonly seen = new Map<string, FileFacts | { error: string }>();
 
   /** Facts about the file at `abs`, or why it cannot be used. */

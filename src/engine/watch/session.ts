@@ -6,7 +6,6 @@ import type { BuildEvent } from "../build/events.js";
 import { findConfig, loadProject } from "../load/load.js";
 import { LoadCache } from "../load/load-cache.js";
 import type { Project } from "../../core/project.js";
-import { startSimulator, type Simulator } from "../../simulator/server.js";
 import { ProjectFiles } from "./files.js";
 import type { WatchEvent, WatchListener, WatchOptions, Watcher } from "./types.js";
 
@@ -22,8 +21,6 @@ export class WatchSession implements Watcher {
   private readonly root: string;
   private readonly configFile: string;
   private files?: ProjectFiles;
-  private simulator?: Simulator;
-  private ownSimulator = false;
   private pending = new Set<string>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -36,7 +33,6 @@ export class WatchSession implements Watcher {
     if (opts.onEvent) this.listeners.add(opts.onEvent);
     this.configFile = findConfig(path.resolve(opts.cwd ?? process.cwd()), opts.config);
     this.root = path.dirname(this.configFile);
-    this.simulator = opts.simulator;
     this.ready = this.start();
     this.ready.catch(() => {});
   }
@@ -54,7 +50,6 @@ export class WatchSession implements Watcher {
     this.controller.abort(new Error("watch stopped"));
     await this.files?.close();
     await this.running?.catch(() => {});
-    if (this.ownSimulator) await this.simulator?.close();
     this.emit({ type: "closed", interrupted });
   }
 
@@ -99,10 +94,7 @@ export class WatchSession implements Watcher {
     const initial = reason === "initial";
     const work = (async () => {
       this.files?.update(project);
-      if (project.config.simulate && !this.simulator) {
-        this.simulator = await startSimulator({ latencyMs: project.config.simulator?.latencyMs });
-        this.ownSimulator = true;
-      }
+
       this.emit({ type: "build-start", reason, files });
       // A signal per build, tied to the session's: listeners added during a build go with it.
       const build$ = new AbortController();
@@ -114,7 +106,7 @@ export class WatchSession implements Watcher {
           concurrency: this.opts.concurrency,
           onEvent: (event: BuildEvent) => this.emit({ type: "build", event }),
           signal: build$.signal,
-          simulator: project.config.simulate ? this.simulator : undefined,
+          simulatorUrl: this.opts.simulatorUrl,
           env: this.opts.env,
         });
         this.emit({ type: "build-end", result });

@@ -1,7 +1,7 @@
 import type { Issue } from "../../core/errors/user-error.js";
 import type { BuildEvent, BuildResult } from "../build/events.js";
 import type { LoadOptions } from "../load/load.js";
-import type { Simulator } from "../../simulator/server.js";
+import type { SimulatorUrl } from "../providers/connect.js";
 
 export interface WatchOptions extends LoadOptions {
   /** Most assets in flight at once (default: the config's concurrency). */
@@ -10,8 +10,8 @@ export interface WatchOptions extends LoadOptions {
   debounceMs?: number;
   /** Receives every watch event (also available through `on`). */
   onEvent?: (event: WatchEvent) => void;
-  /** Use this running simulator for simulated builds (default: one started for the session). */
-  simulator?: Simulator;
+  /** The simulator of simulated builds (see SimulatorUrl: a base URL, or a starter the CLI passes). */
+  simulatorUrl?: SimulatorUrl;
   env?: NodeJS.ProcessEnv;
 }
 

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { build, connect, loadProject, readLock, startSimulator, type Simulator } from "../../../src/index.js";
+import { build, connect, loadProject, readLock } from "../../../src/index.js";
+import { startSimulator, type Simulator } from "../../../src/simulator/index.js";
 import { removeProject, simConfig, tempProject } from "../../helpers/project.js";
 
 const MANIFEST = `brand: aether
@@ -44,7 +45,7 @@ const load = () => loadProject({ cwd: dir });
 describe("build on the simulator", () => {
   it("writes real images and a lockfile; a second build does nothing", async () => {
     dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/products.yaml": MANIFEST });
-    const r1 = await build(load(), { simulator: sim });
+    const r1 = await build(load(), { simulatorUrl: sim.url });
     expect(r1).toMatchObject({ generated: 7, upToDate: 0, failed: 0, blocked: 0, simulated: true });
     expect(sim.ledger()).toHaveLength(7);
     expect(r1.costUsd).toBeCloseTo(6 * 0.09 + 0.05, 6);
@@ -75,7 +76,7 @@ describe("build on the simulator", () => {
     );
 
     const lockBytes = readFileSync(path.join(dir, "nanobanana.lock"));
-    const r2 = await build(load(), { simulator: sim });
+    const r2 = await build(load(), { simulatorUrl: sim.url });
     expect(r2).toMatchObject({ generated: 0, upToDate: 7, costUsd: 0 });
     expect(sim.ledger()).toHaveLength(7);
     expect(readFileSync(path.join(dir, "nanobanana.lock")).equals(lockBytes)).toBe(true);
@@ -83,14 +84,14 @@ describe("build on the simulator", () => {
 
   it("editing one template rebuilds only that template's variants", async () => {
     dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/products.yaml": MANIFEST });
-    await build(load(), { simulator: sim });
+    await build(load(), { simulatorUrl: sim.url });
     const before = readLock(path.join(dir, "nanobanana.lock"));
     sim.state.reset();
     writeFileSync(
       path.join(dir, "assets/products.yaml"),
       MANIFEST.replace("Flat lay of {{product}}.", "Flat lay of {{product}} on linen."),
     );
-    const r = await build(load(), { simulator: sim });
+    const r = await build(load(), { simulatorUrl: sim.url });
     expect(r.generated).toBe(2);
     expect(
       sim
@@ -110,12 +111,12 @@ describe("build on the simulator", () => {
 
   it("a deleted output is rebuilt (from the local store, at no charge)", async () => {
     dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/products.yaml": MANIFEST });
-    await build(load(), { simulator: sim });
+    await build(load(), { simulatorUrl: sim.url });
     const file = path.join(dir, "generated/banner.jpg");
     const original = readFileSync(file);
     writeFileSync(file, "oops");
     sim.state.reset();
-    const r = await build(load(), { simulator: sim });
+    const r = await build(load(), { simulatorUrl: sim.url });
     expect(r.generated).toBe(1);
     expect(r.assets.find((a) => a.name === "banner")).toMatchObject({ status: "generated", restored: true, costUsd: 0 });
     expect(sim.ledger()).toHaveLength(0);
@@ -124,7 +125,7 @@ describe("build on the simulator", () => {
 
   it("--only builds a subset by name glob", async () => {
     dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/products.yaml": MANIFEST });
-    const r = await build(load(), { simulator: sim, only: ["hero/*-1-1"] });
+    const r = await build(load(), { simulatorUrl: sim.url, only: ["hero/*-1-1"] });
     expect(r.assets.map((a) => `${a.name}:${a.status}`)).toEqual(["hero/earbuds-1-1:generated", "hero/headphones-1-1:generated"]);
     expect(sim.ledger()).toHaveLength(2);
   });
@@ -132,7 +133,7 @@ describe("build on the simulator", () => {
   it("one failed asset does not stop the others, and keeps its previous image", async () => {
     dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/products.yaml": MANIFEST });
     const project = load();
-    const conn = await connect(project, { simulator: sim });
+    const conn = await connect(project, { simulatorUrl: sim.url });
     const real = conn.provider;
     conn.provider = {
       name: real.name,
@@ -152,7 +153,7 @@ describe("build on the simulator", () => {
     const many = `assets:\n  - name: "n{{i}}"\n    prompt: "card {{i}}"\n    matrix: { i: [${Array.from({ length: 12 }, (_, i) => i).join(", ")}] }\n`;
     dir = tempProject({ "nanobanana.config.yaml": simConfig().replace("latencyMs: 20", "latencyMs: 100"), "assets/m.yaml": many });
     const project = load();
-    const conn = await connect(project, { simulator: sim });
+    const conn = await connect(project, { simulatorUrl: sim.url });
     let inFlight = 0;
     let peak = 0;
     const real = conn.provider;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../../src/cli/run.js";
 import { build } from "../../../src/engine/build/build.js";
 import type { BuildEvent, BuildResult } from "../../../src/engine/build/events.js";
-import { readLock } from "../../../src/core/lock/parse.js";
+import { readLock } from "../../../src/engine/state/read-lock.js";
 import { loadProject } from "../../../src/engine/load/load.js";
 import { startSimulator, type Simulator } from "../../../src/simulator/server.js";
 import { chargesByPrompt, tempProject } from "../../helpers/fault-project.js";
@@ -20,7 +20,7 @@ async function run(faults: string, opts: { assets?: number; apidot?: string; see
   sim = await startSimulator({ latencyMs: opts.latencyMs ?? 40, faults, seed: opts.seed });
   const root = tempProject({ assets: opts.assets ?? 4, apidot: opts.apidot, config: opts.config });
   const events: BuildEvent[] = [];
-  const result = await build(loadProject({ cwd: root }), { simulator: sim, onEvent: (e) => events.push(e) });
+  const result = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url, onEvent: (e) => events.push(e) });
   const lock = readLock(path.join(root, "nanobanana.lock"), "nanobanana.lock");
   return { root, result, events, lock, counts: sim.requestCounts(), ledger: sim.ledger() };
 }
@@ -143,12 +143,12 @@ describe("a build on APIDot under every fault", () => {
   it("a task past its deadline keeps its id in the journal; the next build collects it without paying again", async () => {
     sim = await startSimulator({ latencyMs: 1500 });
     const root = tempProject({ assets: 1, apidot: "{ timeoutMs: 1000, pollIntervalMs: 20, taskTimeoutMs: 1000 }" });
-    const first = await build(loadProject({ cwd: root }), { simulator: sim });
+    const first = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url });
     expect(first.failed).toBe(1);
     expect(first.assets[0].error).toMatch(/still running.*recorded/);
     expect(readdirSync(path.join(root, ".nanobanana", "tasks"))).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 600));
-    const second = await build(loadProject({ cwd: root }), { simulator: sim });
+    const second = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url });
     expect(second.generated).toBe(1);
     expect(sim.ledger()).toHaveLength(1);
     expect(sim.requestCounts()["apidot.submit"]).toBe(1);

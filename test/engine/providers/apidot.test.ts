@@ -1,7 +1,8 @@
 import sharp from "sharp";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpClient, HttpError, PROVIDERS, startSimulator, type ImageRequest, type Simulator } from "../../../src/index.js";
+import { HttpClient, HttpError, PROVIDERS, type ImageRequest } from "../../../src/index.js";
+import { startSimulator, type Simulator } from "../../../src/simulator/index.js";
 
 let sim: Simulator;
 const http = new HttpClient({ retry: { maxRetries: 0 } });

@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
-import { build, loadProject, readLock, startSimulator, type Simulator } from "../../../src/index.js";
+import { build, loadProject, readLock } from "../../../src/index.js";
+import { startSimulator, type Simulator } from "../../../src/simulator/index.js";
 
 let sim: Simulator | undefined;
 let dir = "";
@@ -40,7 +41,7 @@ describe.each(["apidot", "gemini", "fal", "revid"])("%s under faults", (provider
   it("429 / 5xx / truncated downloads: every image arrives, charges equal assets", async () => {
     dir = project(provider);
     sim = await startSimulator({ latencyMs: 30, seed: 7, faults: "*:429@2-3,*:500=0.1,*:503=0.05,files:truncate=0.1" });
-    const r = await build(loadProject({ cwd: dir }), { simulator: sim });
+    const r = await build(loadProject({ cwd: dir }), { simulatorUrl: sim.url });
     expect(r).toMatchObject({ generated: ASSETS, failed: 0, blocked: 0 });
     expect(sim.ledger()).toHaveLength(ASSETS);
     const injected = Object.values(sim.faultCounts()).reduce((a, b) => a + b, 0);
@@ -55,7 +56,7 @@ describe.each(["apidot", "gemini", "fal", "revid"])("%s under faults", (provider
   it("task failures, safety blocks and resets: each asset ends generated, failed or blocked, never a silent double charge", async () => {
     dir = project(provider);
     sim = await startSimulator({ latencyMs: 30, seed: 11, faults: "*:block=0.2,*:fail=0.15,*:reset=0.1" });
-    const r = await build(loadProject({ cwd: dir }), { simulator: sim });
+    const r = await build(loadProject({ cwd: dir }), { simulatorUrl: sim.url });
     expect(r.generated + r.failed + r.blocked).toBe(ASSETS);
     expect(r.blocked).toBeGreaterThan(0);
     const reported = new Set(r.possibleDuplicates.map((d) => d.name));

@@ -28,7 +28,7 @@ describe("edit chains", () => {
     });
     cleanup = p.cleanup;
     const before = sim.requestCounts().uploads ?? 0;
-    const r = await build(loadProject({ cwd: p.root }), { simulator: sim });
+    const r = await build(loadProject({ cwd: p.root }), { simulatorUrl: sim.url });
     expect(r.generated).toBe(2);
     expect((sim.requestCounts().uploads ?? 0) - before).toBeGreaterThanOrEqual(2);
     const tasks = [...sim.state.tasks.values()].filter((t) => t.prompt.includes("Hero"));
@@ -46,7 +46,7 @@ describe("edit chains", () => {
     for (let i = 0; i < data.length; i += info.channels) if (data[i] < 40 && data[i + 1] > 215 && data[i + 2] < 40) green++;
     expect(green).toBeGreaterThan(500);
     // a second load is up to date: the downstream hash carries the upstream output hash from the lock
-    const again = await build(loadProject({ cwd: p.root }), { simulator: sim });
+    const again = await build(loadProject({ cwd: p.root }), { simulatorUrl: sim.url });
     expect(again.upToDate).toBe(2);
   });
 
@@ -56,7 +56,7 @@ describe("edit chains", () => {
     });
     cleanup = p.cleanup;
     const charges = sim.ledger().length;
-    const r = await build(loadProject({ cwd: p.root }), { simulator: sim });
+    const r = await build(loadProject({ cwd: p.root }), { simulatorUrl: sim.url });
     const byName = Object.fromEntries(r.assets.map((a) => [a.name, a]));
     expect(byName.hero.status).toBe("failed");
     expect(byName["scene/beach"]).toMatchObject({ status: "failed", error: expect.stringContaining("upstream asset hero failed") });

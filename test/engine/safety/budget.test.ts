@@ -30,7 +30,7 @@ describe("cost control", () => {
   it("refuses on budget.maxUsd from the config too", async () => {
     const dir = makeProject({ count: 3, config: "budget: { maxUsd: 0.05 }\n" });
     const project = loadProject({ cwd: dir });
-    await expect(build(project, { simulator: sim })).rejects.toBeInstanceOf(BudgetExceededError);
+    await expect(build(project, { simulatorUrl: sim.url })).rejects.toBeInstanceOf(BudgetExceededError);
   });
 
   it("never lets spent + in flight pass the cap (ledger total ≤ cap)", async () => {
@@ -38,13 +38,13 @@ describe("cost control", () => {
     sim.state.reset();
     const project = loadProject({ cwd: dir });
     // 10 × $0.035 = $0.35 estimated; fit what $0.12 allows, with 8 in flight at once.
-    const r = await build(project, { simulator: sim, maxCostUsd: 0.12, fitBudget: true, concurrency: 8 });
+    const r = await build(project, { simulatorUrl: sim.url, maxCostUsd: 0.12, fitBudget: true, concurrency: 8 });
     expect(total(sim)).toBeLessThanOrEqual(0.12);
     expect(sim.ledger()).toHaveLength(3);
     expect(r.generated).toBe(3);
     expect(r.assets.filter((a) => a.status === "skipped" && /budget/.test(a.error ?? ""))).toHaveLength(7);
     // The next build with room left finishes the rest and pays only for those.
-    const r2 = await build(project, { simulator: sim, maxCostUsd: 1 });
+    const r2 = await build(project, { simulatorUrl: sim.url, maxCostUsd: 1 });
     expect(r2.generated).toBe(7);
     expect(sim.ledger()).toHaveLength(10);
   });
@@ -52,14 +52,14 @@ describe("cost control", () => {
   it("does not count tasks it will resume or restore against the cap", async () => {
     const dir = makeProject({ count: 2 });
     const project = loadProject({ cwd: dir });
-    await build(project, { simulator: sim });
+    await build(project, { simulatorUrl: sim.url });
     const n = sim.ledger().length;
     const edited = makeProject({ count: 2, prefix: "Other", dir });
     const p2 = loadProject({ cwd: edited });
-    await build(p2, { simulator: sim });
+    await build(p2, { simulatorUrl: sim.url });
     // Back to the first prompts: restored from the store, so even a tiny cap passes.
     const back = makeProject({ count: 2, dir });
-    const r = await build(loadProject({ cwd: back }), { simulator: sim, maxCostUsd: 0.01 });
+    const r = await build(loadProject({ cwd: back }), { simulatorUrl: sim.url, maxCostUsd: 0.01 });
     expect(r.generated).toBe(2);
     expect(r.assets.every((a) => a.restored)).toBe(true);
     expect(sim.ledger().length).toBe(n + 2);

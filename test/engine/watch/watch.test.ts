@@ -35,7 +35,7 @@ assets:
 async function start(files: Record<string, string | Buffer>) {
   const p = tempProject(files);
   cleanup = p.cleanup;
-  w = watch({ cwd: p.root, simulator: sim, debounceMs: 50 });
+  w = watch({ cwd: p.root, simulatorUrl: sim.url, debounceMs: 50 });
   const first = next(w, "build-end");
   await w.ready;
   await first;

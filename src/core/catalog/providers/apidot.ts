@@ -1,5 +1,6 @@
 import { COMMON_RATIOS, WIDE_RATIOS } from "../models.js";
 import type { CapabilityTable } from "../capabilities.js";
+import type { ProviderProfile } from "../provider-profile.js";
 
 /** APIDot serves nano-banana-2 and nano-banana-pro (not the original nano-banana). */
 export const APIDOT_CAPABILITIES: CapabilityTable = {
@@ -23,4 +24,11 @@ export const APIDOT_CAPABILITIES: CapabilityTable = {
     webSearch: true,
     maxReferences: 14,
   },
+};
+
+export const APIDOT_PROFILE: ProviderProfile = {
+  name: "apidot",
+  defaultBaseUrl: "https://api.apidot.ai",
+  defaultApiKeyEnv: "APIDOT_API_KEY",
+  capabilities: APIDOT_CAPABILITIES,
 };

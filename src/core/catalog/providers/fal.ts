@@ -1,5 +1,6 @@
 import { COMMON_RATIOS, WIDE_RATIOS } from "../models.js";
 import type { CapabilityTable } from "../capabilities.js";
+import type { ProviderProfile } from "../provider-profile.js";
 
 /**
  * fal.ai's queue endpoints. nano-banana has no resolution field (1K only) and no `auto`
@@ -37,4 +38,11 @@ export const FAL_CAPABILITIES: CapabilityTable = {
     webSearch: true,
     maxReferences: 14,
   },
+};
+
+export const FAL_PROFILE: ProviderProfile = {
+  name: "fal",
+  defaultBaseUrl: "https://queue.fal.run",
+  defaultApiKeyEnv: "FAL_KEY",
+  capabilities: FAL_CAPABILITIES,
 };

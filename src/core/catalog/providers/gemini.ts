@@ -1,5 +1,6 @@
 import { COMMON_RATIOS, GOOGLE_MODEL_IDS, WIDE_RATIOS } from "../models.js";
 import type { CapabilityTable } from "../capabilities.js";
+import type { ProviderProfile } from "../provider-profile.js";
 
 /**
  * Google's own API. The same model id edits: reference images go inline in the request.
@@ -37,4 +38,13 @@ export const GEMINI_CAPABILITIES: CapabilityTable = {
     webSearch: true,
     maxReferences: 14,
   },
+};
+
+export const GEMINI_PROFILE: ProviderProfile = {
+  name: "gemini",
+  defaultBaseUrl: "https://generativelanguage.googleapis.com",
+  defaultApiKeyEnv: "GEMINI_API_KEY",
+  capabilities: GEMINI_CAPABILITIES,
+  // Reference images travel inline as base64 (a request may carry up to 20 MB in all).
+  references: { input: "inline", maxBytes: 20 * 1024 * 1024 },
 };

@@ -1,5 +1,6 @@
 import { COMMON_RATIOS } from "../models.js";
 import type { CapabilityTable } from "../capabilities.js";
+import type { ProviderProfile } from "../provider-profile.js";
 
 /**
  * Revid API: google/nano-banana (1K, edits via `google/nano-banana-edit`) and nano-banana-pro
@@ -27,4 +28,11 @@ export const REVID_CAPABILITIES: CapabilityTable = {
     webSearch: false,
     maxReferences: 8,
   },
+};
+
+export const REVID_PROFILE: ProviderProfile = {
+  name: "revid",
+  defaultBaseUrl: "https://api.revidapi.com",
+  defaultApiKeyEnv: "REVID_API_KEY",
+  capabilities: REVID_CAPABILITIES,
 };

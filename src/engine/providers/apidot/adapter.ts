@@ -14,17 +14,14 @@ import type {
   TaskHandle,
   TaskStatus,
 } from "../types.js";
-import { APIDOT_CAPABILITIES } from "../../../core/catalog/providers/apidot.js";
+import { APIDOT_PROFILE } from "../../../core/catalog/providers/apidot.js";
 import { toApidotInput, toTaskStatus } from "./translate.js";
 
 const CREDIT_USD = 0.005;
 
 /** APIDot: async submit, status polling; Bearer auth; a body `code` other than 200 is a failure. */
 export const apidot: ProviderDefinition = {
-  name: "apidot",
-  defaultBaseUrl: "https://api.apidot.ai",
-  defaultApiKeyEnv: "APIDOT_API_KEY",
-  capabilities: APIDOT_CAPABILITIES,
+  ...APIDOT_PROFILE,
   create: (opts) => new ApidotProvider(opts),
 };
 

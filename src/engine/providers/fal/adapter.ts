@@ -11,15 +11,12 @@ import type {
   TaskHandle,
   TaskStatus,
 } from "../types.js";
-import { FAL_CAPABILITIES } from "../../../core/catalog/providers/fal.js";
+import { FAL_PROFILE } from "../../../core/catalog/providers/fal.js";
 import { describeFalError, falAppId, fromFalResult, fromFalStatus, isContentPolicy, toFalInput, type FalStatus } from "./translate.js";
 
 /** fal.ai's queue: submit, poll the status, GET the result; `Authorization: Key …`. */
 export const fal: ProviderDefinition = {
-  name: "fal",
-  defaultBaseUrl: "https://queue.fal.run",
-  defaultApiKeyEnv: "FAL_KEY",
-  capabilities: FAL_CAPABILITIES,
+  ...FAL_PROFILE,
   create: (opts) => new FalProvider(opts),
 };
 

@@ -15,18 +15,13 @@ import type {
   TaskHandle,
   TaskStatus,
 } from "../types.js";
-import { GEMINI_CAPABILITIES } from "../../../core/catalog/providers/gemini.js";
+import { GEMINI_PROFILE } from "../../../core/catalog/providers/gemini.js";
 import { inlineReferences } from "./references.js";
 import { toGeminiBody, toGeminiStatus, type GeminiResponse } from "./translate.js";
 
 /** Google's Gemini API: one synchronous generateContent call per image; `x-goog-api-key` auth. */
 export const gemini: ProviderDefinition = {
-  name: "gemini",
-  defaultBaseUrl: "https://generativelanguage.googleapis.com",
-  defaultApiKeyEnv: "GEMINI_API_KEY",
-  capabilities: GEMINI_CAPABILITIES,
-  // Reference images travel inline as base64 (a request may carry up to 20 MB in all).
-  references: { input: "inline", maxBytes: 20 * 1024 * 1024 },
+  ...GEMINI_PROFILE,
   create: (opts) => new GeminiProvider(opts),
 };
 

@@ -12,15 +12,12 @@ import type {
   TaskHandle,
   TaskStatus,
 } from "../types.js";
-import { REVID_CAPABILITIES } from "../../../core/catalog/providers/revid.js";
+import { REVID_PROFILE } from "../../../core/catalog/providers/revid.js";
 import { describeRevidError, fromRevidTask, toRevidInput, type RevidTask } from "./translate.js";
 
 /** Revid API: create, then query by task id; `x-api-key` auth; a body `code` other than 200 is a failure. */
 export const revid: ProviderDefinition = {
-  name: "revid",
-  defaultBaseUrl: "https://api.revidapi.com",
-  defaultApiKeyEnv: "REVID_API_KEY",
-  capabilities: REVID_CAPABILITIES,
+  ...REVID_PROFILE,
   create: (opts) => new RevidProvider(opts),
 };
 

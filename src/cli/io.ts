@@ -1,0 +1,6 @@
+/** Where a command writes and what environment it reads (process's own in main, captured in tests). */
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+}
