@@ -80,6 +80,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         upToDate,
         failed,
         blocked,
+        skipped,
         costUsd,
         simulated,
         costByModel,
@@ -98,7 +99,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         ...(error ? { error } : {}),
       }));
       io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, assets }, null, 2)}\n`,
+        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, assets }, null, 2)}\n`,
       );
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);

@@ -83,15 +83,17 @@ export function stepSummary(result: BuildResult): string {
   const lines = [
     `### nanobanana build${result.simulated ? " (simulated)" : ""}`,
     "",
-    "| generated | up to date | failed | blocked | spent |",
-    "|---:|---:|---:|---:|---:|",
-    `| ${result.generated} | ${result.upToDate} | ${result.failed} | ${result.blocked} | ${usd(result.costUsd)} |`,
+    "| generated | up to date | failed | blocked | skipped | spent |",
+    "|---:|---:|---:|---:|---:|---:|",
+    `| ${result.generated} | ${result.upToDate} | ${result.failed} | ${result.blocked} | ${result.skipped} | ${usd(result.costUsd)} |`,
     "",
   ];
   const models = Object.entries(result.costByModel);
   if (models.length) lines.push("| model | spent |", "|---|---:|", ...models.map(([m, c]) => `| ${m} | ${usd(c)} |`), "");
   const bad = result.assets.filter((a) => a.status === "failed" || a.status === "blocked");
   if (bad.length) lines.push("**Failed:**", "", ...bad.map((a) => `- \`${a.name}\` (${a.status}): ${a.error ?? ""}`), "");
+  const skipped = result.assets.filter((a) => a.status === "skipped");
+  if (skipped.length) lines.push("**Skipped:**", "", ...skipped.map((a) => `- \`${a.name}\`: ${a.error ?? ""}`), "");
   if (result.interrupted) lines.push(`Interrupted: ${result.leftRunning} task(s) left running; the next build collects them.`, "");
   return `${lines.join("\n")}\n`;
 }

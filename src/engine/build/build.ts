@@ -259,6 +259,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
           case "skipped":
             if (outcome.taskId) leftRunning++;
             result(asset, { status: "skipped", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+            if (!opts.signal?.aborted) sink({ type: "skipped", name: asset.name, reason: outcome.reason });
             return { ok: false };
           default:
             result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
