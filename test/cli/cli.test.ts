@@ -134,3 +134,20 @@ describe("nanobanana CLI", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ generated: 3, simulated: true });
   });
 });
+
+describe("nanobanana init", () => {
+  it("writes .gitignore with .nanobanana/, or appends it to an existing one once", async () => {
+    dir = tempProject({});
+    await runCli(["init", "-C", dir]);
+    expect(readFileSync(path.join(dir, ".gitignore"), "utf8")).toMatch(/^\.nanobanana\/$/m);
+    removeProject(dir);
+    dir = tempProject({ ".gitignore": "node_modules" });
+    const r = await runCli(["init", "-C", dir]);
+    expect(r.stdout).toMatch(/added \.nanobanana\/ to .*\.gitignore/);
+    expect(readFileSync(path.join(dir, ".gitignore"), "utf8")).toMatch(/^node_modules\n#.*\n\.nanobanana\/\n$/);
+    removeProject(dir);
+    dir = tempProject({ ".gitignore": "/.nanobanana\n" });
+    await runCli(["init", "-C", dir]);
+    expect(readFileSync(path.join(dir, ".gitignore"), "utf8")).toBe("/.nanobanana\n");
+  });
+});
