@@ -151,3 +151,15 @@ describe("nanobanana init", () => {
     expect(readFileSync(path.join(dir, ".gitignore"), "utf8")).toBe("/.nanobanana\n");
   });
 });
+
+describe("the library and the CLI name things alike", () => {
+  it("planProject returns assets (items is the deprecated alias), as plan --json prints", async () => {
+    const { loadProject, planProject } = await import("../../src/index.js");
+    dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/a.yaml": manifest });
+    const p = await planProject(loadProject({ cwd: dir }));
+    expect(p.assets.map((a) => a.name)).toEqual(["card-1", "card-2", "card-3"]);
+    expect(p.items).toBe(p.assets);
+    const cli = JSON.parse((await runCli(["plan", "-C", dir, "--json"])).stdout);
+    expect(cli.assets.map((a: { name: string }) => a.name)).toEqual(p.assets.map((a) => a.name));
+  });
+});

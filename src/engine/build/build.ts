@@ -6,7 +6,7 @@ import type { Lockfile } from "../../core/lock/types.js";
 import { gatherFacts } from "../facts.js";
 import { assetGraph } from "../../core/plan/graph.js";
 import { plan as makePlan } from "../../core/plan/plan.js";
-import { needsGeneration, type Plan } from "../../core/plan/types.js";
+import { needsGeneration, type Plan, type PlanItem } from "../../core/plan/types.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
 import { referenceNeeds } from "../references/needs.js";
 import { ContentStore } from "../store/content-store.js";
@@ -55,9 +55,16 @@ export function stateDir(project: Project): string {
   return path.join(project.root, ".nanobanana");
 }
 
+/** What planProject returns: the plan, with its assets under the name the CLI's `plan --json` uses. */
+export interface ProjectPlan extends Plan {
+  /** Each asset's action, reason and estimate (the same array as `items`, its deprecated name). */
+  assets: PlanItem[];
+}
+
 /** Plans the project against its lockfile and the files on disk (reads only). */
-export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only"> = {}): Promise<Plan> {
-  return (await planWithLock(project, opts)).plan;
+export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only"> = {}): Promise<ProjectPlan> {
+  const { plan } = await planWithLock(project, opts);
+  return { ...plan, assets: plan.items };
 }
 
 async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" | "only">): Promise<{ plan: Plan; lock: Lockfile }> {
