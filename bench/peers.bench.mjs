@@ -78,7 +78,7 @@ async function compare({ name, target, limit, sim: simOpts, fresh, ours, theirs,
   const oursMs = [];
   const theirsMs = [];
   let rejected = 0;
-  let sim = fresh ? undefined : await childSimulator(simOpts);
+  const sim = fresh ? undefined : await childSimulator(simOpts);
   try {
     for (let i = 0; i < RUNS; i++) {
       const sides = [
@@ -86,7 +86,10 @@ async function compare({ name, target, limit, sim: simOpts, fresh, ours, theirs,
           const s = fresh ? await childSimulator(simOpts) : sim;
           try {
             oursMs.push(ours(s));
-            if (fresh) rejected += Object.entries(await s.faultCounts()).filter(([k]) => k.endsWith(":rate-limited")).reduce((a, [, v]) => a + v, 0);
+            if (fresh)
+              rejected += Object.entries(await s.faultCounts())
+                .filter(([k]) => k.endsWith(":rate-limited"))
+                .reduce((a, [, v]) => a + v, 0);
           } finally {
             if (fresh) await s.close();
           }
@@ -113,7 +116,7 @@ async function compare({ name, target, limit, sim: simOpts, fresh, ours, theirs,
   return {
     case: name,
     "nanobanana s (median)": (stats(oursMs).median / 1000).toFixed(2),
-    [`÷`]: theirsLabel,
+    "÷": theirsLabel,
     "peer s (median)": (stats(theirsMs).median / 1000).toFixed(2),
     "ratio min/median/max": `${r.min.toFixed(2)} / ${r.median.toFixed(2)} / ${r.max.toFixed(2)}`,
     target,
