@@ -26,5 +26,9 @@ export interface CliArgs {
   faults?: string;
   seed?: number;
   help: boolean;
+  /** plan --out FILE */
+  out?: string;
+  /** build --plan FILE */
+  plan?: string;
   version: boolean;
 }
