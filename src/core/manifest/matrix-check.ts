@@ -35,7 +35,9 @@ export function checkMatrix(matrix: MatrixInput | undefined, fields: TemplatedFi
     if (list) list.push({ value, path });
     else values.set(k, [{ value, path }]);
   };
-  for (const [k, list] of Object.entries(axes)) list.forEach((v, i) => add(k, v, [...matrixPath, k, i]));
+  for (const [k, list] of Object.entries(axes)) {
+    for (let i = 0; i < list.length; i++) add(k, list[i], [...matrixPath, k, i]);
+  }
   (matrix.include ?? []).forEach((e, j) => {
     for (const [k, v] of Object.entries(e)) add(k, v, [...matrixPath, "include", j, k]);
   });
