@@ -15,6 +15,9 @@ Commands:
   lock merge [BASE OURS THEIRS] [-o OUT]
                         merge lockfiles by asset name (a git merge driver); with no files,
                         resolve the conflict markers in the project's lockfile in place
+  report [--since REF] [--out DIR]
+                        write an HTML contact sheet of every asset (offline; default folder
+                        .nanobanana/report); --since shows before/after against a git ref
   simulator             run the built-in provider simulator as a standalone server
   schema                print (or --write) the JSON Schemas of the config and manifest files
 
@@ -33,6 +36,12 @@ Options:
                         never spend + commit more than USD while building
       --fit-budget      with a cap: build what fits instead of refusing
       --wait            wait for another build in this project instead of stopping
+  report:
+      --since REF       show before and after for each asset changed since a git ref
+      --out DIR         write the page to DIR (default .nanobanana/report)
+  watch:
+      --serve           also serve a live page on 127.0.0.1 (the URL carries a random token)
+      --port N          port of the live page (default: a free one)
   gc:
       --dry-run         list what would be removed, remove nothing
   simulator:
@@ -65,6 +74,10 @@ export interface CliArgs {
   dryRun: boolean;
   output?: string;
   port?: number;
+  since?: string;
+  out?: string;
+  serve: boolean;
+  clear: boolean;
   latencyMs?: number;
   idempotency: boolean;
   faults?: string;
@@ -95,6 +108,10 @@ function parseArgv(argv: string[]) {
       "dry-run": { type: "boolean" },
       output: { type: "string", short: "o" },
       port: { type: "string" },
+      since: { type: "string" },
+      out: { type: "string" },
+      serve: { type: "boolean" },
+      clear: { type: "boolean" },
       "latency-ms": { type: "string" },
       idempotency: { type: "boolean" },
       faults: { type: "string" },
@@ -131,6 +148,10 @@ export function parseCli(argv: string[]): CliArgs {
     dryRun: v["dry-run"] ?? false,
     output: v.output,
     port: v.port !== undefined ? positiveInt("--port", v.port, true) : undefined,
+    since: v.since,
+    out: v.out,
+    serve: v.serve ?? false,
+    clear: v.clear ?? false,
     latencyMs: v["latency-ms"] !== undefined ? positiveInt("--latency-ms", v["latency-ms"], true) : undefined,
     idempotency: v.idempotency ?? false,
     faults: v.faults,

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, Command> = {
   status: async (a, io) => (await import("./safety-commands.js")).statusCommand(a, io),
   gc: async (a, io) => (await import("./safety-commands.js")).gcCommand(a, io),
   lock: async (a, io) => (await import("./safety-commands.js")).lockCommand(a, io),
+  report: async (a, io) => (await import("./report-command.js")).reportCommand(a, io),
   simulator: simulatorCommand,
   schema: schemaCommand,
   init: async (a, io) => (await import("./init-command.js")).initCommand(a, io),

@@ -236,6 +236,7 @@ function resolveVariant(vars: Vars, scope: AssetScope, ctx: ExpandContext): Reso
     source: scope.declared,
   };
   if (scope.refSources.length) resolved.referenceSources = scope.refSources;
+  if (scope.asset.matrix) resolved.matrix = Object.fromEntries(Object.keys(scope.asset.matrix).map((k) => [k, vars[k]]));
   return resolved;
 }
 
