@@ -2,7 +2,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadProject } from "../engine/load/load.js";
 import { writeReport } from "../engine/report/write-report.js";
-import type { CliArgs } from "./args.js";
+import type { CliArgs } from "./cli-args.js";
 import type { Io } from "./io.js";
 
 /** `nanobanana report [--since REF] [--out DIR]`: writes the HTML contact sheet and says where. */
