@@ -19,7 +19,7 @@ import type { Io } from "./io.js";
 import { makeStyle, plural, usd } from "./style.js";
 
 function load(args: CliArgs): Project {
-  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined } });
+  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined }, persistCache: true });
 }
 
 /** `build --check`: no network, no writes; exit 1 with a list when anything is out of date. */
