@@ -250,6 +250,7 @@ function resolveVariant({ vars, include }: Variant, scope: AssetScope, ctx: Expa
     source: scope.declared,
   };
   if (scope.refSources.length) resolved.referenceSources = scope.refSources;
+  if (scope.asset.matrix) resolved.matrix = Object.fromEntries(Object.keys(scope.asset.matrix).map((k) => [k, vars[k]]));
   return resolved;
 }
 
