@@ -17,6 +17,7 @@ import { TaskJournal } from "../state/journal.js";
 import { LockWriter } from "../state/lock-writer.js";
 import { collectOrphan, sortPending } from "./orphan-tasks.js";
 import { acquireProjectLock } from "../state/project-lock.js";
+import { recordLastBuild } from "../state/last-build.js";
 import { referenceDelivery, relinkAndDecide } from "./references.js";
 import { PollPlanner, type PollSchedule } from "./poll-plan.js";
 import type { RunDeps } from "./run-asset.js";
@@ -258,5 +259,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   }
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates };
+  const done = { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates };
+  if (scheduled.length > 0) recordLastBuild(stateDir(project), done);
+  return done;
 }
