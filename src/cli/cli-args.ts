@@ -22,6 +22,7 @@ export interface CliArgs {
   output?: string;
   port?: number;
   since?: string;
+  /** plan --out FILE, report --out FILE */
   out?: string;
   serve: boolean;
   clear: boolean;
@@ -30,8 +31,6 @@ export interface CliArgs {
   faults?: string;
   seed?: number;
   help: boolean;
-  /** plan --out FILE */
-  out?: string;
   /** build --plan FILE */
   plan?: string;
   version: boolean;
