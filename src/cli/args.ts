@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { UserError } from "../core/errors/user-error.js";
+import { parseShard, type Shard } from "../core/plan/shard.js";
 
 export const USAGE = `nanobanana: build image assets from YAML manifests
 
@@ -11,6 +12,8 @@ Commands:
   plan                  show what a build would do and what it would cost (writes nothing)
   watch                 build, then rebuild what each save changes (q or Ctrl-C to stop)
   status                what the lockfile holds, by provider and model, and the total spend
+  pull                  make outputs match the lockfile from the local store or the remote
+  push                  upload every image the lockfile names that the remote lacks
   gc                    remove outputs, stored images and lock entries no manifest asks for
   lock merge [BASE OURS THEIRS] [-o OUT]
                         merge lockfiles by asset name (a git merge driver); with no files,
@@ -33,6 +36,9 @@ Options:
                         never spend + commit more than USD while building
       --fit-budget      with a cap: build what fits instead of refusing
       --wait            wait for another build in this project instead of stopping
+      --remote          with --check: also check that the remote holds every lock entry
+      --shard I/N       build share I of N (dependency chains stay together) and push it;
+                        a final plain build then restores every share from the remote
   gc:
       --dry-run         list what would be removed, remove nothing
   simulator:
@@ -60,6 +66,8 @@ export interface CliArgs {
   write: boolean;
   check: boolean;
   wait: boolean;
+  remote: boolean;
+  shard?: Shard;
   maxCost?: number;
   fitBudget: boolean;
   dryRun: boolean;
@@ -90,6 +98,8 @@ function parseArgv(argv: string[]) {
       write: { type: "boolean" },
       check: { type: "boolean" },
       wait: { type: "boolean" },
+      remote: { type: "boolean" },
+      shard: { type: "string" },
       "max-cost": { type: "string" },
       "fit-budget": { type: "boolean" },
       "dry-run": { type: "boolean" },
@@ -126,6 +136,8 @@ export function parseCli(argv: string[]): CliArgs {
     write: v.write ?? false,
     check: v.check ?? false,
     wait: v.wait ?? false,
+    remote: v.remote ?? false,
+    shard: v.shard !== undefined ? parseShard(v.shard) : undefined,
     maxCost: v["max-cost"] !== undefined ? usdAmount("--max-cost", v["max-cost"]) : undefined,
     fitBudget: v["fit-budget"] ?? false,
     dryRun: v["dry-run"] ?? false,

@@ -10,6 +10,8 @@ const COMMANDS: Record<string, Command> = {
   build: buildCommand,
   plan: planCommand,
   status: async (a, io) => (await import("./safety-commands.js")).statusCommand(a, io),
+  pull: async (a, io) => (await import("./remote-commands.js")).pullCommand(a, io),
+  push: async (a, io) => (await import("./remote-commands.js")).pushCommand(a, io),
   gc: async (a, io) => (await import("./safety-commands.js")).gcCommand(a, io),
   lock: async (a, io) => (await import("./safety-commands.js")).lockCommand(a, io),
   simulator: simulatorCommand,
@@ -20,6 +22,8 @@ const COMMANDS: Record<string, Command> = {
 
 /** Runs the CLI; returns the exit code (0 ok, 1 assets failed or stale, 2 usage/config error). */
 export async function main(argv: string[], io: Io): Promise<number> {
+  // The AWS SDK (remote stores) warns on every run under Node 20 about its own future releases; not the user's concern.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // Known before parsing, so that even a usage error is answered in JSON under --json.
   const json = argv.includes("--json");
   try {
