@@ -1,7 +1,7 @@
 import { stateDir } from "../engine/build/build.js";
 import { loadProject } from "../engine/load/load.js";
 import { missingFromRemote, pull, push } from "../engine/remote/sync.js";
-import type { CliArgs } from "./args.js";
+import type { CliArgs } from "./cli-args.js";
 import type { Io } from "./io.js";
 import { plural } from "./style.js";
 

@@ -14,12 +14,12 @@ import { projectStatus } from "../engine/maintain/status.js";
 import { loadProject } from "../engine/load/load.js";
 import type { Project } from "../core/project.js";
 import { writeFileAtomic } from "../engine/state/atomic-write.js";
-import type { CliArgs } from "./args.js";
+import type { CliArgs } from "./cli-args.js";
 import type { Io } from "./io.js";
 import { makeStyle, plural, usd } from "./style.js";
 
 function load(args: CliArgs): Project {
-  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined } });
+  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined }, persistCache: true });
 }
 
 /** `build --check`: no network, no writes; exit 1 with a list when anything is out of date. */

@@ -1,17 +1,12 @@
 import path from "node:path";
 import pLimit from "p-limit";
-import { round } from "../../core/catalog/prices.js";
 import { readLock } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
-import { gatherFacts } from "../facts.js";
 import { assetGraph } from "../../core/plan/graph.js";
-import { plan as makePlan } from "../../core/plan/plan.js";
 import { needsGeneration, type Plan } from "../../core/plan/types.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
-import { referenceNeeds } from "../references/needs.js";
 import { ContentStore } from "../store/content-store.js";
-import { UserError } from "../../core/errors/user-error.js";
-import { matchesAny, nameGlob } from "../../core/name-glob.js";
+import { planFromDisk } from "../plan-facts.js";
 import { checkBudget, keep, summarize } from "./build-support.js";
 import { shareOf, type Shard } from "../../core/plan/shard.js";
 import { LazyRemote } from "../remote/lazy-remote.js";
@@ -79,75 +74,8 @@ async function planWithLock(
   remote: LazyRemote,
 ): Promise<{ plan: Plan; lock: Lockfile }> {
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
-  const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
-  const input = {
-    assets: project.assets,
-    simulate: project.config.simulate,
-    provider: project.config.provider,
-    prices: project.config.prices,
-    verify: opts.verify,
-    stored: storedLookup(project),
-  };
-  let p = makePlan(input, lock, facts);
-  // What would be paid for may still come back free: another entry's output (a rename), the remote.
-  const paid = p.items.filter((i) => needsGeneration(i.action) && i.estimatedUsd > 0);
-  if (paid.length) {
-    const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () =>
-      remote.get(),
-    );
-    const restorable = new Map<string, string>();
-    const ask = pLimit(16);
-    await Promise.all(
-      paid.map((i) =>
-        ask(async () => {
-          const where = await sources.where(i.hash).catch(() => undefined); // an unreachable remote restores nothing
-          if (where) restorable.set(i.hash, WHERE[where]);
-        }),
-      ),
-    );
-    if (restorable.size) p = makePlan({ ...input, restorable }, lock, facts);
-  }
-  const needs = referenceNeeds(project, p, stateDir(project));
-  if (needs.length) p.needs = needs;
-  if (!opts.only?.length) return { plan: p, lock };
-  const globs = opts.only.map(nameGlob);
-  const items = p.items.filter((i) => matchesAny(i.name, globs));
-  if (items.length === 0) {
-    const some = p.items
-      .slice(0, 3)
-      .map((i) => i.name)
-      .join(", ");
-    throw new UserError(`no asset matches --only ${opts.only.join(", ")} (${p.items.length} assets${some ? `, e.g. ${some}` : ""})`);
-  }
-  const counts = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 };
-  for (const i of items) counts[i.action]++;
-  const kept = p.needs?.filter((n) => items.some((i) => i.name === n.name));
-  return {
-    plan: {
-      ...p,
-      items,
-      counts,
-      estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)),
-      ...(kept?.length ? { needs: kept } : { needs: undefined }),
-    },
-    lock,
-  };
-}
-
-const WHERE = { "lockfile output": "another lock entry's output has it", "local store": "in the local store", remote: "in the remote" };
-
-/** The store as the planner asks it: does it hold this spec's image, made the way this build makes them? */
-function storedLookup(project: Project): { has(hash: string): boolean } {
-  const store = new ContentStore(stateDir(project));
-  let listed: Set<string> | undefined;
-  return {
-    has: (hash) => {
-      listed ??= store.hashes();
-      if (!listed.has(hash)) return false;
-      const kept = store.get(hash);
-      return kept !== undefined && Boolean(kept.simulated) === project.config.simulate;
-    },
-  };
+  const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
+  return { plan: await planFromDisk(project, lock, stateDir(project), { ...opts, sources }), lock };
 }
 
 /**
