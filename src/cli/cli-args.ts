@@ -25,6 +25,10 @@ export interface CliArgs {
   dryRun: boolean;
   output?: string;
   port?: number;
+  since?: string;
+  out?: string;
+  serve: boolean;
+  clear: boolean;
   latencyMs?: number;
   idempotency: boolean;
   faults?: string;
