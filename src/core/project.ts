@@ -23,6 +23,8 @@ export interface ResolvedAsset {
   source: AssetSource;
   /** Where each entry of `references:` was declared (same order as spec.references). */
   referenceSources?: AssetSource[];
+  /** This variant's matrix values (absent for an asset without a matrix). */
+  matrix?: Record<string, string | number | boolean>;
 }
 
 /** A loaded, validated project: the input of plan() and build(). */
