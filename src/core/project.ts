@@ -1,6 +1,7 @@
 import type { AspectRatio, ImageFormat, ModelFamily, Resolution } from "./catalog/models.js";
 import type { Config } from "./config/schema.js";
 import type { ProviderName } from "./catalog/provider-names.js";
+import type { DerivedSpec } from "./derive/resolve.js";
 
 /** A reference image of an asset, as far as the spec is concerned. */
 export interface ReferenceSpec {
@@ -49,6 +50,10 @@ export interface ResolvedAsset {
   source: AssetSource;
   /** Where each entry of `references:` was declared (same order as spec.references). */
   referenceSources?: AssetSource[];
+  /** Files derived locally from the generated image (`derive:`); not part of the spec hash. */
+  derived?: DerivedSpec[];
+  /** Alt text: rendered from the `alt:` template, or `{ auto: true }` to have a text model describe the image. */
+  alt?: { text: string } | { auto: true };
 }
 
 /** A loaded, validated project: the input of plan() and build(). */

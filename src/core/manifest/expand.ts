@@ -20,6 +20,7 @@ import { checkCapabilities } from "../catalog/capabilities.js";
 import type { ProviderProfile } from "../catalog/provider-profile.js";
 import type { AssetInput, Manifest } from "./schema.js";
 import { normalizeModel } from "./settings.js";
+import { applyExtras, extrasOf, type AssetExtras } from "./extras.js";
 import { compileTemplate, fileSafe, renderTemplate, type CompiledTemplate } from "./template.js";
 
 /** What expansion needs besides the manifest itself. */
@@ -90,6 +91,8 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
       const v = settings[f];
       if (typeof v === "string") templates.push({ field: f, path: asset[f] !== undefined ? at(f) : at(), t: compileTemplate(v) });
     }
+    const extras = extrasOf(asset, (f) => at(f), { manifest: manifest.defaults, brand, config: ctx.config.defaults });
+    if (extras.alt && "template" in extras.alt) templates.push({ field: "alt", path: extras.alt.path, t: extras.alt.template });
     const used = new Set<string>();
     for (const { field, path: p, t } of templates) {
       for (const v of t.vars) {
@@ -130,6 +133,7 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
       at,
       refs,
       refSources,
+      extras,
       origin,
       settingsTemplated: TEMPLATED_FIELDS.some((f) => tpl[f] !== undefined && tpl[f].vars.length > 0),
     };
@@ -168,6 +172,8 @@ interface AssetScope {
   at: (field?: string | number, ...rest: (string | number)[]) => FieldPath;
   refs: CompiledRef[];
   refSources: AssetSource[];
+  /** Derived files and alt text (see extras.ts). */
+  extras: AssetExtras;
   /** True when a {{var}} appears in model, resolution, aspectRatio, format or seed. */
   settingsTemplated: boolean;
   /** Where a setting of this asset comes from: the path to point an error at, and a note. */
@@ -236,6 +242,7 @@ function resolveVariant(vars: Vars, scope: AssetScope, ctx: ExpandContext): Reso
     source: scope.declared,
   };
   if (scope.refSources.length) resolved.referenceSources = scope.refSources;
+  if (!applyExtras(resolved, scope.extras, vars, report)) return undefined;
   return resolved;
 }
 

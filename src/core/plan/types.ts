@@ -1,3 +1,5 @@
+import type { DerivedAction, DerivedPlanItem } from "../derive/plan.js";
+
 /** What a build will do with one asset. */
 export type PlanAction = "new" | "changed" | "output-missing" | "up-to-date" | "orphaned";
 
@@ -27,6 +29,9 @@ export interface Plan {
   counts: Record<PlanAction, number>;
   /** What the user must provide first (e.g. an https URL for a local reference on a URL-only provider). */
   needs?: { name: string; message: string }[];
+  /** Local work on derived files (`derive:`), never paid; listed apart from the generations. */
+  derived?: DerivedPlanItem[];
+  derivedCounts?: Record<DerivedAction, number>;
 }
 
 /** What the filesystem says about each output file (gathered by gatherFacts). */

@@ -25,6 +25,7 @@ import { referenceDelivery, relinkAndDecide } from "./references.js";
 import { PollPlanner, type PollSchedule } from "./poll-plan.js";
 import type { RunDeps } from "./run-asset.js";
 import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
+import { afterCollect, planDerivedWork } from "../derive/after-collect.js";
 
 export interface BuildOptions {
   /** Most assets in flight (default: the config's concurrency). */
@@ -78,6 +79,7 @@ async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" 
   );
   const needs = referenceNeeds(project, p, stateDir(project));
   if (needs.length) p.needs = needs;
+  planDerivedWork(project, p, lock, opts.only);
   if (!opts.only?.length) return { plan: p, lock };
   const globs = opts.only.map(nameGlob);
   const items = p.items.filter((i) => matchesAny(i.name, globs));
@@ -98,6 +100,8 @@ async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" 
       counts,
       estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)),
       ...(kept?.length ? { needs: kept } : { needs: undefined }),
+      derived: p.derived,
+      derivedCounts: p.derivedCounts,
     },
     lock,
   };
@@ -296,7 +300,9 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       if (!opts.connection) await conn.close();
     }
   }
+  // Local steps on what was collected: derived files, the asset module (no provider involved).
+  const after = await afterCollect(project, writer, opts, sink, p);
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates };
+  return { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates, ...after };
 }

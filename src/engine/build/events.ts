@@ -1,3 +1,4 @@
+import type { DeriveSummary } from "../derive/derive-all.js";
 import type { Plan } from "../../core/plan/types.js";
 import type { LockHolder } from "../state/project-lock.js";
 
@@ -11,7 +12,8 @@ export type BuildEvent =
   | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean }
   | { type: "failed"; name: string; error: string }
   | { type: "blocked"; name: string; reason: string }
-  | { type: "warning"; name?: string; message: string };
+  | { type: "warning"; name?: string; message: string }
+  | { type: "derived"; name: string; output: string };
 
 export type EventSink = (event: BuildEvent) => void;
 
@@ -51,6 +53,10 @@ export interface BuildResult {
    * submitted again: the provider may have charged twice. Check its dashboard.
    */
   possibleDuplicates: PossibleDuplicate[];
+  /** What the derive step did (derived files are local work, never charged). */
+  derived?: DeriveSummary;
+  /** The asset module written after the build (`codegen.out`), project-relative; `changed` false when its bytes were already on disk. */
+  codegen?: { out: string; changed: boolean };
 }
 
 /** An asset that may have been charged more than once, and why. */
