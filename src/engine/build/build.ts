@@ -301,7 +301,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     }
   }
   // Local steps on what was collected: derived files, the asset module (no provider involved).
-  const after = await afterCollect(project, writer, opts, sink, p);
+  const after = await afterCollect(project, writer, opts, sink, p, stateDir(project));
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates, ...after };

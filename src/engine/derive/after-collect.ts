@@ -8,6 +8,7 @@ import type { Project } from "../../core/project.js";
 import type { BuildResult, EventSink } from "../build/events.js";
 import type { LockWriter } from "../state/lock-writer.js";
 import { deriveAll } from "./derive-all.js";
+import { writeAssetModule } from "../codegen/write-module.js";
 import { gatherDerivedFacts } from "./facts.js";
 
 /** Adds the derived-file work to a plan (in place), apart from the paid items. */
@@ -22,7 +23,7 @@ export function planDerivedWork(project: Project, p: Plan, lock: Lockfile, only?
 
 /**
  * The build's local steps after collecting: make the derived files of every current image and
- * record them in the lock, then flush the lock. Never talks to a provider.
+ * record them in the lock, flush the lock, then write the asset module. Never talks to a provider.
  */
 export async function afterCollect(
   project: Project,
@@ -30,9 +31,10 @@ export async function afterCollect(
   opts: { only?: string[]; signal?: AbortSignal },
   emit: EventSink,
   p: Plan,
-): Promise<Pick<BuildResult, "derived">> {
+  stateDir: string,
+): Promise<Pick<BuildResult, "derived" | "codegen">> {
   const assets = selected(project, opts.only);
-  const out: Pick<BuildResult, "derived"> = {};
+  const out: Pick<BuildResult, "derived" | "codegen"> = {};
   // A regenerated asset's lock entry no longer lists its old derived files: drop the unwanted ones here.
   const regenerated = new Set(p.items.filter((i) => needsGeneration(i.action)).map((i) => i.name));
   let removed = 0;
@@ -53,6 +55,8 @@ export async function afterCollect(
     out.derived.removed += removed;
   }
   writer.flush();
+  const codegen = await writeAssetModule(project, writer.lock, stateDir);
+  if (codegen) out.codegen = codegen;
   return out;
 }
 
