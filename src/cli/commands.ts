@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { build, planProject } from "../engine/build/build.js";
 import { loadProject } from "../engine/load/load.js";
 import type { Project } from "../core/project.js";
-import type { CliArgs } from "./args.js";
+import type { CliArgs } from "./cli-args.js";
 import { InProcessSimulator } from "./in-process-simulator.js";
 import type { Io } from "./io.js";
 
@@ -36,6 +36,7 @@ export async function planCommand(args: CliArgs, io: Io): Promise<number> {
 
 export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.check) return checkCommand(args, io);
+  if (args.dryRun) return planCommand(args, io); // the conventional spelling of `plan`
   const project = load(args);
   const style = makeStyle(io.stderr, io.env);
   const renderer = args.json ? undefined : new ProgressRenderer(io.stderr, style);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../core/errors/user-error.js";
 import { CONFIG_NAMES } from "../engine/load/load.js";
-import type { CliArgs } from "./args.js";
+import type { CliArgs } from "./cli-args.js";
 import type { Io } from "./io.js";
 
 const CONFIG = `# yaml-language-server: $schema=./node_modules/nanobanana/schema/nanobanana.config.schema.json

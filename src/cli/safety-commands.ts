@@ -14,7 +14,7 @@ import { projectStatus } from "../engine/maintain/status.js";
 import { loadProject } from "../engine/load/load.js";
 import type { Project } from "../core/project.js";
 import { writeFileAtomic } from "../engine/state/atomic-write.js";
-import type { CliArgs } from "./args.js";
+import type { CliArgs } from "./cli-args.js";
 import type { Io } from "./io.js";
 import { makeStyle, plural, usd } from "./style.js";
 

@@ -1,3 +1,4 @@
+import type { PlanNeed } from "./needs.js";
 import type { DerivedAction, DerivedPlanItem } from "../derive/plan.js";
 
 /** What a build will do with one asset. */
@@ -28,7 +29,7 @@ export interface Plan {
   estimatedUsd: number;
   counts: Record<PlanAction, number>;
   /** What the user must provide first (e.g. an https URL for a local reference on a URL-only provider). */
-  needs?: { name: string; message: string }[];
+  needs?: PlanNeed[];
   /** Local work on derived files (`derive:`), never paid; listed apart from the generations. */
   derived?: DerivedPlanItem[];
   derivedCounts?: Record<DerivedAction, number>;

@@ -1,17 +1,12 @@
 import path from "node:path";
 import pLimit from "p-limit";
-import { round } from "../../core/catalog/prices.js";
 import { readLock } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
-import { gatherFacts } from "../facts.js";
 import { assetGraph } from "../../core/plan/graph.js";
-import { plan as makePlan } from "../../core/plan/plan.js";
 import { needsGeneration, type Plan } from "../../core/plan/types.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
-import { referenceNeeds } from "../references/needs.js";
 import { ContentStore } from "../store/content-store.js";
-import { UserError } from "../../core/errors/user-error.js";
-import { matchesAny, nameGlob } from "../../core/name-glob.js";
+import { planFromDisk } from "../plan-facts.js";
 import { checkBudget, keep, restoreFromStore, summarize } from "./build-support.js";
 import type { Connection, SimulatorUrl } from "../providers/connect.js";
 import { apiKeyFor } from "../providers/credentials.js";
@@ -63,62 +58,9 @@ export async function planProject(project: Project, opts: Pick<BuildOptions, "ve
 
 async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" | "only">): Promise<{ plan: Plan; lock: Lockfile }> {
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
-  const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
-  const stored = storedLookup(project);
-  const p = makePlan(
-    {
-      assets: project.assets,
-      simulate: project.config.simulate,
-      provider: project.config.provider,
-      prices: project.config.prices,
-      verify: opts.verify,
-      stored,
-    },
-    lock,
-    facts,
-  );
-  const needs = referenceNeeds(project, p, stateDir(project));
-  if (needs.length) p.needs = needs;
+  const p = await planFromDisk(project, lock, stateDir(project), opts);
   planDerivedWork(project, p, lock, opts.only);
-  if (!opts.only?.length) return { plan: p, lock };
-  const globs = opts.only.map(nameGlob);
-  const items = p.items.filter((i) => matchesAny(i.name, globs));
-  if (items.length === 0) {
-    const some = p.items
-      .slice(0, 3)
-      .map((i) => i.name)
-      .join(", ");
-    throw new UserError(`no asset matches --only ${opts.only.join(", ")} (${p.items.length} assets${some ? `, e.g. ${some}` : ""})`);
-  }
-  const counts = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 };
-  for (const i of items) counts[i.action]++;
-  const kept = p.needs?.filter((n) => items.some((i) => i.name === n.name));
-  return {
-    plan: {
-      ...p,
-      items,
-      counts,
-      estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)),
-      ...(kept?.length ? { needs: kept } : { needs: undefined }),
-      derived: p.derived,
-      derivedCounts: p.derivedCounts,
-    },
-    lock,
-  };
-}
-
-/** The store as the planner asks it: does it hold this spec's image, made the way this build makes them? */
-function storedLookup(project: Project): { has(hash: string): boolean } {
-  const store = new ContentStore(stateDir(project));
-  let listed: Set<string> | undefined;
-  return {
-    has: (hash) => {
-      listed ??= store.hashes();
-      if (!listed.has(hash)) return false;
-      const kept = store.get(hash);
-      return kept !== undefined && Boolean(kept.simulated) === project.config.simulate;
-    },
-  };
+  return { plan: p, lock };
 }
 
 /**
