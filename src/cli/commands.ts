@@ -17,14 +17,14 @@ import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 
 function load(args: CliArgs) {
-  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined } });
+  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined }, persistCache: true });
 }
 
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
   const p = await planProject(project, { verify: args.verify, only: args.only });
   if (args.json) {
-    const assets = p.items.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
+    const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
     io.stdout.write(
       `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets, ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}) }, null, 2)}\n`,
     );
@@ -80,6 +80,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         upToDate,
         failed,
         blocked,
+        skipped,
         costUsd,
         simulated,
         costByModel,
@@ -98,7 +99,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         ...(error ? { error } : {}),
       }));
       io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, assets }, null, 2)}\n`,
+        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, assets }, null, 2)}\n`,
       );
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);

@@ -171,9 +171,14 @@ async function answer(ctx: SimContext, res: Res, modelId: string, model: (typeof
   };
   // Google bills every answered request by its tokens, blocked ones included.
   ctx.state.accept(task);
-  const base = { usageMetadata: usage, modelVersion: modelId, responseId: task.id };
+  // serviceTier appears in real answers of paid projects; a reader must take it in its stride.
+  const base = { usageMetadata: usage, modelVersion: modelId, responseId: task.id, serviceTier: "standard" };
   if (trigger === "blocked-prompt") {
     return sendJson(res, 200, { promptFeedback: { blockReason: "PROHIBITED_CONTENT" }, ...base });
+  }
+  if (trigger === "no-image") {
+    // A real refusal shape: no parts at all, not even an empty list.
+    return sendJson(res, 200, { candidates: [{ content: {}, finishReason: "NO_IMAGE", index: 0 }], ...base });
   }
   const parts: unknown[] = [];
   if (model.thinks) {

@@ -24,6 +24,7 @@ export interface PlanItem {
 export interface Plan {
   provider: string;
   simulate: boolean;
+  /** Each asset (manifest assets and orphaned lock entries). planProject also returns them as `assets`; prefer that name. */
   items: PlanItem[];
   /** Sum of estimatedUsd over the work. */
   estimatedUsd: number;

@@ -3,7 +3,7 @@ import pLimit from "p-limit";
 import { readLock } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
 import { assetGraph } from "../../core/plan/graph.js";
-import { needsGeneration, type Plan } from "../../core/plan/types.js";
+import { needsGeneration, type Plan, type PlanItem } from "../../core/plan/types.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
 import { ContentStore } from "../store/content-store.js";
 import { planFromDisk } from "../plan-facts.js";
@@ -51,9 +51,16 @@ export function stateDir(project: Project): string {
   return path.join(project.root, ".nanobanana");
 }
 
+/** What planProject returns: the plan, with its assets under the name the CLI's `plan --json` uses. */
+export interface ProjectPlan extends Plan {
+  /** Each asset's action, reason and estimate (the same array as `items`, its deprecated name). */
+  assets: PlanItem[];
+}
+
 /** Plans the project against its lockfile and the files on disk (reads only). */
-export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only"> = {}): Promise<Plan> {
-  return (await planWithLock(project, opts)).plan;
+export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only"> = {}): Promise<ProjectPlan> {
+  const { plan } = await planWithLock(project, opts);
+  return { ...plan, assets: plan.items };
 }
 
 async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" | "only">): Promise<{ plan: Plan; lock: Lockfile }> {
@@ -205,6 +212,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
           case "skipped":
             if (outcome.taskId) leftRunning++;
             result(asset, { status: "skipped", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+            if (!opts.signal?.aborted) sink({ type: "skipped", name: asset.name, reason: outcome.reason });
             return { ok: false };
           default:
             result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
