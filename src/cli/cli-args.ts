@@ -21,6 +21,10 @@ export interface CliArgs {
   dryRun: boolean;
   output?: string;
   port?: number;
+  since?: string;
+  out?: string;
+  serve: boolean;
+  clear: boolean;
   latencyMs?: number;
   idempotency: boolean;
   faults?: string;

@@ -58,8 +58,29 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: "watch",
     summary: "build, then rebuild what each save changes (q or Ctrl-C to stop)",
-    options: { ...PROJECT, ...CONCURRENCY, ...SIMULATE },
+    options: {
+      ...PROJECT,
+      ...CONCURRENCY,
+      ...SIMULATE,
+      serve: {
+        type: "boolean",
+        help: "also serve a live page on 127.0.0.1 (its URL carries a random token): new images appear as they land",
+      },
+      port: { type: "string", value: "N", parse: wholeNumber, help: "port of the live page (default: a free one)" },
+    },
     run: async (a, io) => (await import("./watch-command.js")).watchCommand(a, io),
+  },
+  {
+    name: "report",
+    summary: "write an HTML contact sheet of every asset (works offline; default folder .nanobanana/report)",
+    options: {
+      ...PROJECT,
+      ...SIMULATE,
+      ...JSON_OUT,
+      since: { type: "string", value: "REF", help: "show before and after for every asset whose lock entry changed since this git ref" },
+      out: { type: "string", value: "DIR", help: "write the page and its thumbnails to DIR (default .nanobanana/report)" },
+    },
+    run: async (a, io) => (await import("./report-command.js")).reportCommand(a, io),
   },
   {
     name: "status",

@@ -28,6 +28,8 @@ export interface ResolvedAsset {
   derived?: DerivedSpec[];
   /** Alt text: rendered from the `alt:` template, or `{ auto: true }` to have a text model describe the image. */
   alt?: { text: string } | { auto: true };
+  /** This variant's matrix values (absent for an asset without a matrix). */
+  matrix?: Record<string, string | number | boolean>;
 }
 
 /** A loaded, validated project: the input of plan() and build(). */

@@ -41,7 +41,7 @@ export function extrasOf(
 export function applyExtras(
   resolved: ResolvedAsset,
   extras: AssetExtras,
-  vars: Record<string, string | number | boolean>,
+  vars: Record<string, unknown>,
   report: (p: FieldPath, message: string) => void,
 ): boolean {
   if (extras.derive) {

@@ -16,6 +16,7 @@ import { TaskJournal } from "../state/journal.js";
 import { LockWriter } from "../state/lock-writer.js";
 import { collectOrphan, sortPending } from "./orphan-tasks.js";
 import { acquireProjectLock } from "../state/project-lock.js";
+import { recordLastBuild } from "../state/last-build.js";
 import { referenceDelivery, relinkAndDecide } from "./references.js";
 import { PollPlanner, type PollSchedule } from "./poll-plan.js";
 import type { RunDeps } from "./run-asset.js";
@@ -254,5 +255,13 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const after = await afterCollect(project, writer, opts, sink, p, stateDir(project));
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates, ...after };
+  const done = {
+    ...summarize(results, project.config.simulate, warnings, lock.assets),
+    interrupted,
+    leftRunning,
+    possibleDuplicates,
+    ...after,
+  };
+  if (scheduled.length > 0) recordLastBuild(stateDir(project), done);
+  return done;
 }
