@@ -184,7 +184,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         if (restored) {
           writer.set(asset.name, restored, () => journal.remove(asset.hash));
           result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true });
-          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
+          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, entry: restored });
           return { ok: true, sha256: restored.sha256 };
         }
         const resume = pending.get(asset.hash);
@@ -201,7 +201,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
             keep(store, outcome.entry, path.join(project.root, asset.output), sink);
             writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
             result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
-            sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
+            sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd, entry: outcome.entry });
             return { ok: true, sha256: outcome.entry.sha256 };
           case "blocked":
             result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
