@@ -8,11 +8,12 @@ import type { AssetSource, ResolvedAsset } from "../project.js";
 import { compileReferences, resolveReferences, type CompiledRef, type RefContext } from "../references/expand-refs.js";
 import { TEMPLATED_FIELDS, type AssetSpec, type ReferenceSpec, type SpecSettings } from "../spec.js";
 import { BUILTIN_DEFAULTS, cascade, type Cascade } from "./cascade.js";
-import { combinations, withBase, type Vars } from "./matrix.js";
+import { axesOf, variants, type Variant, type Vars } from "./matrix.js";
+import { checkMatrix } from "./matrix-check.js";
 import { defaultOutput, nameProblem, outputInside } from "./names.js";
 import { originOf, type Origin } from "./origins.js";
 import type { AssetInput, Manifest } from "./schema.js";
-import { compileTemplate, fileSafe, renderTemplate, type CompiledTemplate } from "./template.js";
+import { compileTemplate, fileSafe, headOf, lookup, renderTemplate, type CompiledTemplate } from "./template.js";
 import { checkSettings, type RawSettings } from "./validate.js";
 import { checkVariables, type TemplatedField } from "./variables.js";
 
@@ -40,9 +41,8 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
     const scope = prepareAsset(file, source, manifest, asset, index, ctx, issues);
     if (!scope) return;
     const before = issues.length;
-    const base: Vars = { ...manifest.vars, ...asset.vars };
-    for (const combo of combinations(asset.matrix ?? {})) {
-      const resolved = resolveVariant(combo ? withBase(combo, base) : base, scope, ctx);
+    for (const v of variants(asset.matrix, scope.base)) {
+      const resolved = resolveVariant(v, scope, ctx);
       if (resolved) out.push(resolved);
       else if (scope.stopped || issues.length - before > MAX_ISSUES_PER_ASSET) return;
     }
@@ -53,7 +53,19 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
 /** Per-asset state shared by its variants. */
 interface AssetScope {
   asset: AssetInput;
+  /** The manifest's and asset's vars, under every variant's own. */
+  base: Vars;
   tpl: Record<string, CompiledTemplate>;
+  /** The prompt of a variant: the asset's, or the template its variables choose. */
+  promptOf: (vars: Vars) => CompiledTemplate;
+  /** Variables some field uses, with the first field that uses each (for include entries that stand alone). */
+  used: Map<string, string>;
+  /** True when include entries may leave a variable unset in some variants. */
+  partial: boolean;
+  /** The matrix's axis names. */
+  axes: string[];
+  /** Axis names and the keys include entries add. */
+  matrixKeys: string[];
   cascade: Cascade;
   brand: { prefix?: string; suffix?: string } | undefined;
   declared: AssetSource;
@@ -93,28 +105,13 @@ function prepareAsset(
     report(p, `brand ${JSON.stringify(brandName)} is not defined in the config ${allowed(["none", ...Object.keys(ctx.config.brands)])}`);
   }
 
-  // Prompt text: literal or from a template.
-  let promptText = asset.prompt ?? "";
-  if (asset.template !== undefined) {
-    const t = manifest.templates?.[asset.template];
-    if (t === undefined) {
-      report(at("template"), `template ${JSON.stringify(asset.template)} is not defined ${allowed(Object.keys(manifest.templates ?? {}))}`);
-      return undefined;
-    }
-    promptText = t;
-  }
-
   const settings = cascade({ builtin: BUILTIN_DEFAULTS, config: ctx.config.defaults, brand, manifest: manifest.defaults, asset });
-  const matrix = asset.matrix ?? {};
-  const known = new Set([...Object.keys(manifest.vars ?? {}), ...Object.keys(asset.vars ?? {}), ...Object.keys(matrix)]);
+  const base: Vars = { ...manifest.vars, ...asset.vars };
+  const include = asset.matrix?.include ?? [];
+  const known = new Set([...Object.keys(base), ...Object.keys(axesOf(asset.matrix)), ...include.flatMap((e) => Object.keys(e))]);
 
   // Every template of this asset, compiled once and checked once (not per variant).
-  const fields: TemplatedField[] = [
-    { field: "name", path: at("name"), t: compileTemplate(asset.name) },
-    asset.template !== undefined
-      ? { field: "prompt", path: at("template"), t: compileTemplate(promptText), label: `template ${JSON.stringify(asset.template)}` }
-      : { field: "prompt", path: at("prompt"), t: compileTemplate(promptText) },
-  ];
+  const fields: TemplatedField[] = [{ field: "name", path: at("name"), t: compileTemplate(asset.name) }];
   if (asset.out !== undefined) fields.push({ field: "out", path: at("out"), t: compileTemplate(asset.out) });
   const refs = compileReferences(asset.references);
   for (const r of refs) fields.push({ field: `references[${r.index}]`, path: at("references", r.index), t: r.t });
@@ -122,14 +119,51 @@ function prepareAsset(
     const v = settings.settings[f];
     if (typeof v === "string") fields.push({ field: f, path: asset[f] !== undefined ? at(f) : at(), t: compileTemplate(v) });
   }
-  for (const p of checkVariables(fields, known, Object.keys(matrix), at("matrix"))) report(p.path, p.message, p.key);
+  // The prompt: literal, a named template, or a template chosen by the variant's variables.
+  const prompts = new Map<string, CompiledTemplate>();
+  let promptOf: (vars: Vars) => CompiledTemplate;
+  if (asset.template === undefined) {
+    const t = compileTemplate(asset.prompt ?? "");
+    fields.push({ field: "prompt", path: at("prompt"), t });
+    promptOf = () => t;
+  } else {
+    const chooser = compileTemplate(asset.template);
+    if (chooser.vars.length) fields.push({ field: "template", path: at("template"), t: chooser });
+    const names = chooser.vars.length ? templateNames(chooser, asset, base, known) : [asset.template];
+    for (const name of names) {
+      const text = manifest.templates?.[name];
+      if (text === undefined) {
+        report(at("template"), `template ${JSON.stringify(name)} is not defined ${allowed(Object.keys(manifest.templates ?? {}))}`);
+        continue;
+      }
+      const t = compileTemplate(text);
+      prompts.set(name, t);
+      fields.push({ field: `prompt:${name}`, path: at("template"), t, label: `template ${JSON.stringify(name)}` });
+    }
+    if (issues.length > before) return undefined;
+    promptOf = chooser.vars.length ? (vars) => prompts.get(renderTemplate(chooser, vars))! : () => prompts.get(asset.template!)!;
+  }
+  const keys = Object.keys(axesOf(asset.matrix)).map((key) => ({ key, path: at("matrix", key) }));
+  include.forEach((e, j) => {
+    for (const key of Object.keys(e)) if (!keys.some((k) => k.key === key)) keys.push({ key, path: at("matrix", "include", j, key) });
+  });
+  for (const p of checkVariables(fields, known, keys)) report(p.path, p.message, p.key);
+  for (const p of checkMatrix(asset.matrix, fields, at("matrix"))) report(p.path, p.message, p.key);
   if (issues.length > before) return undefined;
+  const used = new Map<string, string>();
+  for (const f of fields) for (const v of f.t.vars) if (!used.has(headOf(v))) used.set(headOf(v), f.label ?? f.field);
 
   const locate = (p: FieldPath): AssetSource => ({ file, ...source.locate(p), path: formatPath(p) });
   const tpl = Object.fromEntries(fields.map((x) => [x.field, x.t])) as Record<string, CompiledTemplate>;
   return {
     asset,
+    base,
     tpl,
+    promptOf,
+    used,
+    partial: include.length > 0,
+    axes: Object.keys(axesOf(asset.matrix)),
+    matrixKeys: keys.map((k) => k.key),
     cascade: settings,
     brand,
     declared: locate(at()),
@@ -145,8 +179,27 @@ function prepareAsset(
   };
 }
 
-function resolveVariant(vars: Vars, scope: AssetScope, ctx: ExpandContext): ResolvedAsset | undefined {
+function resolveVariant({ vars, include }: Variant, scope: AssetScope, ctx: ExpandContext): ResolvedAsset | undefined {
   const { tpl, at, report } = scope;
+  if (scope.partial) {
+    // With include entries, a variant may lack a variable the templates use.
+    const missing = [...scope.used].filter(([v]) => vars[v] === undefined);
+    if (missing.length) {
+      const [v, field] = missing[0];
+      const what = missing.map(([m]) => m).join(", ");
+      if (include !== undefined)
+        report(
+          at("matrix", "include", include),
+          `this entry matches no combination, so it becomes a variant of its own, but it does not set ${what} (${field} uses {{${v}}})`,
+        );
+      else
+        report(
+          at("matrix", "include"),
+          `the combination ${describe(vars, scope.axes)} gets no ${what} from any include entry (${field} uses {{${v}}})`,
+        );
+      return undefined;
+    }
+  }
   const name = renderTemplate(tpl.name, vars, fileSafe);
   const variant = scope.asset.matrix ? ` (variant ${name})` : "";
   let refSpecs: ReferenceSpec[] = [];
@@ -188,7 +241,7 @@ function resolveVariant(vars: Vars, scope: AssetScope, ctx: ExpandContext): Reso
   const spec: AssetSpec = {
     provider: ctx.provider.name,
     ...checked,
-    prompt: assemblePrompt(renderTemplate(tpl.prompt, vars), scope.brand),
+    prompt: assemblePrompt(renderTemplate(scope.promptOf(vars), vars), scope.brand),
     references: refSpecs,
   };
   // An asset with {asset} references is hashed once its upstreams are linked (plan/graph.ts).
@@ -200,7 +253,7 @@ function resolveVariant(vars: Vars, scope: AssetScope, ctx: ExpandContext): Reso
     source: scope.declared,
   };
   if (scope.refSources.length) resolved.referenceSources = scope.refSources;
-  if (scope.asset.matrix) resolved.matrix = Object.fromEntries(Object.keys(scope.asset.matrix).map((k) => [k, vars[k]]));
+  if (scope.asset.matrix) resolved.matrix = matrixValues(vars, scope.matrixKeys);
   return resolved;
 }
 
@@ -243,4 +296,31 @@ function settingsOf(vars: Vars, variant: string, scope: AssetScope, ctx: ExpandC
   const settings = "settings" in result ? result.settings : null;
   scope.checked.set(key, settings);
   return settings ?? undefined;
+}
+
+/** The template names a templated `template:` picks over every variant (first seen first). */
+function templateNames(chooser: CompiledTemplate, asset: AssetInput, base: Vars, known: ReadonlySet<string>): string[] {
+  if (chooser.vars.some((v) => !known.has(headOf(v)))) return []; // reported as an unknown variable
+  const names = new Set<string>();
+  for (const { vars } of variants(asset.matrix, base)) {
+    if (chooser.vars.every((v) => lookup(vars, v) !== undefined)) names.add(renderTemplate(chooser, vars));
+  }
+  return [...names];
+}
+
+/** `ratio=16:9, locale={code: de}`: a combination in words. */
+function describe(vars: Vars, axes: string[]): string {
+  return axes.map((k) => `${k}=${typeof vars[k] === "object" ? JSON.stringify(vars[k]) : String(vars[k])}`).join(", ");
+}
+
+/** A variant's matrix values as flat scalars (a mapping's fields as `key.field`), for reports. */
+function matrixValues(vars: Vars, keys: string[]): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const k of keys) {
+    const v = vars[k];
+    if (v === undefined) continue;
+    if (typeof v === "object") for (const f in v) out[`${k}.${f}`] = v[f];
+    else out[k] = v;
+  }
+  return out;
 }

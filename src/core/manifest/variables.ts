@@ -1,5 +1,5 @@
 import type { FieldPath } from "../errors/yaml-source.js";
-import type { CompiledTemplate } from "./template.js";
+import { headOf, type CompiledTemplate } from "./template.js";
 
 /** One templated field of an asset: its name in messages, where it is written, the compiled text. */
 export interface TemplatedField {
@@ -24,24 +24,23 @@ export interface VariableProblem {
 export function checkVariables(
   fields: TemplatedField[],
   known: ReadonlySet<string>,
-  matrixKeys: readonly string[],
-  matrixPath: FieldPath,
+  matrixKeys: readonly { key: string; path: FieldPath }[],
 ): VariableProblem[] {
   const problems: VariableProblem[] = [];
   const used = new Set<string>();
   for (const { field, path, t, label } of fields) {
     for (const v of t.vars) {
-      used.add(v);
-      if (!known.has(v)) {
+      used.add(headOf(v));
+      if (!known.has(headOf(v))) {
         const set = known.size ? ` (set: ${[...known].join(", ")})` : "";
         problems.push({ path, message: `${label ?? field} uses {{${v}}}, which is not set in vars or matrix${set}` });
       }
     }
   }
-  for (const key of matrixKeys) {
+  for (const { key, path } of matrixKeys) {
     if (!used.has(key))
       problems.push({
-        path: [...matrixPath, key],
+        path,
         message: `matrix key ${JSON.stringify(key)} is not used in the name, prompt or any field`,
         key: true,
       });

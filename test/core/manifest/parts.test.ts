@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PROFILES } from "../../../src/core/catalog/profiles.js";
 import { cascade } from "../../../src/core/manifest/cascade.js";
-import { combinations } from "../../../src/core/manifest/matrix.js";
+import { variants, type MatrixInput } from "../../../src/core/manifest/matrix.js";
 import { nameProblem, outputInside } from "../../../src/core/manifest/names.js";
 import { checkSettings } from "../../../src/core/manifest/validate.js";
 import { checkVariables } from "../../../src/core/manifest/variables.js";
@@ -21,13 +21,46 @@ describe("expansion parts, on plain objects", () => {
   });
 
   it("matrix: the cartesian product in key order", () => {
-    expect([...combinations({ a: [1, 2], b: ["x", "y"] })]).toEqual([
-      { a: 1, b: "x" },
-      { a: 1, b: "y" },
-      { a: 2, b: "x" },
-      { a: 2, b: "y" },
+    const vars = (m: Parameters<typeof variants>[0], base = {}) => [...variants(m, base)].map((v) => v.vars);
+    expect(vars({ a: [1, 2], b: ["x", "y"] }, { c: 0 })).toEqual([
+      { a: 1, b: "x", c: 0 },
+      { a: 1, b: "y", c: 0 },
+      { a: 2, b: "x", c: 0 },
+      { a: 2, b: "y", c: 0 },
     ]);
-    expect([...combinations({})]).toEqual([undefined]);
+    expect(vars(undefined, { c: 0 })).toEqual([{ c: 0 }]);
+  });
+
+  it("matrix: include and exclude follow GitHub Actions (the documented example)", () => {
+    // https://docs.github.com/en/actions/how-tos/write-workflows/choose-what-workflows-do/run-job-variations
+    const m: MatrixInput = {
+      fruit: ["apple", "pear"],
+      animal: ["cat", "dog"],
+      include: [
+        { color: "green" },
+        { color: "pink", animal: "cat" },
+        { fruit: "apple", shape: "circle" },
+        { fruit: "banana" },
+        { fruit: "banana", animal: "cat" },
+      ],
+    };
+    expect([...variants(m, {})]).toEqual([
+      { vars: { fruit: "apple", animal: "cat", color: "pink", shape: "circle" } },
+      { vars: { fruit: "apple", animal: "dog", color: "green", shape: "circle" } },
+      { vars: { fruit: "pear", animal: "cat", color: "pink" } },
+      { vars: { fruit: "pear", animal: "dog", color: "green" } },
+      { vars: { fruit: "banana" }, include: 3 },
+      { vars: { fruit: "banana", animal: "cat" }, include: 4 },
+    ]);
+    const ex = { os: ["mac", "win"], v: [1, 2], exclude: [{ os: "win", v: 1 }] };
+    expect([...variants(ex, {})].map((v) => v.vars)).toEqual([
+      { os: "mac", v: 1 },
+      { os: "mac", v: 2 },
+      { os: "win", v: 2 },
+    ]);
+    const maps = { locale: [{ code: "en" }, { code: "de" }], exclude: [{ locale: { code: "de" } }] };
+    expect([...variants(maps, {})].map((v) => v.vars)).toEqual([{ locale: { code: "en" } }]);
+    expect([...variants({ include: [{ a: 1 }, { a: 2 }] }, {})].map((v) => v.vars)).toEqual([{ a: 1 }, { a: 2 }]);
   });
 
   it("validate: enums, model, seed, then the provider's capabilities", () => {
@@ -59,8 +92,7 @@ describe("expansion parts, on plain objects", () => {
     const problems = checkVariables(
       [{ field: "prompt", path: ["assets", 0, "prompt"], t: compileTemplate("x {{a}} {{zz}}") }],
       new Set(["a", "b"]),
-      ["a", "b"],
-      ["assets", 0, "matrix"],
+      ["a", "b"].map((key) => ({ key, path: ["assets", 0, "matrix", key] })),
     );
     expect(problems).toEqual([
       { path: ["assets", 0, "prompt"], message: "prompt uses {{zz}}, which is not set in vars or matrix (set: a, b)" },
