@@ -68,6 +68,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       wait: args.wait,
       maxCostUsd: args.maxCost,
       fitBudget: args.fitBudget,
+      shard: args.shard,
     };
     const result = await build(project, opts).catch((err: unknown) => {
       if (err instanceof BudgetExceededError) for (const line of budgetLines(err)) io.stderr.write(`${line}\n`);

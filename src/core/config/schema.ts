@@ -84,6 +84,24 @@ export const BudgetSchema = z
   })
   .describe("Spending limits.");
 
+export const RemoteSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, "must look like s3://bucket/prefix")
+      .describe("Bucket and key prefix of the shared store, e.g. s3://my-bucket/nanobanana."),
+    endpoint: z.url().optional().describe("S3 API endpoint of a non-AWS service (R2, MinIO, GCS interop); default AWS S3."),
+    region: z.string().min(1).optional().describe("Region of the bucket (default: the AWS SDK's, else us-east-1)."),
+    forcePathStyle: z
+      .boolean()
+      .optional()
+      .describe("Address the bucket as endpoint/bucket instead of bucket.endpoint (MinIO and most local services need it)."),
+  })
+  .describe(
+    "An S3-compatible store shared by a team and CI: every collected image is pushed there by spec hash, and builds, `pull` and renames restore from it at no charge. Credentials come from the AWS SDK's standard chain (env, profile, role), never from this file.",
+  );
+export type RemoteConfig = z.infer<typeof RemoteSchema>;
+
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe("JSON Schema reference for editors."),
@@ -116,6 +134,7 @@ export const ConfigSchema = z
       .describe("USD per image overriding the built-in price list: prices.<provider>.<model>.<resolution>."),
     simulator: SimulatorSettingsSchema.optional(),
     budget: BudgetSchema.optional(),
+    remote: RemoteSchema.optional(),
   })
   .describe("nanobanana.config.yaml: the project's settings.");
 

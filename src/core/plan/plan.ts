@@ -21,6 +21,11 @@ export interface PlanInput {
    * (simulated or real): no charge to rebuild.
    */
   stored?: ReadonlySet<string>;
+  /**
+   * Spec hashes some source can restore at no charge, and where, in words ("in the remote",
+   * "in the output of the lock entry hero"): a rename, a revert, another machine's build.
+   */
+  restorable?: Map<string, string>;
   /** For a real build on a provider that takes references only as URLs: which URLs are known. */
   urls?: UrlFacts;
 }
@@ -44,8 +49,11 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
     seen.add(asset.name);
     const decided = decide(asset, lock.assets[asset.name], facts, input);
     const { action, changed } = decided;
-    const restorable = needsGeneration(action) && input.stored?.has(asset.hash);
-    const reason = restorable ? `${decided.reason}; in the local store: restored at no charge` : decided.reason;
+    const source = needsGeneration(action)
+      ? (input.restorable?.get(asset.hash) ?? (input.stored?.has(asset.hash) ? "in the local store" : undefined))
+      : undefined;
+    const restorable = source !== undefined;
+    const reason = restorable ? `${decided.reason}; ${source}: restored at no charge` : decided.reason;
     const price = needsGeneration(action) && !restorable ? priceOf(asset) : 0;
     all.push({
       name: asset.name,
