@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PROVIDER_NAMES } from "../catalog/provider-names.js";
 import { SettingsSchema } from "./settings-schema.js";
+import { CodegenSchema } from "../codegen/schema.js";
 
 export const BrandSchema = SettingsSchema.extend({
   prefix: z.string().optional().describe("Text put before every prompt of this brand (house style)."),
@@ -26,7 +27,30 @@ export const ProviderSettingsSchema = z
       .min(1)
       .optional()
       .describe("Most tasks running at this provider at once (submitted and not yet finished)."),
-    timeoutMs: z.number().int().min(100).optional().describe("Per-request timeout in ms (default 60000)."),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .optional()
+      .describe("Idle timeout of one request in ms: no byte for this long fails the attempt (default 60000)."),
+    deadlineMs: z
+      .number()
+      .int()
+      .min(100)
+      .optional()
+      .describe("Total time one request may take in ms, however steadily bytes trickle in (default 300000)."),
+    maxJsonBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .optional()
+      .describe("Largest API answer read, in bytes (default 32 MB; gemini 160 MB for inline 4K images)."),
+    maxDownloadBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .optional()
+      .describe("Largest image download or fetched reference, in bytes (default 100 MB)."),
     maxRetries: z.number().int().min(0).max(20).optional().describe("Retries of a transient failure per request (default 6)."),
     pollIntervalMs: z
       .number()
@@ -135,6 +159,7 @@ export const ConfigSchema = z
     simulator: SimulatorSettingsSchema.optional(),
     budget: BudgetSchema.optional(),
     remote: RemoteSchema.optional(),
+    codegen: CodegenSchema.optional(),
   })
   .describe("nanobanana.config.yaml: the project's settings.");
 

@@ -1,5 +1,5 @@
 import { entryConsistent } from "../lock/consistent.js";
-import { listedPrice, round, type PriceOverrides } from "../catalog/prices.js";
+import { costOf, round, type PriceOverrides } from "../catalog/prices.js";
 import type { LockEntry, Lockfile } from "../lock/types.js";
 import type { ResolvedAsset } from "../project.js";
 import { COMPARED_FIELDS } from "../spec.js";
@@ -43,7 +43,7 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
   const priceOf = (a: ResolvedAsset) => {
     const key = `${a.spec.provider}|${a.spec.model}|${a.spec.resolution}`;
     let p = prices.get(key);
-    if (p === undefined) prices.set(key, (p = listedPrice(a.spec.provider, a.spec.model, a.spec.resolution, input.prices)?.usd ?? 0));
+    if (p === undefined) prices.set(key, (p = costOf(a.spec, input.prices).usd));
     return p;
   };
   for (const asset of input.assets) {

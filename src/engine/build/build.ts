@@ -25,6 +25,7 @@ import { referenceDelivery, relinkAndDecide } from "./references.js";
 import { PollPlanner, type PollSchedule } from "./poll-plan.js";
 import type { RunDeps } from "./run-asset.js";
 import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
+import { afterCollect, planDerivedWork } from "../derive/after-collect.js";
 
 export interface BuildOptions {
   /** Most assets in flight (default: the config's concurrency). */
@@ -83,7 +84,9 @@ async function planWithLock(
 ): Promise<{ plan: Plan; lock: Lockfile }> {
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
-  return { plan: await planFromDisk(project, lock, stateDir(project), { ...opts, sources }), lock };
+  const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
+  planDerivedWork(project, p, lock, opts.only);
+  return { plan: p, lock };
 }
 
 /**
@@ -117,6 +120,11 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const journal = new TaskJournal(stateDir(project));
   const store = new ContentStore(stateDir(project));
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
+  for (const bad of journal.rejected)
+    emit({
+      type: "warning",
+      message: `ignored ${path.relative(project.root, bad.file)}: ${bad.problem} (left in place; delete it if you did not write it)`,
+    });
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const graph = project.dependencies ?? assetGraph(project.assets, []);
   const needed = p.items.filter((i) => needsGeneration(i.action));
@@ -190,14 +198,12 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     const deps: RunDeps = {
       provider: conn.provider,
       journal,
-      dispatcher: conn.http.dispatcher,
+      http: conn.http,
       root: project.root,
       simulated: conn.simulated,
       poll: new PollPlanner(poll),
       gate: conn.gate,
       resubmitUnknown: settings.resubmitUnknown,
-      downloadTimeoutMs: conn.http.timeoutMs,
-      prices: project.config.prices,
       emit: sink,
       signal: opts.signal,
       references: (a) => delivery.inputsFor(a),
@@ -288,9 +294,17 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       if (!opts.connection) await conn.close();
     }
   }
+  // Local steps on what was collected: derived files, the asset module (no provider involved).
+  const after = await afterCollect(project, writer, opts, sink, p, stateDir(project));
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const done = { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates };
+  const done = {
+    ...summarize(results, project.config.simulate, warnings, lock.assets),
+    interrupted,
+    leftRunning,
+    possibleDuplicates,
+    ...after,
+  };
   if (scheduled.length > 0) recordLastBuild(stateDir(project), done);
   return done;
 }

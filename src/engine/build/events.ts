@@ -1,3 +1,4 @@
+import type { DeriveSummary } from "../derive/derive-all.js";
 import type { Plan } from "../../core/plan/types.js";
 import type { LockHolder } from "../state/project-lock.js";
 import type { RestoreSource } from "../remote/types.js";
@@ -14,7 +15,8 @@ export type BuildEvent =
   | { type: "blocked"; name: string; reason: string }
   /** Not submitted: over the budget (`fitBudget`) or interrupted before its submit. Not a failure. */
   | { type: "skipped"; name: string; reason: string }
-  | { type: "warning"; name?: string; message: string };
+  | { type: "warning"; name?: string; message: string }
+  | { type: "derived"; name: string; output: string };
 
 export type EventSink = (event: BuildEvent) => void;
 
@@ -58,6 +60,10 @@ export interface BuildResult {
    * submitted again: the provider may have charged twice. Check its dashboard.
    */
   possibleDuplicates: PossibleDuplicate[];
+  /** What the derive step did (derived files are local work, never charged). */
+  derived?: DeriveSummary;
+  /** The asset module written after the build (`codegen.out`), project-relative; `changed` false when its bytes were already on disk. */
+  codegen?: { out: string; changed: boolean };
 }
 
 /** An asset that may have been charged more than once, and why. */
