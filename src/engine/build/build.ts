@@ -25,6 +25,7 @@ import { referenceDelivery, relinkAndDecide } from "./references.js";
 import { PollPlanner, type PollSchedule } from "./poll-plan.js";
 import type { RunDeps } from "./run-asset.js";
 import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
+import { afterCollect, planDerivedWork } from "../derive/after-collect.js";
 
 export interface BuildOptions {
   /** Most assets in flight (default: the config's concurrency). */
@@ -83,7 +84,9 @@ async function planWithLock(
 ): Promise<{ plan: Plan; lock: Lockfile }> {
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
-  return { plan: await planFromDisk(project, lock, stateDir(project), { ...opts, sources }), lock };
+  const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
+  planDerivedWork(project, p, lock, opts.only);
+  return { plan: p, lock };
 }
 
 /**
@@ -225,7 +228,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
           const restored = back.entry;
           writer.set(asset.name, restored, () => journal.remove(asset.hash));
           result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true, restoredFrom: back.from });
-          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: back.from });
+          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: back.from, entry: restored });
           return { ok: true, sha256: restored.sha256 };
         }
         const resume = pending.get(asset.hash);
@@ -243,7 +246,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
             pusher.push(asset.name, outcome.entry, path.join(project.root, asset.output));
             writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
             result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
-            sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
+            sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd, entry: outcome.entry });
             return { ok: true, sha256: outcome.entry.sha256 };
           case "blocked":
             result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
@@ -291,9 +294,17 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       if (!opts.connection) await conn.close();
     }
   }
+  // Local steps on what was collected: derived files, the asset module (no provider involved).
+  const after = await afterCollect(project, writer, opts, sink, p, stateDir(project));
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const done = { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates };
+  const done = {
+    ...summarize(results, project.config.simulate, warnings, lock.assets),
+    interrupted,
+    leftRunning,
+    possibleDuplicates,
+    ...after,
+  };
   if (scheduled.length > 0) recordLastBuild(stateDir(project), done);
   return done;
 }

@@ -8,6 +8,7 @@ import { zodIssues } from "../../core/errors/zod-issues.js";
 import { expandManifest } from "../../core/manifest/expand.js";
 import { ManifestSchema } from "../../core/manifest/schema.js";
 import { readLock } from "../state/read-lock.js";
+import type { Lockfile } from "../../core/lock/types.js";
 import { assetGraph, linkAll } from "../../core/plan/graph.js";
 import { PROVIDERS } from "../providers/registry.js";
 import { ReferenceFiles } from "../references/files.js";
@@ -32,6 +33,8 @@ export interface LoadOptions {
    * manifests that did not change (the CLI's build and plan; default false: a load only reads).
    */
   persistCache?: boolean;
+  /** Link asset references against this lockfile instead of reading it (`lock merge`: the file has conflict markers). */
+  lock?: Lockfile;
 }
 
 /**
@@ -134,7 +137,7 @@ export function loadProject(opts: LoadOptions = {}): Project {
   if (issues.length) throw new ConfigError(dedupe(issues));
   if (graph && graph.upstream.size > 0) {
     // Downstream specs carry the upstream output's hash: from the lock when it is current.
-    const lock = readLock(lockfile, rel(lockfile));
+    const lock = opts.lock ?? readLock(lockfile, rel(lockfile));
     assets = linkAll(assets, graph, (up) => {
       const e = lock.assets[up.name];
       return e && e.hash === up.hash && Boolean(e.simulated) === config.simulate ? e.sha256 : undefined;
