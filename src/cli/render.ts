@@ -48,7 +48,7 @@ export class ProgressRenderer {
         this.done++;
         this.spend += e.costUsd;
         this.print(
-          `${s.green("✓")} ${e.name} → ${e.output} ${s.dim(e.restored ? "restored from .nanobanana/store, no charge" : usd(e.costUsd))}`,
+          `${s.green("✓")} ${e.name} → ${e.output} ${s.dim(e.restored ? `restored from ${FROM[e.from ?? "local store"]}, no charge` : usd(e.costUsd))}`,
         );
         break;
       case "failed":
@@ -99,10 +99,15 @@ export class ProgressRenderer {
   }
 }
 
+const FROM = { "local store": ".nanobanana/store", "lockfile output": "another asset's output", remote: "remote" };
+
 /** The closing lines of a build: counts, spend by model. */
 export function summaryLines(r: BuildResult, style: Style): string[] {
-  const restored = r.assets.filter((a) => a.restored).length;
-  const parts = [`${r.generated} generated${restored ? ` (${restored} restored from the local store)` : ""}`, `${r.upToDate} up to date`];
+  const restored = r.assets.filter((a) => a.restored);
+  const remote = restored.filter((a) => a.restoredFrom === "remote").length;
+  const local = restored.length - remote;
+  const back = [local && `${local} restored locally`, remote && `${remote} restored from remote`].filter(Boolean).join(", ");
+  const parts = [`${r.generated} generated${back ? ` (${back})` : ""}`, `${r.upToDate} up to date`];
   if (r.failed) parts.push(style.red(`${r.failed} failed`));
   if (r.blocked) parts.push(style.yellow(`${r.blocked} blocked`));
   if (r.skipped) parts.push(style.yellow(`${r.skipped} skipped`));
@@ -110,6 +115,14 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
   for (const d of r.possibleDuplicates ?? []) {
     lines.push(style.yellow(`! ${d.name}: possible duplicate charge: ${d.reason}; check the provider's dashboard`));
   }
+  if (r.derived && (r.derived.made || r.derived.removed || r.derived.failed)) {
+    const d = r.derived;
+    const failed = d.failed ? style.red(`, ${d.failed} failed`) : "";
+    lines.push(
+      `derived files: ${d.made} made, ${d.upToDate} up to date${d.removed ? `, ${d.removed} removed` : ""}${failed} (local, no charge)`,
+    );
+  }
+  if (r.codegen?.changed) lines.push(`wrote ${r.codegen.out}`);
   const models = Object.entries(r.costByModel);
   if (models.length > 1 || (models.length === 1 && r.generated > 0)) {
     lines.push(...models.map(([m, c]) => style.dim(`  ${m}: ${usd(c)}`)));
@@ -134,5 +147,14 @@ export function planLines(p: Plan, style: Style): string[] {
   lines.push(
     `${c.new} new, ${c.changed} changed, ${c["output-missing"]} output missing, ${c["up-to-date"]} up to date, ${c.orphaned} orphaned; estimated ${usd(p.estimatedUsd)} with ${p.provider}${p.simulate ? " (simulated: no charge)" : ""}`,
   );
+  if (p.derived?.length && p.derivedCounts) {
+    lines.push("", style.bold("derived files (local, no charge)"));
+    for (const d of p.derived)
+      if (d.action !== "up-to-date") lines.push(`${style.bold(d.action.padEnd(16))} ${d.output}  ${style.dim(d.reason)}`);
+    const dc = p.derivedCounts;
+    lines.push(
+      `${dc.make} to make, ${dc["after-generation"]} after generation, ${dc.remove} to remove, ${dc["up-to-date"]} up to date; $0`,
+    );
+  }
   return lines;
 }

@@ -1,4 +1,4 @@
-import { listedPrice, round, type PriceOverrides } from "../../core/catalog/prices.js";
+import { costOf, round, type PriceOverrides } from "../../core/catalog/prices.js";
 import { UserError } from "../../core/errors/user-error.js";
 import type { ResolvedAsset } from "../../core/project.js";
 
@@ -38,7 +38,7 @@ export function estimateLines(assets: ResolvedAsset[], prices?: PriceOverrides):
 }
 
 export function priceOf(asset: ResolvedAsset, prices?: PriceOverrides): number {
-  return listedPrice(asset.spec.provider, asset.spec.model, asset.spec.resolution, prices)?.usd ?? 0;
+  return costOf(asset.spec, prices).usd;
 }
 
 /**

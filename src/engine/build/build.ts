@@ -7,7 +7,11 @@ import { needsGeneration, type Plan, type PlanItem } from "../../core/plan/types
 import type { Project, ResolvedAsset } from "../../core/project.js";
 import { ContentStore } from "../store/content-store.js";
 import { planFromDisk } from "../plan-facts.js";
-import { checkBudget, keep, restoreFromStore, summarize } from "./build-support.js";
+import { checkBudget, keep, summarize } from "./build-support.js";
+import { shareOf, type Shard } from "../../core/plan/shard.js";
+import { LazyRemote } from "../remote/lazy-remote.js";
+import type { RemoteStore } from "../remote/types.js";
+import { RemotePusher, RestoreSources } from "./restore-sources.js";
 import type { Connection, SimulatorUrl } from "../providers/connect.js";
 import { apiKeyFor } from "../providers/credentials.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
@@ -21,6 +25,7 @@ import { referenceDelivery, relinkAndDecide } from "./references.js";
 import { PollPlanner, type PollSchedule } from "./poll-plan.js";
 import type { RunDeps } from "./run-asset.js";
 import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
+import { afterCollect, planDerivedWork } from "../derive/after-collect.js";
 
 export interface BuildOptions {
   /** Most assets in flight (default: the config's concurrency). */
@@ -44,6 +49,10 @@ export interface BuildOptions {
   fitBudget?: boolean;
   /** When another build holds the project lock: wait for it (default: stop with ProjectBusyError). */
   wait?: boolean;
+  /** Build only this deterministic share of the work (`--shard I/N`); chains stay in one share. */
+  shard?: Shard;
+  /** Use this remote store (tests inject one); default: the config's `remote:`, opened on first use. */
+  remote?: RemoteStore;
 }
 
 /** `.nanobanana/`: the project's local state (task journal, store). Not committed. */
@@ -58,14 +67,26 @@ export interface ProjectPlan extends Plan {
 }
 
 /** Plans the project against its lockfile and the files on disk (reads only). */
-export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only"> = {}): Promise<ProjectPlan> {
-  const { plan } = await planWithLock(project, opts);
-  return { ...plan, assets: plan.items };
+export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only" | "remote"> = {}): Promise<ProjectPlan> {
+  const remote = new LazyRemote(project, opts.remote);
+  try {
+    const { plan } = await planWithLock(project, opts, remote);
+    return { ...plan, assets: plan.items };
+  } finally {
+    await remote.close();
+  }
 }
 
-async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" | "only">): Promise<{ plan: Plan; lock: Lockfile }> {
+async function planWithLock(
+  project: Project,
+  opts: Pick<BuildOptions, "verify" | "only">,
+  remote: LazyRemote,
+): Promise<{ plan: Plan; lock: Lockfile }> {
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
-  return { plan: await planFromDisk(project, lock, stateDir(project), opts), lock };
+  const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
+  const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
+  planDerivedWork(project, p, lock, opts.only);
+  return { plan: p, lock };
 }
 
 /**
@@ -81,25 +102,44 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
     onWait: (holder) => emit({ type: "waiting", holder }),
   });
   try {
-    return await buildLocked(project, opts, emit);
+    const remote = new LazyRemote(project, opts.remote, (message) => emit({ type: "warning", message }));
+    try {
+      return await buildLocked(project, opts, emit, remote);
+    } finally {
+      await remote.close();
+    }
   } finally {
     held.release();
   }
 }
 
-async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink): Promise<BuildResult> {
-  const { plan: p, lock } = await planWithLock(project, opts);
+async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink, remote: LazyRemote): Promise<BuildResult> {
+  const { plan: p, lock } = await planWithLock(project, opts, remote);
   // One lock write a second: each is a full serialize + fsync; the journal keeps tasks safe meanwhile.
   const writer = new LockWriter(project.lockfile, lock, 1000);
   const journal = new TaskJournal(stateDir(project));
   const store = new ContentStore(stateDir(project));
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
+  for (const bad of journal.rejected)
+    emit({
+      type: "warning",
+      message: `ignored ${path.relative(project.root, bad.file)}: ${bad.problem} (left in place; delete it if you did not write it)`,
+    });
   const byName = new Map(project.assets.map((a) => [a.name, a]));
-  const work = p.items.filter((i) => needsGeneration(i.action));
+  const graph = project.dependencies ?? assetGraph(project.assets, []);
+  const needed = p.items.filter((i) => needsGeneration(i.action));
+  const share =
+    opts.shard &&
+    shareOf(
+      needed.map((i) => i.name),
+      graph.upstream,
+      opts.shard,
+    );
+  const work = share ? needed.filter((i) => share.has(i.name)) : needed;
   const budget = checkBudget(
     project,
     opts,
-    work.map((i) => byName.get(i.name)!),
+    work.filter((i) => i.estimatedUsd > 0).map((i) => byName.get(i.name)!),
     pending,
     store,
   );
@@ -118,7 +158,6 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     results.push({ name: asset.name, output: asset.output, hash: asset.hash, ...r });
 
   // Assets that reference work must wait for it (and may turn out up to date once it is done).
-  const graph = project.dependencies ?? assetGraph(project.assets, []);
   const planned = new Set(p.items.map((i) => i.name));
   const scheduled = withDownstream(
     work.map((i) => i.name),
@@ -152,18 +191,19 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       minMs: conn.simulated ? 20 : 500,
     };
     const limit = pLimit(opts.concurrency ?? project.config.concurrency);
+    const getRemote = remote.configured ? () => remote.get() : undefined;
+    const sources = new RestoreSources(project.root, lock, store, conn.simulated, getRemote);
+    const pusher = new RemotePusher(getRemote, sink);
     const delivery = referenceDelivery(project, conn, stateDir(project), opts.signal);
     const deps: RunDeps = {
       provider: conn.provider,
       journal,
-      dispatcher: conn.http.dispatcher,
+      http: conn.http,
       root: project.root,
       simulated: conn.simulated,
       poll: new PollPlanner(poll),
       gate: conn.gate,
       resubmitUnknown: settings.resubmitUnknown,
-      downloadTimeoutMs: conn.http.timeoutMs,
-      prices: project.config.prices,
       emit: sink,
       signal: opts.signal,
       references: (a) => delivery.inputsFor(a),
@@ -180,11 +220,15 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
           result(asset, { status: "skipped", costUsd: 0, error: "interrupted" });
           return { ok: false };
         }
-        const restored = await restoreFromStore(store, asset, project.root, conn.simulated);
-        if (restored) {
+        const back = await sources.restore(asset).catch((err: unknown) => {
+          sink({ type: "warning", name: asset.name, message: `could not restore from the remote: ${(err as Error).message}` });
+          return undefined;
+        });
+        if (back) {
+          const restored = back.entry;
           writer.set(asset.name, restored, () => journal.remove(asset.hash));
-          result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true });
-          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
+          result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true, restoredFrom: back.from });
+          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: back.from });
           return { ok: true, sha256: restored.sha256 };
         }
         const resume = pending.get(asset.hash);
@@ -199,6 +243,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
           case "generated":
             delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
             keep(store, outcome.entry, path.join(project.root, asset.output), sink);
+            pusher.push(asset.name, outcome.entry, path.join(project.root, asset.output));
             writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
             result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
             sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
@@ -245,12 +290,21 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       await Promise.all([...collecting, ordered]);
     } finally {
       writer.flush();
+      await pusher.settled();
       if (!opts.connection) await conn.close();
     }
   }
+  // Local steps on what was collected: derived files, the asset module (no provider involved).
+  const after = await afterCollect(project, writer, opts, sink, p, stateDir(project));
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const done = { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates };
+  const done = {
+    ...summarize(results, project.config.simulate, warnings, lock.assets),
+    interrupted,
+    leftRunning,
+    possibleDuplicates,
+    ...after,
+  };
   if (scheduled.length > 0) recordLastBuild(stateDir(project), done);
   return done;
 }

@@ -1,5 +1,7 @@
+import type { DeriveSummary } from "../derive/derive-all.js";
 import type { Plan } from "../../core/plan/types.js";
 import type { LockHolder } from "../state/project-lock.js";
+import type { RestoreSource } from "../remote/types.js";
 
 /** What the engine reports while it builds; the CLI renders these, a library user may ignore them. */
 export type BuildEvent =
@@ -8,12 +10,13 @@ export type BuildEvent =
   | { type: "submitted"; name: string; taskId: string; resumed: boolean }
   | { type: "progress"; name: string; progress?: number }
   | { type: "retry"; name: string; what: string; attempt: number; delayMs: number; error: string }
-  | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean }
+  | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean; from?: RestoreSource }
   | { type: "failed"; name: string; error: string }
   | { type: "blocked"; name: string; reason: string }
   /** Not submitted: over the budget (`fitBudget`) or interrupted before its submit. Not a failure. */
   | { type: "skipped"; name: string; reason: string }
-  | { type: "warning"; name?: string; message: string };
+  | { type: "warning"; name?: string; message: string }
+  | { type: "derived"; name: string; output: string };
 
 export type EventSink = (event: BuildEvent) => void;
 
@@ -28,8 +31,9 @@ export interface AssetResult {
   taskId?: string;
   costUsd: number;
   error?: string;
-  /** True when the image came back from the local store at no cost. */
+  /** True when the image came back at no cost (from `restoredFrom`). */
   restored?: boolean;
+  restoredFrom?: RestoreSource;
 }
 
 /** What build() returns (and `build --json` prints). */
@@ -56,6 +60,10 @@ export interface BuildResult {
    * submitted again: the provider may have charged twice. Check its dashboard.
    */
   possibleDuplicates: PossibleDuplicate[];
+  /** What the derive step did (derived files are local work, never charged). */
+  derived?: DeriveSummary;
+  /** The asset module written after the build (`codegen.out`), project-relative; `changed` false when its bytes were already on disk. */
+  codegen?: { out: string; changed: boolean };
 }
 
 /** An asset that may have been charged more than once, and why. */

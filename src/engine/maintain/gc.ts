@@ -25,7 +25,7 @@ export interface GcResult {
   dryRun: boolean;
 }
 
-const IMAGE = /\.(png|jpe?g|webp)$/i;
+const IMAGE = /\.(png|jpe?g|webp|avif)$/i;
 /** Temp files left by a killed build: `.name.<pid>.<n>.tmp`. */
 const TEMP = /^\..+\.\d+\.\d+\.tmp$/;
 
@@ -39,6 +39,7 @@ export async function gc(project: Project, stateDir: string, opts: GcOptions = {
   const held = opts.dryRun ? undefined : await acquireProjectLock(stateDir, { wait: opts.wait, command: "gc" });
   try {
     const wanted = new Set(project.assets.map((a) => path.resolve(project.root, a.output)));
+    for (const a of project.assets) for (const d of a.derived ?? []) wanted.add(path.resolve(project.root, d.output));
     const keepHashes = new Set(project.assets.map((a) => a.hash));
     for (const h of new TaskJournal(stateDir).load().keys()) keepHashes.add(h);
     const result: GcResult = { outputs: [], store: [], lockEntries: [], bytes: 0, dryRun: Boolean(opts.dryRun) };
