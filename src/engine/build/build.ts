@@ -228,7 +228,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
           const restored = back.entry;
           writer.set(asset.name, restored, () => journal.remove(asset.hash));
           result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true, restoredFrom: back.from });
-          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: back.from });
+          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: back.from, entry: restored });
           return { ok: true, sha256: restored.sha256 };
         }
         const resume = pending.get(asset.hash);
@@ -246,7 +246,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
             pusher.push(asset.name, outcome.entry, path.join(project.root, asset.output));
             writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
             result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
-            sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
+            sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd, entry: outcome.entry });
             return { ok: true, sha256: outcome.entry.sha256 };
           case "blocked":
             result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });

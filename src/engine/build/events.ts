@@ -1,3 +1,4 @@
+import type { LockEntry } from "../../core/lock/types.js";
 import type { DeriveSummary } from "../derive/derive-all.js";
 import type { Plan } from "../../core/plan/types.js";
 import type { LockHolder } from "../state/project-lock.js";
@@ -10,7 +11,8 @@ export type BuildEvent =
   | { type: "submitted"; name: string; taskId: string; resumed: boolean }
   | { type: "progress"; name: string; progress?: number }
   | { type: "retry"; name: string; what: string; attempt: number; delayMs: number; error: string }
-  | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean; from?: RestoreSource }
+  /** `entry` is the asset's new lock entry (the lockfile on disk catches up within a second). */
+  | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean; from?: RestoreSource; entry?: LockEntry }
   | { type: "failed"; name: string; error: string }
   | { type: "blocked"; name: string; reason: string }
   /** Not submitted: over the budget (`fitBudget`) or interrupted before its submit. Not a failure. */
