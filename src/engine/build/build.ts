@@ -299,7 +299,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       await Promise.all([...collecting, ordered]);
     } finally {
       writer.flush();
-      await pusher.settled();
+      await Promise.all([pusher.settled(), store.settled()]);
       if (!opts.connection) await conn.close();
     }
   }
