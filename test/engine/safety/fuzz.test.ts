@@ -169,7 +169,7 @@ describe("fuzzed projects", () => {
         mkdirSync(path.join(dir, "assets"), { recursive: true });
         writeFileSync(path.join(dir, "nanobanana.config.yaml"), turn === 0 ? p.config : GOOD_CONFIG);
         const manifests = turn === 2 ? [GOOD_MANIFEST] : p.manifests;
-        manifests.forEach((m, i) => writeFileSync(path.join(dir, "assets", `m${i}.yaml`), m));
+        for (const [i, m] of manifests.entries()) writeFileSync(path.join(dir, "assets", `m${i}.yaml`), m);
         if (p.lock !== undefined) writeFileSync(path.join(dir, "nanobanana.lock"), p.lock);
         mkdirSync(path.join(dir, ".nanobanana", "tasks"), { recursive: true });
         for (const [name, body] of p.journal) writeFileSync(path.join(dir, ".nanobanana", "tasks", `${name}.json`), body);
