@@ -115,6 +115,10 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
   for (const d of r.possibleDuplicates ?? []) {
     lines.push(style.yellow(`! ${d.name}: possible duplicate charge: ${d.reason}; check the provider's dashboard`));
   }
+  if (r.journalError) lines.push(style.red(`! the task journal could not be written (${r.journalError}); nothing more was submitted`));
+  for (const t of r.unrecorded ?? []) {
+    lines.push(style.red(`! ${t.name}: ${t.provider} task ${t.taskId} was accepted (and may be paid) but could not be recorded`));
+  }
   const models = Object.entries(r.costByModel);
   if (models.length > 1 || (models.length === 1 && r.generated > 0)) {
     lines.push(...models.map(([m, c]) => style.dim(`  ${m}: ${usd(c)}`)));

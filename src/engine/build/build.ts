@@ -16,6 +16,7 @@ import type { Connection, SimulatorUrl } from "../providers/connect.js";
 import { apiKeyFor } from "../providers/credentials.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import { FirstSubmitGate } from "./first-submit-gate.js";
+import { RecordKeeper } from "./record-keeper.js";
 import { TaskJournal } from "../state/journal.js";
 import { LockWriter } from "../state/lock-writer.js";
 import { collectOrphan, sortPending } from "./orphan-tasks.js";
@@ -115,6 +116,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   // One lock write a second: each is a full serialize + fsync; the journal keeps tasks safe meanwhile.
   const writer = new LockWriter(project.lockfile, lock, 1000);
   const journal = new TaskJournal(stateDir(project));
+  const records = new RecordKeeper(journal);
   const store = new ContentStore(stateDir(project));
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
   const byName = new Map(project.assets.map((a) => [a.name, a]));
@@ -202,6 +204,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       beforeSubmit: budget && ((a) => budget.reserve(a)),
       submitRejected: budget && ((a) => budget.release(a)),
       firstSubmit: new FirstSubmitGate(),
+      records,
     };
 
     /** One asset: restore from the store, or resume / submit, collect and record. */
@@ -288,7 +291,13 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   }
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const done = { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates };
+  const done = {
+    ...summarize(results, project.config.simulate, warnings, lock.assets),
+    interrupted,
+    leftRunning,
+    possibleDuplicates,
+    ...(records.error ? { journalError: records.error, unrecorded: records.unrecorded } : {}),
+  };
   if (scheduled.length > 0) recordLastBuild(stateDir(project), done);
   return done;
 }

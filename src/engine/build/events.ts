@@ -1,4 +1,5 @@
 import type { Plan } from "../../core/plan/types.js";
+import type { UnrecordedTask } from "./record-keeper.js";
 import type { LockHolder } from "../state/project-lock.js";
 import type { RestoreSource } from "../remote/types.js";
 
@@ -58,6 +59,10 @@ export interface BuildResult {
    * submitted again: the provider may have charged twice. Check its dashboard.
    */
   possibleDuplicates: PossibleDuplicate[];
+  /** Set when the task journal could not be written (a full disk): no submit was sent after that. */
+  journalError?: string;
+  /** Tasks the provider accepted whose id could not be written down: settle them by hand. */
+  unrecorded?: UnrecordedTask[];
 }
 
 /** An asset that may have been charged more than once, and why. */
