@@ -109,6 +109,17 @@ export const COMMANDS: CommandSpec[] = [
     run: async (a, io) => (await import("./remote-commands.js")).pushCommand(a, io),
   },
   {
+    name: "tasks",
+    args: "[forget ID]",
+    summary: "list journalled tasks (submitted, not yet collected) with age and state; `forget ID` settles one and says what it costs",
+    options: {
+      ...PROJECT,
+      ...JSON_OUT,
+      "dry-run": { type: "boolean", help: "with forget: say what it would cost, change nothing" },
+    },
+    run: async (a, io) => (await import("./tasks-command.js")).tasksCommand(a, io),
+  },
+  {
     name: "gc",
     summary: "remove outputs, stored images and lock entries no manifest asks for",
     options: {

@@ -195,8 +195,12 @@ async function submit(
     // Synchronous write and rename (the fsync follows in the background): the task id is on
     // disk for the next process within microseconds of the answer, which is what a SIGKILL
     // needs. An await here would leave the id in memory for the length of an fsync.
+    // A provider that cannot look a task up again and answered with the result (Gemini) gains
+    // nothing from its task id on disk: the intent already makes a crash from here on a
+    // detectable unknown outcome, and the write would sit on the hot path of every image.
+    const finalAnswer = !deps.provider.resumable && submitted.sub.status && submitted.sub.status.state !== "pending";
     const recorded = { ...pending, taskId: submitted.sub.taskId, handle: submitted.sub.handle };
-    if (!records.write(recorded)) {
+    if (!finalAnswer && !records.write(recorded)) {
       // Not on disk: collected in this build if it can be, and reported by id either way.
       records.unrecorded.push({ name: asset.name, provider: deps.provider.name, taskId: submitted.sub.taskId });
       deps.emit({

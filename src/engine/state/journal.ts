@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AssetSpec } from "../../core/project.js";
 import { firstProblem, PendingTaskSchema, SpecHashSchema } from "../../core/state-schemas.js";
@@ -82,7 +82,12 @@ export class TaskJournal {
   }
 
   remove(hash: string): void {
-    rmSync(this.file(hash), { force: true });
+    // A plain unlink: rmSync's recursive machinery costs a few syscalls more per image.
+    try {
+      unlinkSync(this.file(hash));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
   }
 
   ensure(): void {
