@@ -47,6 +47,11 @@ export const COMMANDS: CommandSpec[] = [
       },
       "fit-budget": { type: "boolean", help: "with a cap: build what fits instead of refusing; the rest is skipped" },
       ...WAIT,
+      plan: {
+        type: "string",
+        value: "FILE",
+        help: "generate exactly the assets of a plan saved with plan --out; refuse (exit 2, naming what changed) when the project no longer produces it",
+      },
       remote: { type: "boolean", help: "with --check: also check that the remote store holds every lock entry (no download)" },
       shard: {
         type: "string",
@@ -60,7 +65,18 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: "plan",
     summary: "show what a build would do and what it would cost (writes nothing)",
-    options: { ...PROJECT, ...ONLY, ...SIMULATE, ...VERIFY, ...JSON_OUT },
+    options: {
+      ...PROJECT,
+      ...ONLY,
+      ...SIMULATE,
+      ...VERIFY,
+      ...JSON_OUT,
+      out: {
+        type: "string",
+        value: "FILE",
+        help: "also save the assets to generate (name, spec hash, provider, model, price) for build --plan FILE",
+      },
+    },
     run: async (a, io) => (await import("./commands.js")).planCommand(a, io),
   },
   {
