@@ -119,6 +119,8 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         interrupted,
         leftRunning,
         possibleDuplicates,
+        journalError,
+        unrecorded,
       } = result;
       const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({
         name,
@@ -130,14 +132,15 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         ...(error ? { error } : {}),
       }));
       io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, assets }, null, 2)}\n`,
+        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, assets }, null, 2)}\n`,
       );
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
       if (result.interrupted) io.stderr.write(`${interruptedLine(project, result.leftRunning, io.env)}\n`);
     }
     reportToCi(project, result, io);
-    return result.interrupted ? 130 : result.failed > 0 || result.blocked > 0 ? 1 : 0;
+    if (result.interrupted) return 130;
+    return result.failed > 0 || result.blocked > 0 || result.journalError ? 1 : 0;
   } finally {
     process.off("SIGINT", onSigint);
     await simulator.close();
