@@ -11,9 +11,25 @@ const TRANSPORT: FaultKind[] = ["429", "500", "502", "503", "504", "reset", "han
 const DOWNLOAD: FaultKind[] = ["429", "500", "502", "503", "504", "reset", "hang", "truncate", "notimage", "expired"];
 const TASK: FaultKind[] = [...TRANSPORT, "fail", "block"];
 
+/**
+ * Faults a route carries out itself rather than the hook: a batch create that makes a job
+ * which will end FAILED (`fail`) or EXPIRED (`expired`); a results download that is cut
+ * (`truncate`) or never ends (`hang`) in the middle of its stream.
+ */
+const OWN_FAULTS: Record<string, FaultKind[]> = {
+  "gemini.batch.create": ["fail", "expired"],
+  "gemini.download": ["truncate", "hang"],
+};
+
+/** True when the route carries out this fault itself. */
+export function ownsFault(route: string, kind: FaultKind): boolean {
+  return OWN_FAULTS[route]?.includes(kind) ?? false;
+}
+
 /** The kinds that make sense on a route (`*:truncate` only touches downloads). */
 export function applicableKinds(route: string): FaultKind[] {
-  if (route === "files") return DOWNLOAD;
+  if (route === "gemini.batch.create") return [...TRANSPORT, "fail", "expired"];
+  if (route === "files" || route === "gemini.download") return DOWNLOAD;
   return createsTask(route) ? TASK : TRANSPORT;
 }
 
@@ -81,6 +97,11 @@ function fires(rule: FaultRule, n: number, rand: () => number): boolean {
   return true;
 }
 
+/** The fault the current request carries out itself (see OWN_FAULTS), if any. */
+export function injectedFault(): FaultKind | undefined {
+  return taskFault.getStore();
+}
+
 /** Marks a task accepted during a `fail`/`block` request (called from SimState.accept). */
 export function applyTaskFault(task: SimTask): void {
   const kind = taskFault.getStore();
@@ -99,6 +120,7 @@ export async function applyFault(
   res: ServerResponse,
   route: () => Promise<void>,
 ): Promise<void> {
+  if (ownsFault(routeName, kind)) return taskFault.run(kind, route);
   switch (kind) {
     case "reset":
       req.socket.destroy();
