@@ -10,7 +10,9 @@ Commands:
   build                 generate every asset whose spec changed; write images and the lockfile
   plan                  show what a build would do and what it would cost (writes nothing)
   watch                 build, then rebuild what each save changes (q or Ctrl-C to stop)
-  status                what the lockfile holds, by provider and model, and the total spend
+  status                what the lockfile holds, by provider and model, and the total spend;
+                        batch jobs in flight with their state and counts
+  batch cancel          cancel the project's running batch jobs; says what was already paid
   gc                    remove outputs, stored images and lock entries no manifest asks for
   lock merge [BASE OURS THEIRS] [-o OUT]
                         merge lockfiles by asset name (a git merge driver); with no files,
@@ -33,11 +35,17 @@ Options:
                         never spend + commit more than USD while building
       --fit-budget      with a cap: build what fits instead of refusing
       --wait            wait for another build in this project instead of stopping
+      --batch           generate through Google's Batch API (provider: gemini): half price,
+                        results within 24 hours
+      --no-wait         with --batch: create the jobs and exit; a later build (or status)
+                        picks them up
   gc:
       --dry-run         list what would be removed, remove nothing
   simulator:
       --port N          port to listen on (default 4010; 0 picks a free one, printed)
       --latency-ms N    how long each task takes (default 400)
+      --batch-latency-ms N
+                        how long a Batch API job runs (default 2000)
       --idempotency     honour Idempotency-Key on submits (off by default: not documented for APIDot)
       --faults SPEC     inject faults and enforce limits, e.g.
                         "apidot.submit:429=0.2,*:reset=5%,files:truncate=0.1,apidot:rpm=60"
@@ -60,6 +68,9 @@ export interface CliArgs {
   write: boolean;
   check: boolean;
   wait: boolean;
+  batch: boolean;
+  noWait: boolean;
+  batchLatencyMs?: number;
   maxCost?: number;
   fitBudget: boolean;
   dryRun: boolean;
@@ -90,6 +101,9 @@ function parseArgv(argv: string[]) {
       write: { type: "boolean" },
       check: { type: "boolean" },
       wait: { type: "boolean" },
+      batch: { type: "boolean" },
+      "no-wait": { type: "boolean" },
+      "batch-latency-ms": { type: "string" },
       "max-cost": { type: "string" },
       "fit-budget": { type: "boolean" },
       "dry-run": { type: "boolean" },
@@ -126,6 +140,9 @@ export function parseCli(argv: string[]): CliArgs {
     write: v.write ?? false,
     check: v.check ?? false,
     wait: v.wait ?? false,
+    batch: v.batch ?? false,
+    noWait: v["no-wait"] ?? false,
+    batchLatencyMs: v["batch-latency-ms"] !== undefined ? positiveInt("--batch-latency-ms", v["batch-latency-ms"], true) : undefined,
     maxCost: v["max-cost"] !== undefined ? usdAmount("--max-cost", v["max-cost"]) : undefined,
     fitBudget: v["fit-budget"] ?? false,
     dryRun: v["dry-run"] ?? false,

@@ -202,9 +202,22 @@ async function streamFile(f: SimFile, res: ServerResponse): Promise<void> {
       return;
     }
     if (res.destroyed) return;
-    if (!res.write(`${line}\n`)) await new Promise((r) => res.once("drain", r).once("close", r));
+    if (!res.write(`${line}\n`)) await drained(res);
   }
   // `hang`: every line is sent, the end never is.
   if (fault === "hang") return void setTimeout(() => res.destroy(), 600_000).unref();
   res.end();
+}
+
+/** Resolves when the response can take more, or is gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }

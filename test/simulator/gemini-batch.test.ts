@@ -11,7 +11,7 @@ let sim: Simulator;
 let ai: GoogleGenAI;
 const tmp = mkdtempSync(path.join(os.tmpdir(), "nb-batch-sim-"));
 beforeAll(async () => {
-  sim = await startSimulator({ batchLatencyMs: 60 });
+  sim = await startSimulator({ batchLatencyMs: 400 });
   ai = new GoogleGenAI({ apiKey: "test-key", httpOptions: { baseUrl: sim.url } });
 });
 beforeEach(() => {

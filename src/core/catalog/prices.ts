@@ -65,6 +65,22 @@ export function listedPrice(
   return listed ? { ...listed, source: "catalog" } : undefined;
 }
 
+/** Google's Batch API charges this share of the standard price. */
+export const BATCH_PRICE_FACTOR = 0.5;
+
+/** The listed price of one image made in batch mode (half), or the standard one. */
+export function listedPriceFor(
+  provider: ProviderName,
+  model: ModelFamily,
+  resolution: Resolution,
+  overrides: PriceOverrides | undefined,
+  batch: boolean,
+): ReturnType<typeof listedPrice> {
+  const p = listedPrice(provider, model, resolution, overrides);
+  if (!p || !batch) return p;
+  return { ...p, usd: round(p.usd * BATCH_PRICE_FACTOR) };
+}
+
 export function round(usd: number): number {
   return Math.round(usd * 1e6) / 1e6;
 }

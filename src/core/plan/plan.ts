@@ -1,4 +1,4 @@
-import { listedPrice, round, type PriceOverrides } from "../catalog/prices.js";
+import { listedPriceFor, round, type PriceOverrides } from "../catalog/prices.js";
 import type { LockEntry, Lockfile } from "../lock/types.js";
 import type { ResolvedAsset } from "../project.js";
 import { needsGeneration, type OutputFacts, type Plan, type PlanAction, type PlanItem } from "./types.js";
@@ -9,6 +9,8 @@ export interface PlanInput {
   simulate: boolean;
   provider: string;
   prices?: PriceOverrides;
+  /** Batch mode: images are estimated at the Batch API's price (half). */
+  batch?: boolean;
   /** Compare file contents too (facts must then carry sha256). */
   verify?: boolean;
   /**
@@ -26,7 +28,8 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
   const priceOf = (a: ResolvedAsset) => {
     const key = `${a.spec.provider}|${a.spec.model}|${a.spec.resolution}`;
     let p = prices.get(key);
-    if (p === undefined) prices.set(key, (p = listedPrice(a.spec.provider, a.spec.model, a.spec.resolution, input.prices)?.usd ?? 0));
+    if (p === undefined)
+      prices.set(key, (p = listedPriceFor(a.spec.provider, a.spec.model, a.spec.resolution, input.prices, input.batch ?? false)?.usd ?? 0));
     return p;
   };
   for (const asset of input.assets) {

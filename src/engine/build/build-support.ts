@@ -18,14 +18,16 @@ export function checkBudget(
   assets: ResolvedAsset[],
   pending: Map<string, PendingTask>,
   store: ContentStore,
+  /** Spec hashes already in a batch job (paid for by the build that made it). */
+  inJob: Set<string> = new Set(),
 ): Budget | undefined {
   const maxUsd = opts.maxCostUsd ?? project.config.budget?.maxUsd;
   if (maxUsd === undefined) return undefined;
-  const paid = assets.filter((a) => !pending.get(a.hash)?.taskId && !store.get(a.hash));
-  const lines = estimateLines(paid, project.config.prices);
+  const paid = assets.filter((a) => !pending.get(a.hash)?.taskId && !inJob.has(a.hash) && !store.get(a.hash));
+  const lines = estimateLines(paid, project.config.prices, project.config.batch);
   const total = round(lines.reduce((s, l) => s + l.usd, 0));
   if (total > maxUsd && !opts.fitBudget) throw new BudgetExceededError(total, maxUsd, lines);
-  return new Budget(maxUsd, project.config.prices);
+  return new Budget(maxUsd, project.config.prices, project.config.batch);
 }
 
 /** An image the store already holds for this exact spec: no need to pay for it again. */

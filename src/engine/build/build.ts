@@ -18,6 +18,8 @@ import { apiKeyFor } from "../providers/credentials.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import { FirstSubmitGate } from "./first-submit-gate.js";
 import { TaskJournal } from "../state/journal.js";
+import { BatchJournal } from "../batch/job-journal.js";
+import type { BatchRunner } from "../batch/batch-runner.js";
 import { LockWriter } from "../state/lock-writer.js";
 import { collectOrphan, sortPending } from "./orphan-tasks.js";
 import { acquireProjectLock } from "../state/project-lock.js";
@@ -48,6 +50,8 @@ export interface BuildOptions {
   fitBudget?: boolean;
   /** When another build holds the project lock: wait for it (default: stop with ProjectBusyError). */
   wait?: boolean;
+  /** Batch mode: create the jobs and return, leaving them running (a later build or `status` picks them up). */
+  noWait?: boolean;
 }
 
 /** `.nanobanana/`: the project's local state (task journal, store). Not committed. */
@@ -70,6 +74,7 @@ async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" 
       simulate: project.config.simulate,
       provider: project.config.provider,
       prices: project.config.prices,
+      batch: project.config.batch,
       verify: opts.verify,
       stored,
     },
@@ -145,12 +150,15 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const work = p.items.filter((i) => needsGeneration(i.action));
+  const batchJournal = new BatchJournal(stateDir(project));
+  const batchRecords = project.config.batch || opts.noWait ? batchJournal.load() : [];
   const budget = checkBudget(
     project,
     opts,
     work.map((i) => byName.get(i.name)!),
     pending,
     store,
+    new Set(batchRecords.flatMap((r) => r.items.map((i) => i.hash))),
   );
   // A real build with work and no key stops before it announces anything.
   if (!opts.connection && !project.config.simulate && (work.length > 0 || orphans.length > 0)) apiKeyFor(project, opts.env ?? process.env);
@@ -186,7 +194,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       });
   }
 
-  if (scheduled.length > 0 || orphans.length > 0) {
+  let batcher: BatchRunner | undefined;
+  if (scheduled.length > 0 || orphans.length > 0 || batchRecords.length > 0) {
     // Loaded only when there is work: a no-op build never pays for undici or sharp.
     const { connect } = await import("../providers/connect.js");
     const { runAsset } = await import("./run-asset.js");
@@ -220,52 +229,106 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       submitRejected: budget && ((a) => budget.release(a)),
       firstSubmit: new FirstSubmitGate(),
     };
+    if (project.config.batch) {
+      const { startBatch } = await import("../batch/start.js");
+      batcher = await startBatch(project, conn, {
+        journal: batchJournal,
+        store,
+        stateDir: stateDir(project),
+        noWait: opts.noWait ?? false,
+        emit: sink,
+        signal: opts.signal,
+        references: deps.references,
+        beforeSubmit: deps.beforeSubmit,
+        submitRejected: deps.submitRejected,
+      });
+    }
+
+    /** Batch mode: the asset's request goes into a job; its image comes back through the store. */
+    const generateBatched = async (asset: ResolvedAsset, runner: BatchRunner): Promise<JobOutcome> => {
+      const restored = await restoreFromStore(store, asset, project.root, conn.simulated);
+      if (restored) {
+        writer.set(asset.name, restored);
+        result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true });
+        sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
+        return { ok: true, sha256: restored.sha256 };
+      }
+      const outcome = await runner.run(asset);
+      if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
+      if (outcome.status === "generated") {
+        const kept = await store.restore(asset.hash, path.join(project.root, asset.output));
+        if (kept) {
+          const entry = { ...outcome.entry, output: asset.output };
+          writer.set(asset.name, entry);
+          result(asset, { status: "generated", taskId: entry.taskId, costUsd: entry.cost.usd });
+          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: entry.cost.usd });
+          return { ok: true, sha256: entry.sha256 };
+        }
+        const error = "the collected image is no longer intact in .nanobanana/store";
+        result(asset, { status: "failed", taskId: outcome.entry.taskId, costUsd: 0, error });
+        sink({ type: "failed", name: asset.name, error });
+        return { ok: false };
+      }
+      if (outcome.status === "blocked") {
+        result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+        sink({ type: "blocked", name: asset.name, reason: outcome.reason });
+      } else if (outcome.status === "skipped") {
+        if (outcome.taskId) leftRunning++;
+        result(asset, { status: "skipped", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+      } else {
+        result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
+        sink({ type: "failed", name: asset.name, error: outcome.error });
+      }
+      return { ok: false };
+    };
 
     /** One asset: restore from the store, or resume / submit, collect and record. */
     const generate = (asset: ResolvedAsset) =>
-      limit(async (): Promise<JobOutcome> => {
-        if (opts.signal?.aborted) {
-          if (pending.has(asset.hash)) leftRunning++;
-          result(asset, { status: "skipped", costUsd: 0, error: "interrupted" });
-          return { ok: false };
-        }
-        const restored = await restoreFromStore(store, asset, project.root, conn.simulated);
-        if (restored) {
-          writer.set(asset.name, restored, () => journal.remove(asset.hash));
-          result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true });
-          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
-          return { ok: true, sha256: restored.sha256 };
-        }
-        const resume = pending.get(asset.hash);
-        const outcome = await runAsset(
-          asset,
-          resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined,
-          deps,
-        );
-        if (outcome.possibleDuplicate) possibleDuplicates.push({ name: asset.name, reason: outcome.possibleDuplicate });
-        if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
-        switch (outcome.status) {
-          case "generated":
-            delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
-            keep(store, outcome.entry, path.join(project.root, asset.output), sink);
-            writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
-            result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
-            sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
-            return { ok: true, sha256: outcome.entry.sha256 };
-          case "blocked":
-            result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
-            sink({ type: "blocked", name: asset.name, reason: outcome.reason });
-            return { ok: false };
-          case "skipped":
-            if (outcome.taskId) leftRunning++;
-            result(asset, { status: "skipped", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
-            return { ok: false };
-          default:
-            result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
-            sink({ type: "failed", name: asset.name, error: outcome.error });
-            return { ok: false };
-        }
-      });
+      batcher
+        ? generateBatched(asset, batcher)
+        : limit(async (): Promise<JobOutcome> => {
+            if (opts.signal?.aborted) {
+              if (pending.has(asset.hash)) leftRunning++;
+              result(asset, { status: "skipped", costUsd: 0, error: "interrupted" });
+              return { ok: false };
+            }
+            const restored = await restoreFromStore(store, asset, project.root, conn.simulated);
+            if (restored) {
+              writer.set(asset.name, restored, () => journal.remove(asset.hash));
+              result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true });
+              sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
+              return { ok: true, sha256: restored.sha256 };
+            }
+            const resume = pending.get(asset.hash);
+            const outcome = await runAsset(
+              asset,
+              resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined,
+              deps,
+            );
+            if (outcome.possibleDuplicate) possibleDuplicates.push({ name: asset.name, reason: outcome.possibleDuplicate });
+            if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
+            switch (outcome.status) {
+              case "generated":
+                delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
+                keep(store, outcome.entry, path.join(project.root, asset.output), sink);
+                writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
+                result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
+                sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
+                return { ok: true, sha256: outcome.entry.sha256 };
+              case "blocked":
+                result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+                sink({ type: "blocked", name: asset.name, reason: outcome.reason });
+                return { ok: false };
+              case "skipped":
+                if (outcome.taskId) leftRunning++;
+                result(asset, { status: "skipped", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+                return { ok: false };
+              default:
+                result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
+                sink({ type: "failed", name: asset.name, error: outcome.error });
+                return { ok: false };
+            }
+          });
 
     try {
       const collecting = orphans.map((task) =>
@@ -290,7 +353,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
           return { ok: false };
         },
       );
-      await Promise.all([...collecting, ordered]);
+      await Promise.all([...collecting, ordered, batcher?.settled()]);
     } finally {
       writer.flush();
       if (!opts.connection) await conn.close();
@@ -298,5 +361,11 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   }
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { ...summarize(results, project.config.simulate, warnings, lock.assets), interrupted, leftRunning, possibleDuplicates };
+  return {
+    ...summarize(results, project.config.simulate, warnings, lock.assets),
+    interrupted,
+    leftRunning,
+    possibleDuplicates,
+    ...(batcher ? { batchJobs: [...batcher.reports.values()] } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import type { Plan } from "../../core/plan/types.js";
+import type { BatchJobReport } from "../batch/types.js";
 import type { LockHolder } from "../state/project-lock.js";
 
 /** What the engine reports while it builds; the CLI renders these, a library user may ignore them. */
@@ -51,6 +52,8 @@ export interface BuildResult {
    * submitted again: the provider may have charged twice. Check its dashboard.
    */
   possibleDuplicates: PossibleDuplicate[];
+  /** Batch mode: the jobs this build created, followed or left running, with their state. */
+  batchJobs?: BatchJobReport[];
 }
 
 /** An asset that may have been charged more than once, and why. */

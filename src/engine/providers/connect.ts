@@ -4,6 +4,7 @@ import { HttpClient } from "../transport/client.js";
 import { ConcurrencyGate, RateLimiter } from "../transport/rate-limit.js";
 import type { Project } from "../../core/project.js";
 import { PROVIDERS } from "./registry.js";
+import type { BatchApi } from "./batch-types.js";
 import type { ImageProvider, ProviderDefinition } from "./types.js";
 
 /**
@@ -24,6 +25,8 @@ export interface Connection {
   simulatorUrl?: string;
   /** Limits tasks running at the provider (providers.<name>.concurrency). */
   gate?: ConcurrencyGate;
+  /** The provider's Batch API, where it has one (Gemini). */
+  batch?: BatchApi;
   close(): Promise<void>;
 }
 
@@ -69,7 +72,8 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
     baseUrl = env[`NANOBANANA_${name.toUpperCase()}_BASE_URL`] ?? settings.baseUrl ?? definition.defaultBaseUrl;
     apiKey = apiKeyFor(project, env);
   }
-  const provider = definition.create({ baseUrl, apiKey, http, settings, prices: project.config.prices });
+  const options = { baseUrl, apiKey, http, settings, prices: project.config.prices };
+  const provider = definition.create(options);
   return {
     provider,
     definition,
@@ -77,6 +81,7 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
     simulated: project.config.simulate,
     simulatorUrl: project.config.simulate ? baseUrl : undefined,
     gate: settings.concurrency ? new ConcurrencyGate(settings.concurrency) : undefined,
+    batch: definition.createBatch?.(options),
     close: async () => {
       if (!opts.http) await http.close();
     },

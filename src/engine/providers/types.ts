@@ -2,6 +2,7 @@ import type { AspectRatio, ImageFormat, ModelFamily, Resolution } from "../../co
 import type { PriceOverrides } from "../../core/catalog/prices.js";
 import type { ProviderSettings } from "../../core/config/schema.js";
 import type { HttpClient } from "../transport/client.js";
+import type { BatchApi } from "./batch-types.js";
 import type { Cost } from "../../core/catalog/prices.js";
 import type { ProviderProfile } from "../../core/catalog/provider-profile.js";
 import type { ProviderName } from "../../core/catalog/provider-names.js";
@@ -88,4 +89,6 @@ export interface ProviderOptions {
 /** A provider's profile (core) plus how to connect to it. */
 export interface ProviderDefinition extends ProviderProfile {
   create(opts: ProviderOptions): ImageProvider;
+  /** The provider's Batch API, where it has one (Gemini). */
+  createBatch?(opts: ProviderOptions): BatchApi;
 }

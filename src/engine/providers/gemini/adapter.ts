@@ -1,9 +1,7 @@
 import { geminiUsageCost, type GeminiUsage } from "../../../core/catalog/gemini-tokens.js";
 import { listedPrice } from "../../../core/catalog/prices.js";
-import type { ErrorDetails } from "../../transport/client.js";
 import { HttpError } from "../../transport/errors.js";
 import { isSafeToResubmit } from "../../transport/retry.js";
-import { googleRetryDelayMs } from "../../transport/wait-hints.js";
 import type {
   CallOptions,
   Cost,
@@ -16,6 +14,10 @@ import type {
   TaskStatus,
 } from "../types.js";
 import { GEMINI_PROFILE } from "../../../core/catalog/providers/gemini.js";
+import { GeminiBatchApi } from "./batch-api.js";
+import { describeGeminiError } from "./errors.js";
+
+export { describeGeminiError };
 import { inlineReferences } from "./references.js";
 import { toGeminiBody, toGeminiStatus, type GeminiResponse } from "./translate.js";
 
@@ -23,6 +25,7 @@ import { toGeminiBody, toGeminiStatus, type GeminiResponse } from "./translate.j
 export const gemini: ProviderDefinition = {
   ...GEMINI_PROFILE,
   create: (opts) => new GeminiProvider(opts),
+  createBatch: (opts) => new GeminiBatchApi(opts.baseUrl, opts.apiKey, opts.http),
 };
 
 let localIds = 0;
@@ -73,25 +76,4 @@ class GeminiProvider implements ImageProvider {
     }
     return listed && { usd: listed.usd, tokens: listed.tokens, source: listed.source };
   }
-}
-
-interface GoogleErrorBody {
-  error?: { code?: number; message?: string; status?: string; details?: { "@type"?: string; reason?: string; retryDelay?: string }[] };
-}
-
-/**
- * Google's error body: `{error: {code, message, status, details}}`. The wait of a 429 is in a
- * RetryInfo detail (`"retryDelay": "26s"`), never in a header; a bad key is an ErrorInfo
- * with reason API_KEY_INVALID.
- */
-export function describeGeminiError(_status: number, body: unknown): ErrorDetails {
-  const e = (body as GoogleErrorBody | undefined)?.error;
-  if (!e || typeof e !== "object") return {};
-  const details = Array.isArray(e.details) ? e.details : [];
-  const info = details.find((d) => d?.["@type"]?.endsWith("google.rpc.ErrorInfo"));
-  const retryAfterMs = googleRetryDelayMs(body);
-  const code = info?.reason ?? e.status;
-  let message = e.message;
-  if (info?.reason === "API_KEY_INVALID") message = "the API key was rejected (API_KEY_INVALID); check the key in your environment";
-  return { code, message, retryAfterMs };
 }
