@@ -3,7 +3,7 @@ export type { Project, ResolvedAsset, AssetSpec, AssetSource, ReferenceSpec } fr
 export { plan, changedFields, type PlanInput } from "./core/plan/plan.js";
 export type { Plan, PlanItem, PlanAction, OutputFacts } from "./core/plan/types.js";
 export { gatherFacts } from "./engine/facts.js";
-export { build, planProject, stateDir, type BuildOptions } from "./engine/build/build.js";
+export { build, planProject, stateDir, type BuildOptions, type ProjectPlan } from "./engine/build/build.js";
 export type { BuildEvent, BuildResult, AssetResult, AssetStatus, EventSink, PossibleDuplicate } from "./engine/build/events.js";
 export { connect, type Connection, type SimulatorUrl } from "./engine/providers/connect.js";
 export { specHash, sha256, SPEC_FORMAT_VERSION } from "./core/hash.js";

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { build, planProject } from "../engine/build/build.js";
 import { loadProject } from "../engine/load/load.js";
 import type { Project } from "../core/project.js";
-import type { CliArgs } from "./args.js";
+import type { CliArgs } from "./cli-args.js";
 import { InProcessSimulator } from "./in-process-simulator.js";
 import type { Io } from "./io.js";
 
@@ -18,18 +18,14 @@ import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 
 function load(args: CliArgs) {
-  return loadProject({
-    cwd: args.cwd,
-    config: args.config,
-    overrides: { simulate: args.simulate || undefined, batch: args.batch || undefined },
-  });
+  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined, batch: args.batch || undefined }, persistCache: true });
 }
 
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
   const p = await planProject(project, { verify: args.verify, only: args.only });
   if (args.json) {
-    const assets = p.items.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
+    const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
     io.stdout.write(
       `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets }, null, 2)}\n`,
     );
@@ -41,6 +37,7 @@ export async function planCommand(args: CliArgs, io: Io): Promise<number> {
 
 export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.check) return checkCommand(args, io);
+  if (args.dryRun) return planCommand(args, io); // the conventional spelling of `plan`
   const project = load(args);
   const style = makeStyle(io.stderr, io.env);
   const renderer = args.json ? undefined : new ProgressRenderer(io.stderr, style);
@@ -85,6 +82,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         upToDate,
         failed,
         blocked,
+        skipped,
         costUsd,
         simulated,
         costByModel,
@@ -103,7 +101,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         ...(error ? { error } : {}),
       }));
       io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets }, null, 2)}\n`,
+        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets }, null, 2)}\n`,
       );
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
@@ -111,9 +109,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       for (const line of batchLines(result.batchJobs ?? [])) io.stderr.write(`${line}\n`);
     }
     reportToCi(project, result, io);
-    // --no-wait: assets left in running batch jobs are the point, not a failure.
-    const left = args.noWait ? result.assets.filter((a) => a.status === "skipped" && a.taskId?.startsWith("batches/")).length : 0;
-    return result.interrupted ? 130 : result.failed - left > 0 || result.blocked > 0 ? 1 : 0;
+    return result.interrupted ? 130 : result.failed > 0 || result.blocked > 0 ? 1 : 0;
   } finally {
     process.off("SIGINT", onSigint);
     await simulator.close();

@@ -1,6 +1,6 @@
 import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { CheckProblem } from "../core/check/check.js";
+import type { CheckProblem, CheckReport } from "../core/check/check.js";
 import type { BuildResult } from "../engine/build/events.js";
 import type { Project } from "../core/project.js";
 
@@ -83,17 +83,37 @@ export function stepSummary(result: BuildResult): string {
   const lines = [
     `### nanobanana build${result.simulated ? " (simulated)" : ""}`,
     "",
-    "| generated | up to date | failed | blocked | spent |",
-    "|---:|---:|---:|---:|---:|",
-    `| ${result.generated} | ${result.upToDate} | ${result.failed} | ${result.blocked} | ${usd(result.costUsd)} |`,
+    "| generated | up to date | failed | blocked | skipped | spent |",
+    "|---:|---:|---:|---:|---:|---:|",
+    `| ${result.generated} | ${result.upToDate} | ${result.failed} | ${result.blocked} | ${result.skipped} | ${usd(result.costUsd)} |`,
     "",
   ];
   const models = Object.entries(result.costByModel);
   if (models.length) lines.push("| model | spent |", "|---|---:|", ...models.map(([m, c]) => `| ${m} | ${usd(c)} |`), "");
   const bad = result.assets.filter((a) => a.status === "failed" || a.status === "blocked");
   if (bad.length) lines.push("**Failed:**", "", ...bad.map((a) => `- \`${a.name}\` (${a.status}): ${a.error ?? ""}`), "");
+  const skipped = result.assets.filter((a) => a.status === "skipped");
+  if (skipped.length) lines.push("**Skipped:**", "", ...skipped.map((a) => `- \`${a.name}\`: ${a.error ?? ""}`), "");
   if (result.interrupted) lines.push(`Interrupted: ${result.leftRunning} task(s) left running; the next build collects them.`, "");
   return `${lines.join("\n")}\n`;
+}
+
+/** The Markdown appended to $GITHUB_STEP_SUMMARY after `build --check`. */
+export function checkSummary(report: CheckReport): string {
+  const head = report.ok
+    ? `### nanobanana check: all ${report.checked} assets up to date`
+    : `### nanobanana check: ${report.problems.length} of ${report.checked} assets not up to date`;
+  const rows = report.problems.map(
+    (p) => `| \`${p.name}\` | ${p.kind} | ${p.source ? `${p.source.file}:${p.source.line}` : "lockfile"} | ${p.message} |`,
+  );
+  const table = rows.length ? ["", "| asset | problem | where | detail |", "|---|---|---|---|", ...rows] : [];
+  return `${[head, ...table, ""].join("\n")}\n`;
+}
+
+/** Appends `build --check`'s result to $GITHUB_STEP_SUMMARY when it is set. */
+export function writeCheckSummary(report: CheckReport, env: NodeJS.ProcessEnv): void {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (file) appendFileSync(file, checkSummary(report));
 }
 
 /** Appends the build summary to $GITHUB_STEP_SUMMARY when it is set. */

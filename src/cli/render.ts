@@ -61,6 +61,10 @@ export class ProgressRenderer {
         this.failed++;
         this.print(`${s.yellow("⊘")} ${e.name} blocked: ${e.reason}`);
         break;
+      case "skipped":
+        this.running.delete(e.name);
+        this.print(`${s.dim("–")} ${e.name} skipped: ${e.reason}`);
+        break;
       case "retry":
         if (!s.tty) this.print(s.dim(`retrying ${e.what} of ${e.name} in ${Math.round(e.delayMs)} ms: ${e.error}`));
         break;
@@ -101,6 +105,7 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
   const parts = [`${r.generated} generated${restored ? ` (${restored} restored from the local store)` : ""}`, `${r.upToDate} up to date`];
   if (r.failed) parts.push(style.red(`${r.failed} failed`));
   if (r.blocked) parts.push(style.yellow(`${r.blocked} blocked`));
+  if (r.skipped) parts.push(style.yellow(`${r.skipped} skipped`));
   const lines = [`${parts.join(", ")}; spent ${usd(r.costUsd)}${r.simulated ? " (simulated: nothing was charged)" : ""}`];
   for (const d of r.possibleDuplicates ?? []) {
     lines.push(style.yellow(`! ${d.name}: possible duplicate charge: ${d.reason}; check the provider's dashboard`));

@@ -1,22 +1,8 @@
 import { ConfigError, UserError } from "../core/errors/user-error.js";
-import { USAGE, parseCli } from "./args.js";
-import { buildCommand, planCommand, schemaCommand, simulatorCommand, version } from "./commands.js";
+import { parseCli } from "./args.js";
+import { findCommand } from "./command-table.js";
+import { commandHelp, overviewHelp } from "./help.js";
 import type { Io } from "./io.js";
-
-type Command = (args: ReturnType<typeof parseCli>, io: Io) => Promise<number>;
-
-/** Commands, each loading only what it needs (watch brings chokidar, status/gc/lock their own). */
-const COMMANDS: Record<string, Command> = {
-  build: buildCommand,
-  plan: planCommand,
-  status: async (a, io) => (await import("./safety-commands.js")).statusCommand(a, io),
-  gc: async (a, io) => (await import("./safety-commands.js")).gcCommand(a, io),
-  lock: async (a, io) => (await import("./safety-commands.js")).lockCommand(a, io),
-  simulator: simulatorCommand,
-  schema: schemaCommand,
-  init: async (a, io) => (await import("./init-command.js")).initCommand(a, io),
-  watch: async (a, io) => (await import("./watch-command.js")).watchCommand(a, io),
-};
 
 /** Runs the CLI; returns the exit code (0 ok, 1 assets failed or stale, 2 usage/config error). */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -25,16 +11,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const args = parseCli(argv);
     if (args.version) {
+      const { version } = await import("./commands.js");
       io.stdout.write(`${version()}\n`);
       return 0;
     }
-    if (args.help || args.command === "help") {
-      io.stdout.write(`${USAGE}\n`);
+    const spec = findCommand(args.command === "help" ? (args.rest[0] ?? "") : args.command);
+    if (args.help || args.command === "help" || !spec) {
+      io.stdout.write(`${spec ? commandHelp(spec) : overviewHelp()}\n`);
       return 0;
     }
-    const run = COMMANDS[args.command];
-    if (!run) throw new UserError(`unknown command ${JSON.stringify(args.command)} (commands: ${Object.keys(COMMANDS).join(", ")})`);
-    return await run(args, io);
+    return await spec.run(args, io);
   } catch (err) {
     if (json && err instanceof UserError) {
       const issues = err instanceof ConfigError ? err.issues : [];

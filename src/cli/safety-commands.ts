@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { checkPlan } from "../core/check/check.js";
-import { checkAnnotations, onGitHubActions } from "./github-summary.js";
+import { checkAnnotations, onGitHubActions, writeCheckSummary } from "./github-summary.js";
 import { UserError } from "../core/errors/user-error.js";
 import { planProject, stateDir } from "../engine/build/build.js";
 import { hasConflictMarkers, splitConflict } from "../core/lock/conflict-markers.js";
@@ -14,12 +14,12 @@ import { projectStatus } from "../engine/maintain/status.js";
 import { loadProject } from "../engine/load/load.js";
 import type { Project } from "../core/project.js";
 import { writeFileAtomic } from "../engine/state/atomic-write.js";
-import type { CliArgs } from "./args.js";
+import type { CliArgs } from "./cli-args.js";
 import type { Io } from "./io.js";
 import { makeStyle, plural, usd } from "./style.js";
 
 function load(args: CliArgs): Project {
-  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined } });
+  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined }, persistCache: true });
 }
 
 /** `build --check`: no network, no writes; exit 1 with a list when anything is out of date. */
@@ -40,7 +40,10 @@ export async function checkCommand(args: CliArgs, io: Io): Promise<number> {
         : `${report.problems.length} of ${plural(report.checked, "asset")} ${report.problems.length === 1 ? "is" : "are"} not up to date; run nanobanana build (or nanobanana gc for orphans)\n`,
     );
   }
-  if (onGitHubActions(io.env)) for (const line of checkAnnotations(project, report.problems, io.env)) io.stdout.write(`${line}\n`);
+  if (onGitHubActions(io.env)) {
+    for (const line of checkAnnotations(project, report.problems, io.env)) io.stdout.write(`${line}\n`);
+    writeCheckSummary(report, io.env);
+  }
   return report.ok ? 0 : 1;
 }
 

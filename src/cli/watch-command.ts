@@ -2,7 +2,7 @@ import { formatIssue } from "../core/errors/user-error.js";
 import { needsGeneration } from "../core/plan/types.js";
 import { watch } from "../engine/watch/session.js";
 import type { WatchEvent } from "../engine/watch/types.js";
-import type { CliArgs } from "./args.js";
+import type { CliArgs } from "./cli-args.js";
 import { InProcessSimulator } from "./in-process-simulator.js";
 import type { Io } from "./io.js";
 import { ProgressRenderer, summaryLines } from "./render.js";

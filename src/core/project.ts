@@ -1,33 +1,7 @@
-import type { AspectRatio, ImageFormat, ModelFamily, Resolution } from "./catalog/models.js";
 import type { Config } from "./config/schema.js";
-import type { ProviderName } from "./catalog/provider-names.js";
+import type { AssetSpec } from "./spec.js";
 
-/** A reference image of an asset, as far as the spec is concerned. */
-export interface ReferenceSpec {
-  kind: "file" | "url" | "asset";
-  /** File path (project-relative), URL, or upstream asset name. */
-  ref: string;
-  /** Content hash, when the bytes are known (files, upstream outputs). */
-  sha256?: string;
-  /** URL as sent to the provider (https references). */
-  url?: string;
-  /** How a local file is prepared before it is sent (part of the hash). */
-  normalize?: { maxSide?: number; stripMetadata?: boolean };
-}
-
-/** Everything that decides what image an asset gets. Plain data; hashed by specHash. */
-export interface AssetSpec {
-  provider: ProviderName;
-  model: ModelFamily;
-  modelId: string;
-  prompt: string;
-  resolution: Resolution;
-  aspectRatio: AspectRatio;
-  format: ImageFormat;
-  seed?: number;
-  webSearch: boolean;
-  references: ReferenceSpec[];
-}
+export type { AssetSpec, ReferenceSpec } from "./spec.js";
 
 /** Where an asset was declared. */
 export interface AssetSource {
@@ -49,6 +23,8 @@ export interface ResolvedAsset {
   source: AssetSource;
   /** Where each entry of `references:` was declared (same order as spec.references). */
   referenceSources?: AssetSource[];
+  /** This variant's matrix values (absent for an asset without a matrix). */
+  matrix?: Record<string, string | number | boolean>;
 }
 
 /** A loaded, validated project: the input of plan() and build(). */

@@ -40,18 +40,51 @@ function retryAfter(ms: number): Record<string, string> {
   return { "retry-after": String(Math.max(1, Math.ceil(ms / 1000))) };
 }
 
-/** A provider's error answer; `waitMs` becomes its wait hint. */
+/** Which quota a 429 is about (Gemini names it in a QuotaFailure detail). */
+export interface QuotaHit {
+  period: "minute" | "day";
+  limit: number;
+  /** The model id the quota is counted for. */
+  model?: string;
+}
+
+/** Gemini's QuotaFailure and Help details, as a real 429 carries them before its RetryInfo. */
+function googleQuotaDetails(q: QuotaHit): unknown[] {
+  const per = q.period === "day" ? "PerDay" : "PerMinute";
+  return [
+    {
+      "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+      violations: [
+        {
+          quotaMetric: "generativelanguage.googleapis.com/generate_content_paid_tier_requests",
+          quotaId: `GenerateRequests${per}PerProjectPerModel`,
+          quotaDimensions: { location: "global", ...(q.model ? { model: q.model } : {}) },
+          quotaValue: String(q.limit),
+        },
+      ],
+    },
+    {
+      "@type": "type.googleapis.com/google.rpc.Help",
+      links: [{ description: "Learn more about Gemini API quotas", url: "https://ai.google.dev/gemini-api/docs/rate-limits" }],
+    },
+  ];
+}
+
+/** A provider's error answer; `waitMs` becomes its wait hint, `quota` names the quota a 429 hit. */
 export function errorAnswer(
   provider: string | undefined,
   status: number,
   message = REASON[status] ?? `HTTP ${status}`,
   waitMs?: number,
+  quota?: QuotaHit,
 ): ErrorAnswer {
   const hint = waitMs !== undefined ? retryAfter(waitMs) : {};
   switch (provider) {
     case "gemini": {
-      const details =
-        waitMs !== undefined ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: googleDelay(waitMs) }] : [];
+      const details = [
+        ...(status === 429 && quota ? googleQuotaDetails(quota) : []),
+        ...(waitMs !== undefined ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: googleDelay(waitMs) }] : []),
+      ];
       const text = waitMs !== undefined ? `${message} Please retry in ${googleDelay(waitMs)}.` : message;
       return { status, headers: {}, body: { error: { code: status, message: text, status: GOOGLE_STATUS[status] ?? "UNKNOWN", details } } };
     }

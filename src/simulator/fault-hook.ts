@@ -37,13 +37,15 @@ export class FaultHook {
     const limited = this.limits.check(name, this.state, this.now());
     if (limited) {
       this.state.count(name);
-      return send(res, errorAnswer(routeProvider(name), 429, limited.message, limited.waitMs));
+      const model = /\/models\/([^/:]+):/.exec(pathname)?.[1];
+      const quota = limited.quota && { ...limited.quota, ...(model ? { model: decodeURIComponent(model) } : {}) };
+      return send(res, errorAnswer(routeProvider(name), 429, limited.message, limited.waitMs, quota));
     }
-    const kind = this.injector.decide(name);
-    if (!kind) return route();
+    const fault = this.injector.decide(name);
+    if (!fault) return route();
     // Faults answered in place of the service still count as a request to that route.
-    if (!ownsFault(name, kind) && ["reset", "expired", "429", "500", "502", "503", "504"].includes(kind)) this.state.count(name);
-    return applyFault(kind, name, req, res, route);
+    if (!ownsFault(name, fault.kind) && ["reset", "expired", "429", "500", "502", "503", "504", "leak-key", "redirect"].includes(fault.kind)) this.state.count(name);
+    return applyFault(fault, name, req, res, route);
   }
 
   /** Injected faults and limit rejections, by `route:kind`. */

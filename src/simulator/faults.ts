@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { errorAnswer } from "./error-answers.js";
-import { toFaultPlan, type FaultKind, type FaultPlan, type FaultRule } from "./fault-syntax.js";
+import { FAULT_PARAMS, toFaultPlan, type FaultKind, type FaultPlan, type FaultRule } from "./fault-syntax.js";
+import { huge, leakKey, redirectLoop, rewriteJson, trickle, type HeldAnswer } from "./hostile-answers.js";
 import { createsTask, routeMatches, routeProvider } from "./route-names.js";
 import type { SimTask } from "./state.js";
 
@@ -10,6 +11,11 @@ export type FaultsOption = string | Partial<FaultPlan>;
 const TRANSPORT: FaultKind[] = ["429", "500", "502", "503", "504", "reset", "hang", "malformed"];
 const DOWNLOAD: FaultKind[] = ["429", "500", "502", "503", "504", "reset", "hang", "truncate", "notimage", "expired"];
 const TASK: FaultKind[] = [...TRANSPORT, "fail", "block"];
+/** Hostile kinds: they fit these routes, and `any` never draws them (its mix stays the one the benches know). */
+const EVERYWHERE: FaultKind[] = ["trickle", "huge", "redirect"];
+const API: FaultKind[] = [...EVERYWHERE, "shape", "renamed", "leak-key"];
+const STATUS_ROUTES = ["apidot.status", "fal.status", "revid.query"];
+const EMPTY_ROUTES = ["apidot.status", "fal.result", "revid.query", "gemini.generate"];
 
 /**
  * Faults a route carries out itself rather than the hook: a batch create that makes a job
@@ -26,11 +32,22 @@ export function ownsFault(route: string, kind: FaultKind): boolean {
   return OWN_FAULTS[route]?.includes(kind) ?? false;
 }
 
-/** The kinds that make sense on a route (`*:truncate` only touches downloads). */
+/** The kinds `any` picks from on a route (`*:truncate` only touches downloads). */
 export function applicableKinds(route: string): FaultKind[] {
   if (route === "gemini.batch.create") return [...TRANSPORT, "fail", "expired"];
   if (route === "files" || route === "gemini.download") return DOWNLOAD;
   return createsTask(route) ? TASK : TRANSPORT;
+}
+
+/** Every kind that fits a route, hostile ones included. */
+export function fittingKinds(route: string): FaultKind[] {
+  if (route === "files") return [...DOWNLOAD, ...EVERYWHERE];
+  return [
+    ...applicableKinds(route),
+    ...API,
+    ...(STATUS_ROUTES.includes(route) ? (["unknown-status"] as const) : []),
+    ...(EMPTY_ROUTES.includes(route) ? (["empty"] as const) : []),
+  ];
 }
 
 /** mulberry32: a tiny seeded PRNG, so a fault pattern is reproducible from the seed. */
@@ -74,19 +91,22 @@ export class FaultInjector {
     this.counters = [];
   }
 
-  /** The fault for this request, if one fires. */
-  decide(route: string): FaultKind | undefined {
+  /** The fault for this request, if one fires (with the kind's number, when it has one). */
+  decide(route: string): { kind: FaultKind; param?: number } | undefined {
     const kinds = applicableKinds(route);
-    let chosen: FaultKind | undefined;
+    const fitting = fittingKinds(route);
+    let chosen: { kind: FaultKind; param?: number } | undefined;
     this.plan.rules.forEach((rule, i) => {
-      if (!routeMatches(rule.route, route) || (rule.kind !== "any" && !kinds.includes(rule.kind))) return;
+      if (!routeMatches(rule.route, route) || (rule.kind !== "any" && !fitting.includes(rule.kind))) return;
       const n = (this.counters[i] = (this.counters[i] ?? 0) + 1);
       if (chosen) return;
       const rand = mulberry32((this.seed ^ Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(n, 0x85ebca6b)) >>> 0);
       if (!fires(rule, n, rand)) return;
-      chosen = rule.kind === "any" ? kinds[Math.floor(rand() * kinds.length)] : rule.kind;
+      const kind = rule.kind === "any" ? kinds[Math.floor(rand() * kinds.length)] : rule.kind;
+      const param = rule.param ?? FAULT_PARAMS[kind]?.default;
+      chosen = param === undefined ? { kind } : { kind, param };
     });
-    if (chosen) this.injected.set(`${route}:${chosen}`, (this.injected.get(`${route}:${chosen}`) ?? 0) + 1);
+    if (chosen) this.injected.set(`${route}:${chosen.kind}`, (this.injected.get(`${route}:${chosen.kind}`) ?? 0) + 1);
     return chosen;
   }
 }
@@ -114,12 +134,13 @@ export function applyTaskFault(task: SimTask): void {
  * calling `route`; the others run `route` and then alter or withhold its answer.
  */
 export async function applyFault(
-  kind: FaultKind,
+  fault: { kind: FaultKind; param?: number },
   routeName: string,
   req: IncomingMessage,
   res: ServerResponse,
   route: () => Promise<void>,
 ): Promise<void> {
+  const { kind, param = 0 } = fault;
   if (ownsFault(routeName, kind)) return taskFault.run(kind, route);
   switch (kind) {
     case "reset":
@@ -136,9 +157,36 @@ export async function applyFault(
     case "notimage":
       intercept(res, kind);
       return route();
+    case "leak-key":
+      return send(res, leakKey(req, routeName, requestUrl(req)));
+    case "redirect":
+      return redirectLoop(req, res, requestUrl(req));
+    case "huge":
+      // Processed first (a submit is charged), then answered with more than anyone should read.
+      hold(res, () => huge(res, routeName, param));
+      return route();
+    case "trickle":
+      hold(res, (answer) => trickle(res, answer, param));
+      return route();
+    case "shape":
+    case "renamed":
+    case "unknown-status":
+    case "empty":
+      hold(res, (answer) => {
+        const json = parseJson(answer.body);
+        const ok = answer.status >= 200 && answer.status < 300 && json !== undefined;
+        const body = ok ? Buffer.from(JSON.stringify(rewriteJson(kind, routeName, json))) : answer.body;
+        res.writeHead(answer.status, { ...answer.headers, "content-length": body.length });
+        res.end(body);
+      });
+      return route();
     default: {
       const status = Number(kind);
-      return send(res, errorAnswer(routeProvider(routeName), status, undefined, status === 429 || status === 503 ? 1000 : undefined));
+      const quota = status === 429 ? { period: "minute" as const, limit: 10 } : undefined;
+      return send(
+        res,
+        errorAnswer(routeProvider(routeName), status, undefined, status === 429 || status === 503 ? 1000 : undefined, quota),
+      );
     }
   }
 }
@@ -147,6 +195,36 @@ export function send(res: ServerResponse, a: { status: number; headers: Record<s
   const text = JSON.stringify(a.body);
   res.writeHead(a.status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...a.headers });
   res.end(text);
+}
+
+function requestUrl(req: IncomingMessage): URL {
+  return new URL(req.url ?? "/", "http://simulator");
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Holds the answer the route writes (writeHead + end) and hands it to `then`, with the
+ * response's own methods restored so `then` can answer for real.
+ */
+function hold(res: ServerResponse, then: (answer: HeldAnswer) => void): void {
+  const writeHead = res.writeHead;
+  const end = res.end;
+  let status = 200;
+  let headers: Record<string, unknown> = {};
+  res.writeHead = ((s: number, h?: Record<string, unknown>) => ((status = s), (headers = h ?? {}), res)) as typeof res.writeHead;
+  res.end = ((chunk?: Buffer | string) => {
+    res.writeHead = writeHead;
+    res.end = end;
+    then({ status, headers, body: chunk === undefined ? Buffer.alloc(0) : Buffer.from(chunk) });
+    return res;
+  }) as typeof res.end;
 }
 
 /** Lets the route write its answer, then withholds, garbles or cuts it. */

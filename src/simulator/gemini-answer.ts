@@ -137,8 +137,11 @@ export async function answerBody(
   opts: { thoughtImage?: boolean } = {},
 ): Promise<Record<string, unknown>> {
   const { task, trigger, draws } = a;
-  const base = { usageMetadata: a.usage, modelVersion: task.modelId, responseId: task.id };
+  // serviceTier appears in real answers of paid projects; a reader must take it in its stride.
+  const base = { usageMetadata: a.usage, modelVersion: task.modelId, responseId: task.id, serviceTier: "standard" };
   if (trigger === "blocked-prompt") return { promptFeedback: { blockReason: "PROHIBITED_CONTENT" }, ...base };
+  // A real refusal shape: no parts at all, not even an empty list.
+  if (trigger === "no-image") return { candidates: [{ content: {}, finishReason: "NO_IMAGE", index: 0 }], ...base };
   const parts: unknown[] = [];
   if (a.thinks) {
     parts.push({ text: "**Planning the composition**\n\nI am laying out the subject and the light before drawing.", thought: true });

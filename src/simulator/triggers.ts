@@ -6,11 +6,13 @@
  * - `[[blocked-prompt]]`: Gemini refuses the prompt itself (`promptFeedback.blockReason`, no
  *   candidates); other providers treat it like `[[blocked]]`;
  * - `[[text-only]]`: Gemini answers with text and no image;
+ * - `[[no-image]]`: Gemini ends with `finishReason: "NO_IMAGE"` and `content: {}` (no parts at
+ *   all, as real answers do); other providers treat it like `[[blocked]]`;
  * - `[[fail]]`: the task fails (fal `COMPLETED` with `error`, Revid `state: fail`, Gemini 500).
  */
-export type PromptTrigger = "blocked" | "blocked-prompt" | "text-only" | "fail";
+export type PromptTrigger = "blocked" | "blocked-prompt" | "text-only" | "no-image" | "fail";
 
-const MARKER = /\[\[(blocked-prompt|blocked|text-only|fail)\]\]/;
+const MARKER = /\[\[(blocked-prompt|blocked|text-only|no-image|fail)\]\]/;
 
 export function promptTrigger(prompt: string): PromptTrigger | undefined {
   return MARKER.exec(prompt)?.[1] as PromptTrigger | undefined;
@@ -19,7 +21,7 @@ export function promptTrigger(prompt: string): PromptTrigger | undefined {
 /** The SimTask failure a trigger stands for (the fault injector may set one too). */
 export function failureFor(trigger: PromptTrigger | undefined): { kind: "failed" | "blocked"; message: string } | undefined {
   if (trigger === "fail") return { kind: "failed", message: "Internal error while generating the image (simulated [[fail]])" };
-  if (trigger === "blocked" || trigger === "blocked-prompt")
+  if (trigger === "blocked" || trigger === "blocked-prompt" || trigger === "no-image")
     return { kind: "blocked", message: "The request was flagged by the content safety system (simulated [[blocked]])" };
   return undefined;
 }

@@ -134,3 +134,32 @@ describe("nanobanana CLI", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ generated: 3, simulated: true });
   });
 });
+
+describe("nanobanana init", () => {
+  it("writes .gitignore with .nanobanana/, or appends it to an existing one once", async () => {
+    dir = tempProject({});
+    await runCli(["init", "-C", dir]);
+    expect(readFileSync(path.join(dir, ".gitignore"), "utf8")).toMatch(/^\.nanobanana\/$/m);
+    removeProject(dir);
+    dir = tempProject({ ".gitignore": "node_modules" });
+    const r = await runCli(["init", "-C", dir]);
+    expect(r.stdout).toMatch(/added \.nanobanana\/ to .*\.gitignore/);
+    expect(readFileSync(path.join(dir, ".gitignore"), "utf8")).toMatch(/^node_modules\n#.*\n\.nanobanana\/\n$/);
+    removeProject(dir);
+    dir = tempProject({ ".gitignore": "/.nanobanana\n" });
+    await runCli(["init", "-C", dir]);
+    expect(readFileSync(path.join(dir, ".gitignore"), "utf8")).toBe("/.nanobanana\n");
+  });
+});
+
+describe("the library and the CLI name things alike", () => {
+  it("planProject returns assets (items is the deprecated alias), as plan --json prints", async () => {
+    const { loadProject, planProject } = await import("../../src/index.js");
+    dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/a.yaml": manifest });
+    const p = await planProject(loadProject({ cwd: dir }));
+    expect(p.assets.map((a) => a.name)).toEqual(["card-1", "card-2", "card-3"]);
+    expect(p.items).toBe(p.assets);
+    const cli = JSON.parse((await runCli(["plan", "-C", dir, "--json"])).stdout);
+    expect(cli.assets.map((a: { name: string }) => a.name)).toEqual(p.assets.map((a) => a.name));
+  });
+});

@@ -1,3 +1,4 @@
+import type { SpecSettingField, SpecSettings } from "../spec.js";
 import type { AspectRatio, ImageFormat, ModelFamily, Resolution } from "./models.js";
 
 /** What one provider accepts for one model family. */
@@ -21,19 +22,11 @@ export interface ModelCapability {
 export type CapabilityTable = Partial<Record<ModelFamily, ModelCapability>>;
 
 /** The settings of an asset that a capability table constrains. */
-export interface CapabilityQuery {
-  model: ModelFamily;
-  resolution: Resolution;
-  aspectRatio: AspectRatio;
-  format: ImageFormat;
-  seed?: number;
-  webSearch?: boolean;
-  references: number;
-}
+export type CapabilityQuery = Omit<SpecSettings, "modelId" | "webSearch"> & { webSearch?: boolean; references: number };
 
 /** A field the provider cannot honour, with a message that lists what it takes. */
 export interface CapabilityProblem {
-  field: "model" | "resolution" | "aspectRatio" | "format" | "seed" | "webSearch" | "references";
+  field: Exclude<SpecSettingField, "modelId"> | "references";
   message: string;
 }
 

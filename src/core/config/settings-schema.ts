@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ASPECT_RATIOS, FORMATS, MODEL_FAMILIES, RESOLUTIONS } from "../catalog/models.js";
 import { NormalizeSchema } from "../references/schema.js";
 
-const TEMPLATE = /\{\{\s*[A-Za-z_][\w-]*\s*\}\}/;
+const TEMPLATE = /\{\{\s*[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?\s*\}\}/;
 
 /** A string that is one of `values`, or contains a `{{var}}` filled in per variant. */
 export function enumOrTemplate(values: readonly string[], description: string) {

@@ -5,6 +5,27 @@ import { SettingsSchema, enumOrTemplate, modelField, webSearchField } from "../c
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const varName = z.string().regex(/^[A-Za-z_][\w-]*$/, "variable names use letters, digits, _ and -");
+const matrixValue = z
+  .union([scalar, z.record(varName, scalar)])
+  .describe("A value, or a mapping whose fields templates read as {{key.field}} (e.g. {{locale.code}}).");
+const combination = z.record(varName, matrixValue);
+
+/** A matrix: axes of values, plus `include` and `exclude` as in GitHub Actions. */
+export const MatrixSchema = z
+  .object({
+    include: z
+      .array(combination)
+      .optional()
+      .describe(
+        "Combinations to add (GitHub Actions semantics): each entry's values join every combination whose axis values it does not contradict; an entry that fits none becomes a variant of its own.",
+      ),
+    exclude: z
+      .array(combination)
+      .optional()
+      .describe("Combinations to leave out: a combination matching every key of an entry is dropped (a partial match is enough)."),
+  })
+  .catchall(z.array(matrixValue).min(1))
+  .describe("Variants: every combination of these values becomes one asset; `include` and `exclude` adjust the set.");
 
 export const AssetSchema = z
   .strictObject({
@@ -13,9 +34,14 @@ export const AssetSchema = z
       .min(1)
       .describe("Asset name, unique in the project; may contain / and {{vars}}. The output file is <outDir>/<name>.<ext>."),
     prompt: z.string().min(1).optional().describe("The prompt (may use {{vars}}). Set this or template."),
-    template: z.string().optional().describe("Name of a template in this manifest's templates. Set this or prompt."),
+    template: z
+      .string()
+      .optional()
+      .describe(
+        "Name of a template in this manifest's templates, or a {{var}} choosing one per variant (card-{{ratio}}). Set this or prompt.",
+      ),
     vars: z.record(varName, scalar).optional().describe("Values for {{vars}} in this asset."),
-    matrix: z.record(varName, z.array(scalar).min(1)).optional().describe("Variants: every combination of these values becomes one asset."),
+    matrix: MatrixSchema.optional(),
     brand: z.string().optional().describe("Brand from the config (or `none`) wrapped around the prompt."),
     model: modelField.optional(),
     resolution: enumOrTemplate(RESOLUTIONS, "Output resolution class.").optional(),

@@ -5,7 +5,8 @@ export interface CompiledTemplate {
   readonly vars: readonly string[];
 }
 
-const VAR = /\{\{\s*([A-Za-z_][\w-]*)\s*\}\}/g;
+/** `{{name}}`, or `{{name.field}}` for a field of a mapping value. */
+const VAR = /\{\{\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?)\s*\}\}/g;
 const cache = new Map<string, CompiledTemplate>();
 
 /** Compiles a template (memoised: manifests repeat the same strings across variants). */
@@ -33,10 +34,24 @@ export function renderTemplate(t: CompiledTemplate, vars: Record<string, unknown
   if (t.parts.length === 1) return t.parts[0];
   let out = t.parts[0];
   for (let i = 1; i < t.parts.length; i += 2) {
-    const v = String(vars[t.parts[i]]);
+    const v = String(lookup(vars, t.parts[i]));
     out += (transform ? transform(v) : v) + t.parts[i + 1];
   }
   return out;
+}
+
+/** The value of `name` or `name.field` (a field of a mapping value). */
+export function lookup(vars: Record<string, unknown>, ref: string): unknown {
+  const dot = ref.indexOf(".");
+  if (dot < 0) return vars[ref];
+  const v = vars[ref.slice(0, dot)];
+  return v && typeof v === "object" ? (v as Record<string, unknown>)[ref.slice(dot + 1)] : undefined;
+}
+
+/** The variable a template reference reads: `locale` for `locale.code`. */
+export function headOf(ref: string): string {
+  const dot = ref.indexOf(".");
+  return dot < 0 ? ref : ref.slice(0, dot);
 }
 
 /** Makes an interpolated value safe inside a file name: `16:9` → `16-9`, `Black Marble` → `Black-Marble`. */

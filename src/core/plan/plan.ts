@@ -1,6 +1,9 @@
 import { listedPriceFor, round, type PriceOverrides } from "../catalog/prices.js";
 import type { LockEntry, Lockfile } from "../lock/types.js";
 import type { ResolvedAsset } from "../project.js";
+import { COMPARED_FIELDS } from "../spec.js";
+import { referenceNeeds, type UrlFacts } from "./needs.js";
+import { selectOnly } from "./only.js";
 import { needsGeneration, type OutputFacts, type Plan, type PlanAction, type PlanItem } from "./types.js";
 
 export interface PlanInput {
@@ -13,16 +16,24 @@ export interface PlanInput {
   batch?: boolean;
   /** Compare file contents too (facts must then carry sha256). */
   verify?: boolean;
+  /** Plan only the assets (and orphans) whose name matches one of these globs (`--only`). */
+  only?: readonly string[];
   /**
-   * Spec hashes whose image the local store holds (for this kind of build): no charge to
-   * rebuild. Asked only about assets the plan generates; a Set will do.
+   * Spec hashes whose image the local store holds, made the way this build makes them
+   * (simulated or real): no charge to rebuild.
    */
-  stored?: { has(hash: string): boolean };
+  stored?: ReadonlySet<string>;
+  /** For a real build on a provider that takes references only as URLs: which URLs are known. */
+  urls?: UrlFacts;
 }
 
-/** Decides, for every asset and every lock entry, what a build would do. Pure. */
+/**
+ * Decides, for every asset and every lock entry, what a build would do and what it would
+ * cost: applies `--only`, prices the work, and lists what the user must provide first. Pure:
+ * what the disk holds comes in as data (`facts`, `stored`, `urls`).
+ */
 export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan {
-  const items: PlanItem[] = [];
+  const all: PlanItem[] = [];
   const seen = new Set<string>();
   const prices = new Map<string, number>();
   const priceOf = (a: ResolvedAsset) => {
@@ -39,7 +50,7 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
     const restorable = needsGeneration(action) && input.stored?.has(asset.hash);
     const reason = restorable ? `${decided.reason}; in the local store: restored at no charge` : decided.reason;
     const price = needsGeneration(action) && !restorable ? priceOf(asset) : 0;
-    items.push({
+    all.push({
       name: asset.name,
       action,
       reason,
@@ -53,7 +64,7 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
   }
   for (const [name, entry] of Object.entries(lock.assets)) {
     if (seen.has(name)) continue;
-    items.push({
+    all.push({
       name,
       action: "orphaned",
       reason: "in the lockfile, no longer in any manifest",
@@ -64,13 +75,24 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
       estimatedUsd: 0,
     });
   }
+  const items = selectOnly(all, input.only);
   const counts: Record<PlanAction, number> = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 };
   let total = 0;
   for (const it of items) {
     counts[it.action]++;
     total += it.estimatedUsd;
   }
-  return { provider: input.provider, simulate: input.simulate, items, estimatedUsd: round(total), counts };
+  const result: Plan = { provider: input.provider, simulate: input.simulate, items, estimatedUsd: round(total), counts };
+  if (input.urls) {
+    const needs = referenceNeeds(input.assets, workOf(items), input.urls);
+    if (needs.length) result.needs = needs;
+  }
+  return result;
+}
+
+/** Names of the items a build generates. */
+export function workOf(items: readonly PlanItem[]): Set<string> {
+  return new Set(items.filter((i) => needsGeneration(i.action)).map((i) => i.name));
 }
 
 function decide(
@@ -103,7 +125,7 @@ export function changedFields(asset: ResolvedAsset, entry: LockEntry): string[] 
   if (entry.modelId !== asset.spec.modelId) out.push("model");
   const prev = (entry.spec ?? {}) as unknown as Record<string, unknown>;
   const cur = asset.spec as unknown as Record<string, unknown>;
-  for (const k of ["prompt", "resolution", "aspectRatio", "format", "seed", "webSearch"]) {
+  for (const k of COMPARED_FIELDS) {
     if (prev[k] !== cur[k]) out.push(k);
   }
   if (sortedJson(prev.references ?? []) !== sortedJson(cur.references ?? [])) out.push("references");

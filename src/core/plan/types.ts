@@ -1,3 +1,5 @@
+import type { PlanNeed } from "./needs.js";
+
 /** What a build will do with one asset. */
 export type PlanAction = "new" | "changed" | "output-missing" | "up-to-date" | "orphaned";
 
@@ -21,12 +23,13 @@ export interface PlanItem {
 export interface Plan {
   provider: string;
   simulate: boolean;
+  /** Each asset (manifest assets and orphaned lock entries). planProject also returns them as `assets`; prefer that name. */
   items: PlanItem[];
   /** Sum of estimatedUsd over the work. */
   estimatedUsd: number;
   counts: Record<PlanAction, number>;
   /** What the user must provide first (e.g. an https URL for a local reference on a URL-only provider). */
-  needs?: { name: string; message: string }[];
+  needs?: PlanNeed[];
 }
 
 /** What the filesystem says about each output file (gathered by gatherFacts). */

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { FieldPath } from "../errors/yaml-source.js";
 import { compileTemplate, renderTemplate, type CompiledTemplate } from "../manifest/template.js";
-import type { ReferenceSpec } from "../project.js";
+import type { ReferenceSpec } from "../spec.js";
 import type { ReferenceFileReader } from "./file-facts.js";
 import { mb, type ReferencePolicy } from "./policy.js";
 import type { NormalizeOptions, ReferenceInputSpec } from "./schema.js";

@@ -71,8 +71,9 @@ export function summarize(
   return {
     generated: count("generated"),
     upToDate: count("up-to-date"),
-    failed: count("failed") + count("skipped"),
+    failed: count("failed"),
     blocked: count("blocked"),
+    skipped: count("skipped"),
     costUsd: round(cost),
     simulated,
     assets: results,

@@ -1,17 +1,12 @@
 import path from "node:path";
 import pLimit from "p-limit";
-import { round } from "../../core/catalog/prices.js";
 import { readLock } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
-import { gatherFacts } from "../facts.js";
 import { assetGraph } from "../../core/plan/graph.js";
-import { plan as makePlan } from "../../core/plan/plan.js";
-import { needsGeneration, type Plan } from "../../core/plan/types.js";
+import { needsGeneration, type Plan, type PlanItem } from "../../core/plan/types.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
-import { referenceNeeds } from "../references/needs.js";
 import { ContentStore } from "../store/content-store.js";
-import { UserError } from "../../core/errors/user-error.js";
-import { matchesAny, nameGlob } from "../../core/name-glob.js";
+import { planFromDisk } from "../plan-facts.js";
 import { checkBudget, keep, restoreFromStore, summarize } from "./build-support.js";
 import type { Connection, SimulatorUrl } from "../providers/connect.js";
 import { apiKeyFor } from "../providers/credentials.js";
@@ -23,6 +18,7 @@ import type { BatchRunner } from "../batch/batch-runner.js";
 import { LockWriter } from "../state/lock-writer.js";
 import { collectOrphan, sortPending } from "./orphan-tasks.js";
 import { acquireProjectLock } from "../state/project-lock.js";
+import { recordLastBuild } from "../state/last-build.js";
 import { referenceDelivery, relinkAndDecide } from "./references.js";
 import { PollPlanner, type PollSchedule } from "./poll-plan.js";
 import type { RunDeps } from "./run-asset.js";
@@ -59,67 +55,21 @@ export function stateDir(project: Project): string {
   return path.join(project.root, ".nanobanana");
 }
 
+/** What planProject returns: the plan, with its assets under the name the CLI's `plan --json` uses. */
+export interface ProjectPlan extends Plan {
+  /** Each asset's action, reason and estimate (the same array as `items`, its deprecated name). */
+  assets: PlanItem[];
+}
+
 /** Plans the project against its lockfile and the files on disk (reads only). */
-export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only"> = {}): Promise<Plan> {
-  return (await planWithLock(project, opts)).plan;
+export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only"> = {}): Promise<ProjectPlan> {
+  const { plan } = await planWithLock(project, opts);
+  return { ...plan, assets: plan.items };
 }
 
 async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" | "only">): Promise<{ plan: Plan; lock: Lockfile }> {
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
-  const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
-  const stored = storedLookup(project);
-  const p = makePlan(
-    {
-      assets: project.assets,
-      simulate: project.config.simulate,
-      provider: project.config.provider,
-      prices: project.config.prices,
-      batch: project.config.batch,
-      verify: opts.verify,
-      stored,
-    },
-    lock,
-    facts,
-  );
-  const needs = referenceNeeds(project, p, stateDir(project));
-  if (needs.length) p.needs = needs;
-  if (!opts.only?.length) return { plan: p, lock };
-  const globs = opts.only.map(nameGlob);
-  const items = p.items.filter((i) => matchesAny(i.name, globs));
-  if (items.length === 0) {
-    const some = p.items
-      .slice(0, 3)
-      .map((i) => i.name)
-      .join(", ");
-    throw new UserError(`no asset matches --only ${opts.only.join(", ")} (${p.items.length} assets${some ? `, e.g. ${some}` : ""})`);
-  }
-  const counts = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 };
-  for (const i of items) counts[i.action]++;
-  const kept = p.needs?.filter((n) => items.some((i) => i.name === n.name));
-  return {
-    plan: {
-      ...p,
-      items,
-      counts,
-      estimatedUsd: round(items.reduce((s, i) => s + i.estimatedUsd, 0)),
-      ...(kept?.length ? { needs: kept } : { needs: undefined }),
-    },
-    lock,
-  };
-}
-
-/** The store as the planner asks it: does it hold this spec's image, made the way this build makes them? */
-function storedLookup(project: Project): { has(hash: string): boolean } {
-  const store = new ContentStore(stateDir(project));
-  let listed: Set<string> | undefined;
-  return {
-    has: (hash) => {
-      listed ??= store.hashes();
-      if (!listed.has(hash)) return false;
-      const kept = store.get(hash);
-      return kept !== undefined && Boolean(kept.simulated) === project.config.simulate;
-    },
-  };
+  return { plan: await planFromDisk(project, lock, stateDir(project), opts), lock };
 }
 
 /**
@@ -322,6 +272,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
               case "skipped":
                 if (outcome.taskId) leftRunning++;
                 result(asset, { status: "skipped", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+                if (!opts.signal?.aborted) sink({ type: "skipped", name: asset.name, reason: outcome.reason });
                 return { ok: false };
               default:
                 result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
@@ -361,11 +312,13 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   }
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return {
+  const done = {
     ...summarize(results, project.config.simulate, warnings, lock.assets),
     interrupted,
     leftRunning,
     possibleDuplicates,
     ...(batcher ? { batchJobs: [...batcher.reports.values()] } : {}),
   };
+  if (scheduled.length > 0) recordLastBuild(stateDir(project), done);
+  return done;
 }

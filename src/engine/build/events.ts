@@ -12,6 +12,8 @@ export type BuildEvent =
   | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean }
   | { type: "failed"; name: string; error: string }
   | { type: "blocked"; name: string; reason: string }
+  /** Not submitted: over the budget (`fitBudget`) or interrupted before its submit. Not a failure. */
+  | { type: "skipped"; name: string; reason: string }
   | { type: "warning"; name?: string; message: string };
 
 export type EventSink = (event: BuildEvent) => void;
@@ -35,8 +37,11 @@ export interface AssetResult {
 export interface BuildResult {
   generated: number;
   upToDate: number;
+  /** Assets that failed (skipped ones are not counted here). */
   failed: number;
   blocked: number;
+  /** Assets not submitted: over the budget with `fitBudget`, or interrupted before their submit. */
+  skipped: number;
   costUsd: number;
   simulated: boolean;
   assets: AssetResult[];

@@ -60,18 +60,8 @@ export type AssetOutcome = (
 
 /** The neutral request for an asset's spec. */
 export function requestFor(asset: ResolvedAsset): ImageRequest {
-  const s = asset.spec;
-  return {
-    model: s.model,
-    modelId: s.modelId,
-    prompt: s.prompt,
-    resolution: s.resolution,
-    aspectRatio: s.aspectRatio,
-    format: s.format,
-    seed: s.seed,
-    webSearch: s.webSearch,
-    references: s.references.map((r) => ({ url: r.url })),
-  };
+  const { provider: _provider, references, ...settings } = asset.spec;
+  return { ...settings, references: references.map((r) => ({ url: r.url })) };
 }
 
 const DOWNLOAD_ATTEMPTS = 6;

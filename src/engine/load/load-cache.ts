@@ -1,4 +1,7 @@
+import { readFileSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { ResolvedAsset } from "../../core/project.js";
+import { writeFileAtomic } from "../state/atomic-write.js";
 
 interface Entry {
   key: string;
@@ -9,9 +12,15 @@ interface Entry {
  * Expanded assets of each manifest, reused while the manifest's text and the config are the
  * same (watch mode reloads after every save; only the saved manifest is expanded again).
  * Manifests with local reference files are always expanded again, since their files may change.
+ *
+ * It can also live on disk (`.nanobanana/cache/load.json`), so a no-op build skips parsing,
+ * expanding and hashing manifests that did not change. An entry's key is the manifest's full
+ * text, the config's full text and the overrides; the file as a whole is tied to this build of
+ * nanobanana (the code that expands), so an upgrade or a rebuild of the tool starts it afresh.
  */
 export class LoadCache {
   private readonly entries = new Map<string, Entry>();
+  private changed = false;
 
   get(file: string, key: string): ResolvedAsset[] | undefined {
     const e = this.entries.get(file);
@@ -19,7 +28,56 @@ export class LoadCache {
   }
 
   set(file: string, key: string, assets: ResolvedAsset[]): void {
+    this.changed = true;
     if (assets.some((a) => a.spec.references.some((r) => r.kind === "file"))) this.entries.delete(file);
     else this.entries.set(file, { key, assets });
   }
+
+  /** Keeps only these manifests (a deleted manifest's entry goes with it). */
+  retain(files: string[]): void {
+    const keep = new Set(files);
+    for (const f of this.entries.keys()) {
+      if (!keep.has(f)) {
+        this.entries.delete(f);
+        this.changed = true;
+      }
+    }
+  }
+
+  /** The cache saved at `file`, or an empty one when it is missing, unreadable or from another build of the tool. */
+  static read(file: string): LoadCache {
+    const cache = new LoadCache();
+    try {
+      const data = JSON.parse(readFileSync(file, "utf8")) as { tool?: string; entries?: Record<string, Entry> };
+      if (data.tool !== toolStamp() || !data.entries || typeof data.entries !== "object") return cache;
+      for (const [f, e] of Object.entries(data.entries)) {
+        if (e && typeof e.key === "string" && Array.isArray(e.assets)) cache.entries.set(f, e);
+      }
+    } catch {
+      // Missing or broken: a cache is only ever a shortcut.
+    }
+    return cache;
+  }
+
+  /** Writes the cache when it changed; a failure only costs the next load its shortcut. */
+  save(file: string): void {
+    if (!this.changed) return;
+    try {
+      writeFileAtomic(file, JSON.stringify({ tool: toolStamp(), entries: Object.fromEntries(this.entries) }));
+      this.changed = false;
+    } catch {
+      // Read-only checkout, full disk: the build itself decides what to say about those.
+    }
+  }
+}
+
+let stamp: string | undefined;
+
+/** Identifies the code that expands manifests: this module's compiled file (rewritten by every build of the tool). */
+function toolStamp(): string {
+  if (stamp) return stamp;
+  const self = fileURLToPath(import.meta.url);
+  const st = statSync(self);
+  stamp = `${st.size}:${st.mtimeMs}:${self}`;
+  return stamp;
 }

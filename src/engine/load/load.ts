@@ -12,7 +12,7 @@ import { assetGraph, linkAll } from "../../core/plan/graph.js";
 import { PROVIDERS } from "../providers/registry.js";
 import { ReferenceFiles } from "../references/files.js";
 import { referencePolicy } from "../../core/references/policy.js";
-import type { LoadCache } from "./load-cache.js";
+import { LoadCache } from "./load-cache.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
 
 export const CONFIG_NAMES = ["nanobanana.config.yaml", "nanobanana.config.yml"];
@@ -26,6 +26,11 @@ export interface LoadOptions {
   overrides?: Partial<Pick<Config, "simulate" | "provider" | "concurrency" | "batch">>;
   /** Reuse the expansion of manifests that did not change since the last load (watch mode). */
   cache?: LoadCache;
+  /**
+   * Keep that cache on disk too (`.nanobanana/cache/load.json`), so the next process skips
+   * manifests that did not change (the CLI's build and plan; default false: a load only reads).
+   */
+  persistCache?: boolean;
 }
 
 /**
@@ -65,6 +70,8 @@ export function loadProject(opts: LoadOptions = {}): Project {
   if (issues.length) throw new ConfigError(dedupe(issues));
 
   const manifests = fg.sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", `${rel(outDir)}/**`] }).sort();
+  const cacheFile = path.join(root, ".nanobanana", "cache", "load.json");
+  const cache = opts.cache ?? (opts.persistCache ? LoadCache.read(cacheFile) : undefined);
   let assets: ResolvedAsset[] = [];
   const files = new ReferenceFiles();
   const refs = { root, files, policy: referencePolicy(provider!), provider: config.provider };
@@ -72,7 +79,7 @@ export function loadProject(opts: LoadOptions = {}): Project {
     let source: YamlSource;
     const text = readFileSync(path.join(root, file), "utf8");
     const key = `${configText}\0${JSON.stringify(opts.overrides ?? {})}\0${text}`;
-    const cached = opts.cache?.get(file, key);
+    const cached = cache?.get(file, key);
     if (cached) {
       for (const a of cached) assets.push(a);
       continue;
@@ -94,7 +101,7 @@ export function loadProject(opts: LoadOptions = {}): Project {
     }
     const before = issues.length;
     const expanded = expandManifest(file, source, parsed.data, { config, provider: provider!, outDir: rel(outDir) || ".", refs }, issues);
-    if (opts.cache && issues.length === before) opts.cache.set(file, key, expanded);
+    if (cache && issues.length === before) cache.set(file, key, expanded);
     for (const a of expanded) assets.push(a);
   }
   if (manifests.length === 0) {
@@ -110,6 +117,10 @@ export function loadProject(opts: LoadOptions = {}): Project {
       const e = lock.assets[up.name];
       return e && e.hash === up.hash && Boolean(e.simulated) === config.simulate ? e.sha256 : undefined;
     });
+  }
+  if (opts.persistCache && cache) {
+    cache.retain(manifests);
+    cache.save(cacheFile);
   }
   const dependencies = graph && { upstream: graph.upstream, downstream: graph.downstream };
   return { root, configFile, config, manifests, assets, lockfile, outDir, referenceFiles: files.files(), dependencies };

@@ -1,4 +1,4 @@
-import type { AspectRatio, ImageFormat, ModelFamily, Resolution } from "../../core/catalog/models.js";
+import type { SpecSettings } from "../../core/spec.js";
 import type { PriceOverrides } from "../../core/catalog/prices.js";
 import type { ProviderSettings } from "../../core/config/schema.js";
 import type { HttpClient } from "../transport/client.js";
@@ -17,16 +17,8 @@ export interface ReferenceInput {
 export type { Cost };
 
 /** The provider-neutral request every adapter translates into its own fields. */
-export interface ImageRequest {
-  model: ModelFamily;
-  /** The provider's model id (already the edit variant when there are references). */
-  modelId: string;
+export interface ImageRequest extends SpecSettings {
   prompt: string;
-  resolution: Resolution;
-  aspectRatio: AspectRatio;
-  format: ImageFormat;
-  seed?: number;
-  webSearch: boolean;
   references: ReferenceInput[];
 }
 

@@ -6,6 +6,7 @@ import type { Dispatcher } from "undici";
 const request: typeof import("undici").request = async (...args) => (await import("undici")).request(...args);
 import { redactUrl } from "../transport/errors.js";
 import type { ReferenceSpec, ResolvedAsset } from "../../core/project.js";
+import { needsUrl } from "../../core/references/needs-url.js";
 import type { ReferenceInput } from "../providers/types.js";
 import type { ReferencePolicy } from "../../core/references/policy.js";
 import { prepareFile, type PreparedImage } from "./prepare.js";
@@ -132,12 +133,4 @@ async function checkUrl(url: string, dispatcher: Dispatcher, signal?: AbortSigna
   const type = String(res.headers["content-type"] ?? "");
   if (type && !/^image\/(jpeg|jpg|png|webp)\b/i.test(type) && !/octet-stream/i.test(type))
     throw new Error(`reference ${shown} is ${type}, not a jpeg, png or webp image; nothing was submitted`);
-}
-
-/** What the user must provide when a URL-only provider needs a URL nanobanana does not have. */
-export function needsUrl(r: ReferenceSpec, provider: string): string {
-  if (r.kind === "asset") {
-    return `the result URL of upstream asset ${r.ref} has expired (they last about an hour) and ${provider} takes references only as URLs: rebuild ${r.ref} (delete its output file), or host its image and reference the https URL`;
-  }
-  return `reference ${r.ref} is a local file and ${provider} takes references only as URLs: put the image at an https:// URL and reference that (references: ["https://…"]), or use a provider that takes image bytes (gemini)`;
 }

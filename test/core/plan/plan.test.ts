@@ -133,4 +133,32 @@ describe("plan (pure)", () => {
     );
     expect(p.estimatedUsd).toBe(0.5);
   });
+
+  it("applies --only itself: counts and estimate follow the selection; no match is a usage error", () => {
+    const p = plan(
+      { assets: [a, b, asset("c")], simulate: false, provider: "apidot", only: ["b", "c"] },
+      lockOf(["a", entry(a)]),
+      new Map(),
+    );
+    expect(p.items.map((i) => i.name)).toEqual(["b", "c"]);
+    expect(p.counts).toEqual({ new: 2, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 });
+    expect(p.estimatedUsd).toBe(0.18);
+    expect(() => plan({ assets: [a], simulate: false, provider: "apidot", only: ["zz*"] }, lockOf(), new Map())).toThrowError(
+      /no asset matches --only zz\* \(1 assets, e\.g\. a\)/,
+    );
+  });
+
+  it("lists reference needs from the URL facts it is given, only for the work it plans", () => {
+    const withFile = asset("w", "photo", { references: [{ kind: "file", ref: "ref.png", sha256: "aa" }] });
+    const other = asset("o", "photo", { references: [{ kind: "file", ref: "other.png", sha256: "bb" }] });
+    const input = { assets: [withFile, other], simulate: false, provider: "fal" };
+    const lock = lockOf(["o", entry(other)]);
+    const facts = new Map([[other.output, { bytes: 100 }]]);
+    const p = plan({ ...input, urls: { provider: "fal", liveUrls: new Set<string>() } }, lock, facts);
+    expect(p.needs).toEqual([
+      { name: "w", message: expect.stringMatching(/^reference ref\.png is a local file and fal takes references only as URLs/) },
+    ]);
+    expect(plan({ ...input, urls: { provider: "fal", liveUrls: new Set(["aa"]) } }, lock, facts).needs).toBeUndefined();
+    expect(plan({ ...input, only: ["o"], urls: { provider: "fal", liveUrls: new Set<string>() } }, lock, facts).needs).toBeUndefined();
+  });
 });

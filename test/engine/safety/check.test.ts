@@ -67,10 +67,13 @@ describe("build --check", () => {
     const r = await runMain(["build", "--check", "-C", dir], env);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("::error file=assets/assets.yaml,line=2,col=5,title=nanobanana%3A stale::tile-1: stale: prompt changed");
+    const checked = readFileSync(summary, "utf8");
+    expect(checked).toContain("### nanobanana check: 2 of 2 assets not up to date");
+    expect(checked).toContain("| `tile-1` | stale | assets/assets.yaml:2 |");
     const b = await runMain(["build", "-C", dir], env);
     expect(b.code).toBe(0);
     const md = readFileSync(summary, "utf8");
-    expect(md).toContain("| 2 | 0 | 0 | 0 | $0.07 |");
+    expect(md).toContain("| 2 | 0 | 0 | 0 | 0 | $0.07 |");
     expect(md).toContain("| nano-banana-2 | $0.07 |");
   });
 });

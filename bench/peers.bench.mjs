@@ -1,0 +1,215 @@
+// Issue 9: nanobanana against the script a user would write, side by side, against one
+// standalone simulator per case, alternating which goes first; ratios over 3 runs.
+//   gemini C16 / C32 : nanobanana ÷ bench/peers/gemini-naive.mjs   (target ≤ 1.00)
+//   gemini rpm 60    : nanobanana ÷ the naive script, 40 assets     (target ≤ 1.10, 0 rejected)
+//   apidot 10 s      : nanobanana ÷ ideal ceil(N/C)·latency         (target ≤ 1.05)
+//   apidot 1 s       : nanobanana ÷ bench/peers/apidot-poller.mjs   (target ≤ 0.35)
+//   no-op 10,000     : nanobanana ÷ bench/peers/noop-floor.mjs      (target ≤ 1.30)
+// `node bench/peers.bench.mjs gemini` runs only the cases whose name starts with the word.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { childSimulator, standalone } from "./lib.mjs";
+import { fakeProject } from "./lib/fake-project.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CLI = path.join(here, "..", "dist", "cli", "main.js");
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+let tagSeq = 0;
+const tag = () => `${process.pid}-${++tagSeq}`;
+
+function timed(args, env = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  return { ms, stdout: r.stdout };
+}
+
+/** A simulated project on `provider` with n assets whose prompts are unique to this run. */
+function project({ provider, n, concurrency, resolution, settings = "{}", t }) {
+  const root = mkdtempSync(path.join(os.tmpdir(), "nb-peer-"));
+  mkdirSync(path.join(root, "assets"));
+  writeFileSync(
+    path.join(root, "nanobanana.config.yaml"),
+    `provider: ${provider}\nsimulate: true\nconcurrency: ${concurrency}\n` +
+      `defaults: { model: nano-banana-2, resolution: ${resolution}, aspectRatio: "1:1", format: png }\n` +
+      `providers:\n  ${provider}: ${settings}\n`,
+  );
+  const items = Array.from({ length: n }, (_, i) => `  - { name: "a${i}", prompt: "bench ${t} image number ${i}" }`);
+  writeFileSync(path.join(root, "assets", "set.yaml"), `assets:\n${items.join("\n")}\n`);
+  return root;
+}
+
+function nanobanana(sim, opts) {
+  const root = project({ ...opts, t: tag() });
+  try {
+    const r = timed([CLI, "build", "-C", root, "--json"], { NANOBANANA_SIMULATOR_URL: sim.url });
+    const out = JSON.parse(r.stdout);
+    if (out.generated !== opts.n) throw new Error(`nanobanana generated ${out.generated} of ${opts.n}`);
+    return r.ms;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function peer(script, sim, n, c, extra = []) {
+  const out = mkdtempSync(path.join(os.tmpdir(), "nb-peer-out-"));
+  try {
+    const r = timed([path.join(here, "peers", script), sim.url, String(n), String(c), out, tag(), ...extra]);
+    const res = JSON.parse(r.stdout.trim().split("\n").pop());
+    if (res.failed) throw new Error(`${script}: ${res.failed} failed`);
+    return r.ms;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
+};
+
+/** RUNS pairs, alternating which side goes first; a fresh simulator per run when `fresh` (rate windows). */
+async function compare({ name, target, limit, sim: simOpts, fresh, ours, theirs, theirsLabel }) {
+  const ratios = [];
+  const oursMs = [];
+  const theirsMs = [];
+  let rejected = 0;
+  const sim = fresh ? undefined : await childSimulator(simOpts);
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const sides = [
+        async () => {
+          const s = fresh ? await childSimulator(simOpts) : sim;
+          try {
+            oursMs.push(ours(s));
+            if (fresh)
+              rejected += Object.entries(await s.faultCounts())
+                .filter(([k]) => k.endsWith(":rate-limited"))
+                .reduce((a, [, v]) => a + v, 0);
+          } finally {
+            if (fresh) await s.close();
+          }
+        },
+        async () => {
+          if (typeof theirs === "number") return void theirsMs.push(theirs);
+          const s = fresh ? await childSimulator(simOpts) : sim;
+          try {
+            theirsMs.push(theirs(s));
+          } finally {
+            if (fresh) await s.close();
+          }
+        },
+      ];
+      if (i % 2) sides.reverse();
+      for (const side of sides) await side();
+      ratios.push(oursMs[i] / theirsMs[i]);
+    }
+  } finally {
+    await sim?.close();
+  }
+  const r = stats(ratios);
+  const pass = r.median <= limit && (!fresh || rejected === 0);
+  return {
+    case: name,
+    "nanobanana s (median)": (stats(oursMs).median / 1000).toFixed(2),
+    "÷": theirsLabel,
+    "peer s (median)": (stats(theirsMs).median / 1000).toFixed(2),
+    "ratio min/median/max": `${r.min.toFixed(2)} / ${r.median.toFixed(2)} / ${r.max.toFixed(2)}`,
+    target,
+    ...(fresh ? { "429s (ours)": rejected } : {}),
+    result: pass ? "PASS" : "FAIL",
+  };
+}
+
+const CASES = {
+  "gemini-c16": () =>
+    compare({
+      name: "gemini 200 assets, 1 s latency, C16",
+      target: "≤ 1.00",
+      limit: 1.0,
+      sim: { latencyMs: 1000 },
+      ours: (s) => nanobanana(s, { provider: "gemini", n: 200, concurrency: 16, resolution: "1K" }),
+      theirs: (s) => peer("gemini-naive.mjs", s, 200, 16),
+      theirsLabel: "naive @google/genai + p-limit",
+    }),
+  "gemini-c32": () =>
+    compare({
+      name: "gemini 200 assets, 1 s latency, C32",
+      target: "≤ 1.00",
+      limit: 1.0,
+      sim: { latencyMs: 1000 },
+      ours: (s) => nanobanana(s, { provider: "gemini", n: 200, concurrency: 32, resolution: "1K" }),
+      theirs: (s) => peer("gemini-naive.mjs", s, 200, 32),
+      theirsLabel: "naive @google/genai + p-limit",
+    }),
+  "gemini-rpm60": () =>
+    compare({
+      name: "gemini 40 assets at a 60 rpm limit (rpm: 60 set)",
+      target: "≤ 1.10, 0 rejected",
+      limit: 1.1,
+      fresh: true,
+      sim: { latencyMs: 1000, faults: "gemini:rpm=60" },
+      ours: (s) => nanobanana(s, { provider: "gemini", n: 40, concurrency: 16, resolution: "1K", settings: "{ rpm: 60 }" }),
+      theirs: (s) => peer("gemini-naive.mjs", s, 40, 16),
+      theirsLabel: "naive @google/genai + p-limit",
+    }),
+  "apidot-10s": () =>
+    compare({
+      name: "apidot 64 assets, C16, 10 s latency",
+      target: "≤ 1.05",
+      limit: 1.05,
+      sim: { latencyMs: 10_000 },
+      ours: (s) => nanobanana(s, { provider: "apidot", n: 64, concurrency: 16, resolution: "0.5K" }),
+      theirs: Math.ceil(64 / 16) * 10_000,
+      theirsLabel: "ideal ceil(N/C)·latency",
+    }),
+  "apidot-1s": () =>
+    compare({
+      name: "apidot 64 assets, C16, 1 s latency",
+      target: "≤ 0.35",
+      limit: 0.35,
+      sim: { latencyMs: 1000 },
+      ours: (s) => nanobanana(s, { provider: "apidot", n: 64, concurrency: 16, resolution: "0.5K" }),
+      theirs: (s) => peer("apidot-poller.mjs", s, 64, 16),
+      theirsLabel: "submit + poll every 5 s",
+    }),
+  "noop-10000": async () => {
+    const root = await fakeProject(10_000, { built: true });
+    try {
+      return await compare({
+        name: "no-op build of 10,000 up-to-date assets",
+        target: "≤ 1.30",
+        limit: 1.3,
+        sim: {},
+        ours: () => timed([CLI, "build", "-C", root, "--json"]).ms,
+        theirs: () => timed([path.join(here, "peers", "noop-floor.mjs"), root]).ms,
+        theirsLabel: "floor: node + JSON.parse(lock) + stat outputs",
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  },
+};
+
+export async function run() {
+  const only = process.argv.slice(2).filter((a) => !a.endsWith(".mjs") && !a.startsWith("-"));
+  const rows = [];
+  for (const [name, fn] of Object.entries(CASES)) {
+    if (only.length && !only.some((o) => name.startsWith(o))) continue;
+    rows.push(await fn());
+  }
+  const missed = rows.filter((r) => r.result === "FAIL");
+  return {
+    name: `nanobanana ÷ peers, ideal and floor (issue 9; ${RUNS} runs each, alternating order)`,
+    rows,
+    target: "every ratio within its target (median of the runs)",
+    pass: missed.length === 0,
+    verdict: missed.length ? `missed: ${missed.map((r) => r.case).join("; ")}` : "all met",
+  };
+}
+
+await standalone(import.meta, run);

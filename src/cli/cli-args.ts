@@ -1,0 +1,37 @@
+/**
+ * The parsed command line. Each option a command declares lands here under its camelCase
+ * name; booleans default to false and repeatable options to [] for every command.
+ */
+export interface CliArgs {
+  command: string;
+  /** Positional arguments after the command. */
+  rest: string[];
+  cwd: string;
+  config?: string;
+  only: string[];
+  concurrency?: number;
+  simulate: boolean;
+  verify: boolean;
+  json: boolean;
+  write: boolean;
+  check: boolean;
+  wait: boolean;
+  batch: boolean;
+  noWait: boolean;
+  batchLatencyMs?: number;
+  maxCost?: number;
+  fitBudget: boolean;
+  dryRun: boolean;
+  output?: string;
+  port?: number;
+  since?: string;
+  out?: string;
+  serve: boolean;
+  clear: boolean;
+  latencyMs?: number;
+  idempotency: boolean;
+  faults?: string;
+  seed?: number;
+  help: boolean;
+  version: boolean;
+}

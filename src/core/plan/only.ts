@@ -1,0 +1,18 @@
+import { UserError } from "../errors/user-error.js";
+import { matchesAny, nameGlob } from "../name-glob.js";
+import type { PlanItem } from "./types.js";
+
+/** The items whose name matches one of the `--only` globs; none matching is a usage error. */
+export function selectOnly(items: PlanItem[], only: readonly string[] | undefined): PlanItem[] {
+  if (!only?.length) return items;
+  const globs = only.map(nameGlob);
+  const kept = items.filter((i) => matchesAny(i.name, globs));
+  if (kept.length === 0) {
+    const some = items
+      .slice(0, 3)
+      .map((i) => i.name)
+      .join(", ");
+    throw new UserError(`no asset matches --only ${only.join(", ")} (${items.length} assets${some ? `, e.g. ${some}` : ""})`);
+  }
+  return kept;
+}

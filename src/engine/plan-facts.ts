@@ -1,0 +1,62 @@
+import type { Lockfile } from "../core/lock/types.js";
+import { referencedContent } from "../core/plan/needs.js";
+import { plan, workOf, type PlanInput } from "../core/plan/plan.js";
+import type { Plan } from "../core/plan/types.js";
+import type { Project } from "../core/project.js";
+import { referencePolicy } from "../core/references/policy.js";
+import { gatherFacts } from "./facts.js";
+import { PROVIDERS } from "./providers/registry.js";
+import { ResultUrls } from "./references/result-urls.js";
+import { ContentStore } from "./store/content-store.js";
+
+/**
+ * Gathers what the pure planner needs from disk (output files, the store, known result URLs)
+ * and plans. The store and the URLs are asked only about the work of a first pass, so a
+ * no-op build reads no store metadata.
+ */
+export async function planFromDisk(
+  project: Project,
+  lock: Lockfile,
+  stateDir: string,
+  opts: { verify?: boolean; only?: readonly string[] } = {},
+): Promise<Plan> {
+  const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
+  const input: PlanInput = {
+    assets: project.assets,
+    simulate: project.config.simulate,
+    provider: project.config.provider,
+    prices: project.config.prices,
+    batch: project.config.batch,
+    verify: opts.verify,
+    only: opts.only,
+  };
+  const draft = plan(input, lock, facts);
+  const work = workOf(draft.items);
+  if (work.size === 0) return draft;
+  const workAssets = project.assets.filter((a) => work.has(a.name));
+  input.stored = storedHashes(
+    stateDir,
+    workAssets.map((a) => a.hash),
+    project.config.simulate,
+  );
+  const def = PROVIDERS[project.config.provider];
+  if (!project.config.simulate && def && referencePolicy(def).input === "url") {
+    const urls = new ResultUrls(stateDir);
+    const liveUrls = new Set(workAssets.flatMap(referencedContent).filter((sha) => urls.get(sha)));
+    input.urls = { provider: project.config.provider, liveUrls };
+  }
+  return plan(input, lock, facts);
+}
+
+/** The hashes among `wanted` whose image the store holds, made the way this build makes them. */
+function storedHashes(stateDir: string, wanted: string[], simulate: boolean): Set<string> {
+  const store = new ContentStore(stateDir);
+  const listed = store.hashes();
+  const out = new Set<string>();
+  for (const hash of wanted) {
+    if (!listed.has(hash)) continue;
+    const kept = store.get(hash);
+    if (kept !== undefined && Boolean(kept.simulated) === simulate) out.add(hash);
+  }
+  return out;
+}
