@@ -64,6 +64,8 @@ interface AssetScope {
   partial: boolean;
   /** The matrix's axis names. */
   axes: string[];
+  /** Axis names and the keys include entries add. */
+  matrixKeys: string[];
   cascade: Cascade;
   brand: { prefix?: string; suffix?: string } | undefined;
   declared: AssetSource;
@@ -161,6 +163,7 @@ function prepareAsset(
     used,
     partial: include.length > 0,
     axes: Object.keys(axesOf(asset.matrix)),
+    matrixKeys: keys.map((k) => k.key),
     cascade: settings,
     brand,
     declared: locate(at()),
@@ -250,7 +253,7 @@ function resolveVariant({ vars, include }: Variant, scope: AssetScope, ctx: Expa
     source: scope.declared,
   };
   if (scope.refSources.length) resolved.referenceSources = scope.refSources;
-  if (scope.asset.matrix) resolved.matrix = Object.fromEntries(Object.keys(scope.asset.matrix).map((k) => [k, vars[k]]));
+  if (scope.asset.matrix) resolved.matrix = matrixValues(vars, scope.matrixKeys);
   return resolved;
 }
 
@@ -308,4 +311,16 @@ function templateNames(chooser: CompiledTemplate, asset: AssetInput, base: Vars,
 /** `ratio=16:9, locale={code: de}`: a combination in words. */
 function describe(vars: Vars, axes: string[]): string {
   return axes.map((k) => `${k}=${typeof vars[k] === "object" ? JSON.stringify(vars[k]) : String(vars[k])}`).join(", ");
+}
+
+/** A variant's matrix values as flat scalars (a mapping's fields as `key.field`), for reports. */
+function matrixValues(vars: Vars, keys: string[]): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const k of keys) {
+    const v = vars[k];
+    if (v === undefined) continue;
+    if (typeof v === "object") for (const f in v) out[`${k}.${f}`] = v[f];
+    else out[k] = v;
+  }
+  return out;
 }
