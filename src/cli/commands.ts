@@ -18,7 +18,12 @@ import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 
 function load(args: CliArgs) {
-  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined, batch: args.batch || undefined }, persistCache: true });
+  return loadProject({
+    cwd: args.cwd,
+    config: args.config,
+    overrides: { simulate: args.simulate || undefined, batch: args.batch || undefined },
+    persistCache: true,
+  });
 }
 
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {

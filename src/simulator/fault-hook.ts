@@ -44,7 +44,11 @@ export class FaultHook {
     const fault = this.injector.decide(name);
     if (!fault) return route();
     // Faults answered in place of the service still count as a request to that route.
-    if (!ownsFault(name, fault.kind) && ["reset", "expired", "429", "500", "502", "503", "504", "leak-key", "redirect"].includes(fault.kind)) this.state.count(name);
+    if (
+      !ownsFault(name, fault.kind) &&
+      ["reset", "expired", "429", "500", "502", "503", "504", "leak-key", "redirect"].includes(fault.kind)
+    )
+      this.state.count(name);
     return applyFault(fault, name, req, res, route);
   }
 
