@@ -30,7 +30,8 @@ export type { ImageProvider, ImageRequest, ProviderDefinition, TaskStatus, Submi
 export { ConfigSchema, type Config } from "./core/config/schema.js";
 export { ManifestSchema, type Manifest } from "./core/manifest/schema.js";
 export { jsonSchemas } from "./core/config/json-schema.js";
-export { DEFAULT_PRICES, listedPrice } from "./core/catalog/prices.js";
+export { DEFAULT_PRICES, listedPrice, costOf } from "./core/catalog/prices.js";
+export { ProviderRuntime, NotResumableError } from "./engine/providers/runtime.js";
 export { pixelSize } from "./core/catalog/pixel-sizes.js";
 export { watch, WatchSession } from "./engine/watch/session.js";
 export type { WatchOptions, WatchEvent, WatchListener, Watcher } from "./engine/watch/types.js";

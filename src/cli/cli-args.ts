@@ -1,3 +1,5 @@
+import type { Shard } from "../core/plan/shard.js";
+
 /**
  * The parsed command line. Each option a command declares lands here under its camelCase
  * name; booleans default to false and repeatable options to [] for every command.
@@ -19,6 +21,8 @@ export interface CliArgs {
   batch: boolean;
   noWait: boolean;
   batchLatencyMs?: number;
+  remote: boolean;
+  shard?: Shard;
   maxCost?: number;
   fitBudget: boolean;
   dryRun: boolean;

@@ -1,5 +1,6 @@
 import type { CliArgs } from "./cli-args.js";
 import type { Io } from "./io.js";
+import { parseShard } from "../core/plan/shard.js";
 import { CONCURRENCY, JSON_OUT, ONLY, type OptionTable, PROJECT, SIMULATE, VERIFY, WAIT, usdAmount, wholeNumber } from "./option-spec.js";
 
 /**
@@ -51,6 +52,13 @@ export const COMMANDS: CommandSpec[] = [
         help: "generate through Google's Batch API (provider: gemini): half the price, results within 24 hours",
       },
       "no-wait": { type: "boolean", help: "batch mode: create the jobs and exit; a later build collects them (status shows them)" },
+      remote: { type: "boolean", help: "with --check: also check that the remote store holds every lock entry (no download)" },
+      shard: {
+        type: "string",
+        value: "I/N",
+        parse: (v) => parseShard(v),
+        help: "build share I of N of the work (dependency chains stay together) and push it; a final plain build restores every share from the remote",
+      },
     },
     run: async (a, io) => (await import("./commands.js")).buildCommand(a, io),
   },
@@ -92,6 +100,18 @@ export const COMMANDS: CommandSpec[] = [
     summary: "what the lockfile holds, by provider and model, and the total spend; batch jobs in flight with their state and counts",
     options: { ...PROJECT, ...SIMULATE, ...JSON_OUT },
     run: async (a, io) => (await import("./safety-commands.js")).statusCommand(a, io),
+  },
+  {
+    name: "pull",
+    summary: "make the outputs match the lockfile from the local store or the remote store (sha256 checked); pays for nothing",
+    options: { ...PROJECT, ...ONLY, ...CONCURRENCY, ...SIMULATE, ...JSON_OUT, ...WAIT },
+    run: async (a, io) => (await import("./remote-commands.js")).pullCommand(a, io),
+  },
+  {
+    name: "push",
+    summary: "upload every image the lockfile names that the remote store lacks",
+    options: { ...PROJECT, ...ONLY, ...CONCURRENCY, ...JSON_OUT },
+    run: async (a, io) => (await import("./remote-commands.js")).pushCommand(a, io),
   },
   {
     name: "gc",

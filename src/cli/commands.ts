@@ -75,6 +75,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       noWait: args.noWait,
       maxCostUsd: args.maxCost,
       fitBudget: args.fitBudget,
+      shard: args.shard,
     };
     const result = await build(project, opts).catch((err: unknown) => {
       if (err instanceof BudgetExceededError) for (const line of budgetLines(err)) io.stderr.write(`${line}\n`);

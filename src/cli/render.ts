@@ -48,7 +48,7 @@ export class ProgressRenderer {
         this.done++;
         this.spend += e.costUsd;
         this.print(
-          `${s.green("✓")} ${e.name} → ${e.output} ${s.dim(e.restored ? "restored from .nanobanana/store, no charge" : usd(e.costUsd))}`,
+          `${s.green("✓")} ${e.name} → ${e.output} ${s.dim(e.restored ? `restored from ${FROM[e.from ?? "local store"]}, no charge` : usd(e.costUsd))}`,
         );
         break;
       case "failed":
@@ -99,10 +99,15 @@ export class ProgressRenderer {
   }
 }
 
+const FROM = { "local store": ".nanobanana/store", "lockfile output": "another asset's output", remote: "remote" };
+
 /** The closing lines of a build: counts, spend by model. */
 export function summaryLines(r: BuildResult, style: Style): string[] {
-  const restored = r.assets.filter((a) => a.restored).length;
-  const parts = [`${r.generated} generated${restored ? ` (${restored} restored from the local store)` : ""}`, `${r.upToDate} up to date`];
+  const restored = r.assets.filter((a) => a.restored);
+  const remote = restored.filter((a) => a.restoredFrom === "remote").length;
+  const local = restored.length - remote;
+  const back = [local && `${local} restored locally`, remote && `${remote} restored from remote`].filter(Boolean).join(", ");
+  const parts = [`${r.generated} generated${back ? ` (${back})` : ""}`, `${r.upToDate} up to date`];
   if (r.failed) parts.push(style.red(`${r.failed} failed`));
   if (r.blocked) parts.push(style.yellow(`${r.blocked} blocked`));
   if (r.skipped) parts.push(style.yellow(`${r.skipped} skipped`));

@@ -6,6 +6,8 @@ import type { Io } from "./io.js";
 
 /** Runs the CLI; returns the exit code (0 ok, 1 assets failed or stale, 2 usage/config error). */
 export async function main(argv: string[], io: Io): Promise<number> {
+  // The AWS SDK (remote stores) warns on every run under Node 20 about its own future releases; not the user's concern.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // Known before parsing, so that even a usage error is answered in JSON under --json.
   const json = argv.includes("--json");
   try {

@@ -28,9 +28,14 @@ function load(args: CliArgs): Project {
 export async function checkCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
   const report = checkPlan(project, await planProject(project, { verify: args.verify, only: args.only }));
+  const notInRemote = args.remote ? await (await import("./remote-commands.js")).notInRemote(args) : [];
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ ok: report.ok, checked: report.checked, problems: report.problems }, null, 2)}\n`);
+    const remote = args.remote ? { notInRemote } : {};
+    io.stdout.write(
+      `${JSON.stringify({ ok: report.ok && !notInRemote.length, checked: report.checked, problems: report.problems, ...remote }, null, 2)}\n`,
+    );
   } else {
+    for (const n of notInRemote) io.stdout.write(`not in remote  ${n}  (run nanobanana push)\n`);
     const style = makeStyle(io.stdout, io.env);
     for (const p of report.problems) {
       const where = p.source ? `${p.source.file}:${p.source.line}:${p.source.col}  ` : "";
@@ -46,7 +51,7 @@ export async function checkCommand(args: CliArgs, io: Io): Promise<number> {
     for (const line of checkAnnotations(project, report.problems, io.env)) io.stdout.write(`${line}\n`);
     writeCheckSummary(report, io.env);
   }
-  return report.ok ? 0 : 1;
+  return report.ok && !notInRemote.length ? 0 : 1;
 }
 
 export async function statusCommand(args: CliArgs, io: Io): Promise<number> {

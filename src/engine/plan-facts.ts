@@ -8,6 +8,9 @@ import { gatherFacts } from "./facts.js";
 import { PROVIDERS } from "./providers/registry.js";
 import { ResultUrls } from "./references/result-urls.js";
 import { ContentStore } from "./store/content-store.js";
+import pLimit from "p-limit";
+import type { RestoreSources } from "./build/restore-sources.js";
+import type { RestoreSource } from "./remote/types.js";
 
 /**
  * Gathers what the pure planner needs from disk (output files, the store, known result URLs)
@@ -18,7 +21,7 @@ export async function planFromDisk(
   project: Project,
   lock: Lockfile,
   stateDir: string,
-  opts: { verify?: boolean; only?: readonly string[] } = {},
+  opts: { verify?: boolean; only?: readonly string[]; sources?: RestoreSources } = {},
 ): Promise<Plan> {
   const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
   const input: PlanInput = {
@@ -45,8 +48,29 @@ export async function planFromDisk(
     const liveUrls = new Set(workAssets.flatMap(referencedContent).filter((sha) => urls.get(sha)));
     input.urls = { provider: project.config.provider, liveUrls };
   }
-  return plan(input, lock, facts);
+  const planned = plan(input, lock, facts);
+  if (!opts.sources) return planned;
+  // What would still be paid for may come back free: another entry's output (a rename), the remote.
+  const paid = planned.items.filter((i) => work.has(i.name) && i.estimatedUsd > 0);
+  if (paid.length === 0) return planned;
+  const restorable = new Map<string, string>();
+  const ask = pLimit(16);
+  await Promise.all(
+    paid.map((i) =>
+      ask(async () => {
+        const where = await opts.sources!.where(i.hash).catch(() => undefined); // an unreachable remote restores nothing
+        if (where) restorable.set(i.hash, WHERE[where]);
+      }),
+    ),
+  );
+  return restorable.size ? plan({ ...input, restorable }, lock, facts) : planned;
 }
+
+const WHERE: Record<RestoreSource, string> = {
+  "lockfile output": "another lock entry's output has it",
+  "local store": "in the local store",
+  remote: "in the remote",
+};
 
 /** The hashes among `wanted` whose image the store holds, made the way this build makes them. */
 function storedHashes(stateDir: string, wanted: string[], simulate: boolean): Set<string> {

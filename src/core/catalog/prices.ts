@@ -81,6 +81,30 @@ export function listedPriceFor(
   return { ...p, usd: round(p.usd * BATCH_PRICE_FACTOR) };
 }
 
+/** An amount at the Batch API's rate when `batch` is set. */
+export function atBatchRate(usd: number, batch: boolean | undefined): number {
+  return batch ? round(usd * BATCH_PRICE_FACTOR) : usd;
+}
+
+/**
+ * What one image costs: the one place a price is decided. A figure the provider reported
+ * (APIDot's credits) wins; then a config override; then one computed from reported usage
+ * (Gemini's tokens); then the catalog; else $0 from the catalog (nothing lists one).
+ */
+export function costOf(
+  item: { provider: ProviderName; model: ModelFamily; resolution: Resolution },
+  overrides?: PriceOverrides,
+  reported?: Cost,
+): Cost {
+  if (reported?.source === "provider") return reported;
+  const listed = listedPrice(item.provider, item.model, item.resolution, overrides);
+  if (listed?.source === "config") return { usd: listed.usd, source: "config" };
+  if (reported) return reported;
+  if (!listed) return { usd: 0, source: "catalog" };
+  const { source, ...price } = listed;
+  return { ...price, source };
+}
+
 export function round(usd: number): number {
   return Math.round(usd * 1e6) / 1e6;
 }

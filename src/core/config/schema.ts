@@ -26,7 +26,30 @@ export const ProviderSettingsSchema = z
       .min(1)
       .optional()
       .describe("Most tasks running at this provider at once (submitted and not yet finished)."),
-    timeoutMs: z.number().int().min(100).optional().describe("Per-request timeout in ms (default 60000)."),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .optional()
+      .describe("Idle timeout of one request in ms: no byte for this long fails the attempt (default 60000)."),
+    deadlineMs: z
+      .number()
+      .int()
+      .min(100)
+      .optional()
+      .describe("Total time one request may take in ms, however steadily bytes trickle in (default 300000)."),
+    maxJsonBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .optional()
+      .describe("Largest API answer read, in bytes (default 32 MB; gemini 160 MB for inline 4K images)."),
+    maxDownloadBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .optional()
+      .describe("Largest image download or fetched reference, in bytes (default 100 MB)."),
     maxRetries: z.number().int().min(0).max(20).optional().describe("Retries of a transient failure per request (default 6)."),
     pollIntervalMs: z
       .number()
@@ -97,6 +120,24 @@ export const BudgetSchema = z
   })
   .describe("Spending limits.");
 
+export const RemoteSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, "must look like s3://bucket/prefix")
+      .describe("Bucket and key prefix of the shared store, e.g. s3://my-bucket/nanobanana."),
+    endpoint: z.url().optional().describe("S3 API endpoint of a non-AWS service (R2, MinIO, GCS interop); default AWS S3."),
+    region: z.string().min(1).optional().describe("Region of the bucket (default: the AWS SDK's, else us-east-1)."),
+    forcePathStyle: z
+      .boolean()
+      .optional()
+      .describe("Address the bucket as endpoint/bucket instead of bucket.endpoint (MinIO and most local services need it)."),
+  })
+  .describe(
+    "An S3-compatible store shared by a team and CI: every collected image is pushed there by spec hash, and builds, `pull` and renames restore from it at no charge. Credentials come from the AWS SDK's standard chain (env, profile, role), never from this file.",
+  );
+export type RemoteConfig = z.infer<typeof RemoteSchema>;
+
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe("JSON Schema reference for editors."),
@@ -135,6 +176,7 @@ export const ConfigSchema = z
       .describe("USD per image overriding the built-in price list: prices.<provider>.<model>.<resolution>."),
     simulator: SimulatorSettingsSchema.optional(),
     budget: BudgetSchema.optional(),
+    remote: RemoteSchema.optional(),
   })
   .describe("nanobanana.config.yaml: the project's settings.");
 

@@ -1,5 +1,8 @@
-import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Document, type Node } from "yaml";
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, visit, type Document, type Node } from "yaml";
 import { ConfigError, type Issue } from "./user-error.js";
+import { yamlIssues } from "./yaml-errors.js";
+
+const tooBig = "the document nests too deeply to read";
 
 export type FieldPath = readonly (string | number)[];
 
@@ -11,24 +14,71 @@ export class YamlSource {
     private readonly lines: LineCounter,
   ) {}
 
-  /** Parses `text`; a syntax error becomes a ConfigError pointing at the line. */
+  /**
+   * Parses `text`; a syntax error becomes a ConfigError pointing at the line, in plain words.
+   * Duplicate keys are found in one pass (the library's own check is quadratic in the keys).
+   */
   static parse(file: string, text: string): YamlSource {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-      throw new ConfigError(
-        doc.errors.map((e) => {
-          const pos = lines.linePos(e.pos[0]);
-          return { file, line: pos.line, col: pos.col, path: "", message: `invalid YAML: ${firstLine(e.message)}` };
-        }),
-      );
+    let doc: Document;
+    try {
+      doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+    } catch (err) {
+      // A pathological input (nesting thousands deep) can exhaust the parser's stack.
+      if (err instanceof RangeError) throw new ConfigError([{ file, line: 1, col: 1, path: "", message: `invalid YAML: ${tooBig}` }]);
+      throw err;
     }
-    return new YamlSource(file, doc, lines);
+    if (doc.errors.length > 0) throw new ConfigError(yamlIssues(file, text, doc.errors, (o) => lines.linePos(o)));
+    const source = new YamlSource(file, doc, lines);
+    const dupes = source.duplicateKeys();
+    if (dupes.length) throw new ConfigError(dupes);
+    return source;
   }
 
-  /** The plain JavaScript value of the document. */
+  /** The plain JavaScript value of the document; an alias bomb or runaway nesting is a ConfigError at its line. */
   toJS(): unknown {
-    return this.doc.toJS();
+    try {
+      return this.doc.toJS();
+    } catch (err) {
+      if (!(err instanceof ReferenceError || err instanceof RangeError)) throw err;
+      let at = 0;
+      try {
+        visit(this.doc, {
+          Alias(_, node) {
+            at = node.range?.[0] ?? 0;
+            return visit.BREAK;
+          },
+        });
+      } catch {
+        // too deep to walk: point at the start
+      }
+      const { line, col } = this.lines.linePos(at);
+      const why = err instanceof ReferenceError ? "aliases expand to too many values (a YAML alias bomb?)" : tooBig;
+      throw new ConfigError([{ file: this.file, line, col, path: "", message: `invalid YAML: ${why}` }]);
+    }
+  }
+
+  /** Keys that appear twice in one mapping, each at its second occurrence. Linear in the document. */
+  private duplicateKeys(): Issue[] {
+    const out: Issue[] = [];
+    const stack: unknown[] = [this.doc.contents];
+    while (stack.length) {
+      const node = stack.pop();
+      if (isMap(node)) {
+        const seen = new Set<string>();
+        for (const pair of node.items) {
+          if (isScalar(pair.key)) {
+            const k = String(pair.key.value);
+            if (seen.has(k)) {
+              const { line, col } = this.lines.linePos(pair.key.range?.[0] ?? 0);
+              out.push({ file: this.file, line, col, path: "", message: `invalid YAML: key "${k}" appears twice in the same mapping` });
+            } else seen.add(k);
+          }
+          stack.push(pair.value);
+        }
+      } else if (isSeq(node)) for (const item of node.items) stack.push(item);
+    }
+    return out.sort((a, b) => a.line! - b.line!);
   }
 
   /**
@@ -68,10 +118,6 @@ export class YamlSource {
 
 function rangeStart(node: unknown): number | undefined {
   return (node as Node | null)?.range?.[0];
-}
-
-function firstLine(s: string): string {
-  return s.split("\n")[0];
 }
 
 /** `["assets", 2, "aspectRatio"]` → `assets[2].aspectRatio`. */

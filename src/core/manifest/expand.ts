@@ -25,6 +25,10 @@ export interface ExpandContext {
   outDir: string;
   /** Reads and checks local reference files. */
   refs: RefContext;
+  /** The config file, so that inherited settings are reported at the line that sets them. */
+  configSource?: YamlSource;
+  /** Problems already reported for settings many assets share (one report each, across manifests). */
+  reported?: Set<string>;
 }
 
 /** How many problems one asset may report before its other variants are skipped. */
@@ -75,6 +79,9 @@ interface AssetScope {
   /** Set once a problem shared by every variant was reported: the rest are skipped. */
   stopped: boolean;
   report: (p: FieldPath, message: string, key?: boolean) => void;
+  /** The manifest's source and the load's issue list (inherited settings report into the config). */
+  source: YamlSource;
+  issues: Issue[];
   at: (...rest: (string | number)[]) => FieldPath;
   refs: CompiledRef[];
   refSources: AssetSource[];
@@ -171,11 +178,16 @@ function prepareAsset(
     nameChecked: false,
     stopped: false,
     report,
+    source,
+    issues,
     at,
     refs,
     refSources: refs.map((r) => locate(at("references", r.index))),
     settingsTemplated: TEMPLATED_FIELDS.some((f) => tpl[f] !== undefined && tpl[f].vars.length > 0),
-    origin: (f) => originOf(f, f === "references" ? "asset" : settings.from[f], at(), brandName),
+    origin: (f) => {
+      const where = { path: at(), at: `${file}:${source.locate(at()).line}` };
+      return originOf(f, f === "references" ? "asset" : settings.from[f], where, brandName, ctx.configSource);
+    },
   };
 }
 
@@ -211,7 +223,12 @@ function resolveVariant({ vars, include }: Variant, scope: AssetScope, ctx: Expa
       scope.declared.file,
       normalize,
       ctx.refs,
-      (p, m) => report(p, m + variant),
+      (p, m) => {
+        // A reference without {{vars}} is the same for every variant: one report, and the rest are skipped.
+        const fixed = scope.refs[p[p.length - 1] as number]?.t.vars.length === 0;
+        if (fixed) scope.stopped = true;
+        report(p, fixed ? m : m + variant);
+      },
       (i) => at("references", i),
     );
     if (!r) return undefined;
@@ -290,7 +307,17 @@ function settingsOf(vars: Vars, variant: string, scope: AssetScope, ctx: ExpandC
   if ("problems" in result) {
     for (const p of result.problems) {
       const o = scope.origin(p.field);
-      scope.report(o.path, p.value !== undefined ? `${p.value}${variant} ${p.message}${o.note}` : `${p.message}${variant}${o.note}`);
+      if (o.shared) {
+        // One report for a setting many assets inherit, at the line that sets it.
+        const key = `${(o.source ?? scope.source).file}\0${o.path.join(".")}\0${p.value}\0${p.message}`;
+        const reported = (ctx.reported ??= new Set());
+        if (reported.has(key)) continue;
+        reported.add(key);
+      }
+      const v = o.source ? "" : variant;
+      const message = p.value !== undefined ? `${p.value}${v} ${p.message}${o.note}` : `${p.message}${v}${o.note}`;
+      if (o.source) scope.issues.push(o.source.issue(o.path, message));
+      else scope.report(o.path, message);
     }
   }
   const settings = "settings" in result ? result.settings : null;

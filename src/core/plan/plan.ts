@@ -1,4 +1,4 @@
-import { listedPriceFor, round, type PriceOverrides } from "../catalog/prices.js";
+import { atBatchRate, costOf, round, type PriceOverrides } from "../catalog/prices.js";
 import type { LockEntry, Lockfile } from "../lock/types.js";
 import type { ResolvedAsset } from "../project.js";
 import { COMPARED_FIELDS } from "../spec.js";
@@ -23,6 +23,11 @@ export interface PlanInput {
    * (simulated or real): no charge to rebuild.
    */
   stored?: ReadonlySet<string>;
+  /**
+   * Spec hashes some source can restore at no charge, and where, in words ("in the remote",
+   * "in the output of the lock entry hero"): a rename, a revert, another machine's build.
+   */
+  restorable?: Map<string, string>;
   /** For a real build on a provider that takes references only as URLs: which URLs are known. */
   urls?: UrlFacts;
 }
@@ -39,16 +44,18 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
   const priceOf = (a: ResolvedAsset) => {
     const key = `${a.spec.provider}|${a.spec.model}|${a.spec.resolution}`;
     let p = prices.get(key);
-    if (p === undefined)
-      prices.set(key, (p = listedPriceFor(a.spec.provider, a.spec.model, a.spec.resolution, input.prices, input.batch ?? false)?.usd ?? 0));
+    if (p === undefined) prices.set(key, (p = atBatchRate(costOf(a.spec, input.prices).usd, input.batch)));
     return p;
   };
   for (const asset of input.assets) {
     seen.add(asset.name);
     const decided = decide(asset, lock.assets[asset.name], facts, input);
     const { action, changed } = decided;
-    const restorable = needsGeneration(action) && input.stored?.has(asset.hash);
-    const reason = restorable ? `${decided.reason}; in the local store: restored at no charge` : decided.reason;
+    const source = needsGeneration(action)
+      ? (input.restorable?.get(asset.hash) ?? (input.stored?.has(asset.hash) ? "in the local store" : undefined))
+      : undefined;
+    const restorable = source !== undefined;
+    const reason = restorable ? `${decided.reason}; ${source}: restored at no charge` : decided.reason;
     const price = needsGeneration(action) && !restorable ? priceOf(asset) : 0;
     all.push({
       name: asset.name,

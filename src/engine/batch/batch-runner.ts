@@ -153,7 +153,7 @@ export class BatchRunner {
       }
       try {
         const refs = a.spec.references.length && this.o.references ? await this.o.references(a) : [];
-        const images = await inlineReferences(refs, this.o.collect.dispatcher, this.o.signal);
+        const images = await inlineReferences(refs, this.o.collect.http, this.o.signal);
         const refused = this.o.beforeSubmit?.(a);
         if (refused) {
           this.settle(a.hash, { status: "skipped", reason: refused });

@@ -93,29 +93,33 @@ export async function collectJob(
   o.journal.remove(record.displayName);
 }
 
-async function readResults(
+function readResults(
   fileName: string,
   o: Pick<CollectJobDeps, "api" | "signal">,
   handle: (line: Record<string, unknown>) => Promise<void>,
 ): Promise<void> {
-  const stream = await o.api.download(fileName, o.signal);
-  const running = new Set<Promise<void>>();
-  try {
-    for await (const text of jsonlLines(stream)) {
-      let line: Record<string, unknown>;
+  return o.api.download(
+    fileName,
+    async (stream) => {
+      const running = new Set<Promise<void>>();
       try {
-        line = JSON.parse(text);
-      } catch {
-        throw new Error("a results line was cut short");
+        for await (const text of jsonlLines(stream)) {
+          let line: Record<string, unknown>;
+          try {
+            line = JSON.parse(text);
+          } catch {
+            throw new Error("a results line was cut short");
+          }
+          const p = handle(line).finally(() => running.delete(p));
+          running.add(p);
+          if (running.size >= IN_FLIGHT) await Promise.race(running);
+        }
+      } finally {
+        await Promise.all(running);
       }
-      const p = handle(line).finally(() => running.delete(p));
-      running.add(p);
-      if (running.size >= IN_FLIGHT) await Promise.race(running);
-    }
-  } finally {
-    await Promise.all(running);
-    stream.destroy();
-  }
+    },
+    o.signal,
+  );
 }
 
 function unhandled(items: BatchItem[], handled: Set<string>): BatchItem[] {

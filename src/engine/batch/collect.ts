@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
-import type { Dispatcher } from "undici";
+import type { HttpClient } from "../transport/client.js";
 import { geminiUsageCost, type GeminiUsage } from "../../core/catalog/gemini-tokens.js";
 import { BATCH_PRICE_FACTOR, listedPrice, round, type Cost, type PriceOverrides } from "../../core/catalog/prices.js";
 import type { LockEntry } from "../../core/lock/types.js";
@@ -12,7 +12,7 @@ import type { BatchOutcome } from "./types.js";
 
 export interface CollectDeps {
   store: ContentStore;
-  dispatcher: Dispatcher;
+  http: HttpClient;
   /** Folder for images between decoding and the store. */
   incoming: string;
   simulated: boolean;
@@ -56,7 +56,7 @@ export async function collectLine(
   if (status.state !== "succeeded") return { status: "failed", error: status.state === "failed" ? status.message : "no image", taskId };
   const tmp = path.join(deps.incoming, `${item.hash}.${item.spec.format}`);
   try {
-    const facts = await saveImage(status.images[0], tmp, item.spec.format, deps.dispatcher);
+    const facts = await saveImage(status.images[0], tmp, item.spec.format, deps.http);
     const { provider, modelId, model, ...spec } = item.spec;
     const entry: LockEntry = {
       hash: item.hash,

@@ -33,7 +33,7 @@ export async function startBatch(project: Project, conn: Connection, o: StartBat
     journal: o.journal,
     collect: {
       store: o.store,
-      dispatcher: conn.http.dispatcher,
+      http: conn.http,
       incoming: path.join(o.stateDir, "batches", "incoming"),
       simulated: conn.simulated,
       prices: project.config.prices,

@@ -1,4 +1,4 @@
-import { listedPriceFor, round, type PriceOverrides } from "../../core/catalog/prices.js";
+import { atBatchRate, costOf, round, type PriceOverrides } from "../../core/catalog/prices.js";
 import { UserError } from "../../core/errors/user-error.js";
 import type { ResolvedAsset } from "../../core/project.js";
 
@@ -38,7 +38,7 @@ export function estimateLines(assets: ResolvedAsset[], prices?: PriceOverrides, 
 }
 
 export function priceOf(asset: ResolvedAsset, prices?: PriceOverrides, batch = false): number {
-  return listedPriceFor(asset.spec.provider, asset.spec.model, asset.spec.resolution, prices, batch)?.usd ?? 0;
+  return atBatchRate(costOf(asset.spec, prices).usd, batch);
 }
 
 /**

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { round } from "../../core/catalog/prices.js";
 import type { LockEntry } from "../../core/lock/types.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
@@ -28,19 +27,6 @@ export function checkBudget(
   const total = round(lines.reduce((s, l) => s + l.usd, 0));
   if (total > maxUsd && !opts.fitBudget) throw new BudgetExceededError(total, maxUsd, lines);
   return new Budget(maxUsd, project.config.prices, project.config.batch);
-}
-
-/** An image the store already holds for this exact spec: no need to pay for it again. */
-export async function restoreFromStore(
-  store: ContentStore,
-  asset: ResolvedAsset,
-  root: string,
-  simulated: boolean,
-): Promise<LockEntry | undefined> {
-  const stored = store.get(asset.hash);
-  if (!stored || Boolean(stored.simulated) !== simulated) return undefined;
-  const entry = await store.restore(asset.hash, path.join(root, asset.output));
-  return entry && { ...entry, output: asset.output };
 }
 
 /** Keeps a collected image in the store; a failure there is a warning, never a lost image. */

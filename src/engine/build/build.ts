@@ -7,7 +7,11 @@ import { needsGeneration, type Plan, type PlanItem } from "../../core/plan/types
 import type { Project, ResolvedAsset } from "../../core/project.js";
 import { ContentStore } from "../store/content-store.js";
 import { planFromDisk } from "../plan-facts.js";
-import { checkBudget, keep, restoreFromStore, summarize } from "./build-support.js";
+import { checkBudget, keep, summarize } from "./build-support.js";
+import { shareOf, type Shard } from "../../core/plan/shard.js";
+import { LazyRemote } from "../remote/lazy-remote.js";
+import type { RemoteStore } from "../remote/types.js";
+import { RemotePusher, RestoreSources } from "./restore-sources.js";
 import type { Connection, SimulatorUrl } from "../providers/connect.js";
 import { apiKeyFor } from "../providers/credentials.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
@@ -48,6 +52,10 @@ export interface BuildOptions {
   wait?: boolean;
   /** Batch mode: create the jobs and return, leaving them running (a later build or `status` picks them up). */
   noWait?: boolean;
+  /** Build only this deterministic share of the work (`--shard I/N`); chains stay in one share. */
+  shard?: Shard;
+  /** Use this remote store (tests inject one); default: the config's `remote:`, opened on first use. */
+  remote?: RemoteStore;
 }
 
 /** `.nanobanana/`: the project's local state (task journal, store). Not committed. */
@@ -62,14 +70,24 @@ export interface ProjectPlan extends Plan {
 }
 
 /** Plans the project against its lockfile and the files on disk (reads only). */
-export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only"> = {}): Promise<ProjectPlan> {
-  const { plan } = await planWithLock(project, opts);
-  return { ...plan, assets: plan.items };
+export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only" | "remote"> = {}): Promise<ProjectPlan> {
+  const remote = new LazyRemote(project, opts.remote);
+  try {
+    const { plan } = await planWithLock(project, opts, remote);
+    return { ...plan, assets: plan.items };
+  } finally {
+    await remote.close();
+  }
 }
 
-async function planWithLock(project: Project, opts: Pick<BuildOptions, "verify" | "only">): Promise<{ plan: Plan; lock: Lockfile }> {
+async function planWithLock(
+  project: Project,
+  opts: Pick<BuildOptions, "verify" | "only">,
+  remote: LazyRemote,
+): Promise<{ plan: Plan; lock: Lockfile }> {
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
-  return { plan: await planFromDisk(project, lock, stateDir(project), opts), lock };
+  const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
+  return { plan: await planFromDisk(project, lock, stateDir(project), { ...opts, sources }), lock };
 }
 
 /**
@@ -85,27 +103,41 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
     onWait: (holder) => emit({ type: "waiting", holder }),
   });
   try {
-    return await buildLocked(project, opts, emit);
+    const remote = new LazyRemote(project, opts.remote, (message) => emit({ type: "warning", message }));
+    try {
+      return await buildLocked(project, opts, emit, remote);
+    } finally {
+      await remote.close();
+    }
   } finally {
     held.release();
   }
 }
 
-async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink): Promise<BuildResult> {
-  const { plan: p, lock } = await planWithLock(project, opts);
+async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink, remote: LazyRemote): Promise<BuildResult> {
+  const { plan: p, lock } = await planWithLock(project, opts, remote);
   // One lock write a second: each is a full serialize + fsync; the journal keeps tasks safe meanwhile.
   const writer = new LockWriter(project.lockfile, lock, 1000);
   const journal = new TaskJournal(stateDir(project));
   const store = new ContentStore(stateDir(project));
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
   const byName = new Map(project.assets.map((a) => [a.name, a]));
-  const work = p.items.filter((i) => needsGeneration(i.action));
+  const graph = project.dependencies ?? assetGraph(project.assets, []);
+  const needed = p.items.filter((i) => needsGeneration(i.action));
+  const share =
+    opts.shard &&
+    shareOf(
+      needed.map((i) => i.name),
+      graph.upstream,
+      opts.shard,
+    );
+  const work = share ? needed.filter((i) => share.has(i.name)) : needed;
   const batchJournal = new BatchJournal(stateDir(project));
   const batchRecords = project.config.batch || opts.noWait ? batchJournal.load() : [];
   const budget = checkBudget(
     project,
     opts,
-    work.map((i) => byName.get(i.name)!),
+    work.filter((i) => i.estimatedUsd > 0).map((i) => byName.get(i.name)!),
     pending,
     store,
     new Set(batchRecords.flatMap((r) => r.items.map((i) => i.hash))),
@@ -125,7 +157,6 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     results.push({ name: asset.name, output: asset.output, hash: asset.hash, ...r });
 
   // Assets that reference work must wait for it (and may turn out up to date once it is done).
-  const graph = project.dependencies ?? assetGraph(project.assets, []);
   const planned = new Set(p.items.map((i) => i.name));
   const scheduled = withDownstream(
     work.map((i) => i.name),
@@ -160,18 +191,19 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       minMs: conn.simulated ? 20 : 500,
     };
     const limit = pLimit(opts.concurrency ?? project.config.concurrency);
+    const getRemote = remote.configured ? () => remote.get() : undefined;
+    const sources = new RestoreSources(project.root, lock, store, conn.simulated, getRemote);
+    const pusher = new RemotePusher(getRemote, sink);
     const delivery = referenceDelivery(project, conn, stateDir(project), opts.signal);
     const deps: RunDeps = {
       provider: conn.provider,
       journal,
-      dispatcher: conn.http.dispatcher,
+      http: conn.http,
       root: project.root,
       simulated: conn.simulated,
       poll: new PollPlanner(poll),
       gate: conn.gate,
       resubmitUnknown: settings.resubmitUnknown,
-      downloadTimeoutMs: conn.http.timeoutMs,
-      prices: project.config.prices,
       emit: sink,
       signal: opts.signal,
       references: (a) => delivery.inputsFor(a),
@@ -196,7 +228,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
 
     /** Batch mode: the asset's request goes into a job; its image comes back through the store. */
     const generateBatched = async (asset: ResolvedAsset, runner: BatchRunner): Promise<JobOutcome> => {
-      const restored = await restoreFromStore(store, asset, project.root, conn.simulated);
+      const restored = (await sources.restore(asset).catch(() => undefined))?.entry;
       if (restored) {
         writer.set(asset.name, restored);
         result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true });
@@ -209,6 +241,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         const kept = await store.restore(asset.hash, path.join(project.root, asset.output));
         if (kept) {
           const entry = { ...outcome.entry, output: asset.output };
+          pusher.push(asset.name, entry, path.join(project.root, asset.output));
           writer.set(asset.name, entry);
           result(asset, { status: "generated", taskId: entry.taskId, costUsd: entry.cost.usd });
           sink({ type: "generated", name: asset.name, output: asset.output, costUsd: entry.cost.usd });
@@ -242,11 +275,15 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
               result(asset, { status: "skipped", costUsd: 0, error: "interrupted" });
               return { ok: false };
             }
-            const restored = await restoreFromStore(store, asset, project.root, conn.simulated);
-            if (restored) {
+            const back = await sources.restore(asset).catch((err: unknown) => {
+              sink({ type: "warning", name: asset.name, message: `could not restore from the remote: ${(err as Error).message}` });
+              return undefined;
+            });
+            if (back) {
+              const restored = back.entry;
               writer.set(asset.name, restored, () => journal.remove(asset.hash));
-              result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true });
-              sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
+              result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true, restoredFrom: back.from });
+              sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: back.from });
               return { ok: true, sha256: restored.sha256 };
             }
             const resume = pending.get(asset.hash);
@@ -261,6 +298,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
               case "generated":
                 delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
                 keep(store, outcome.entry, path.join(project.root, asset.output), sink);
+                pusher.push(asset.name, outcome.entry, path.join(project.root, asset.output));
                 writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
                 result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
                 sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
@@ -307,6 +345,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       await Promise.all([...collecting, ordered, batcher?.settled()]);
     } finally {
       writer.flush();
+      await pusher.settled();
       if (!opts.connection) await conn.close();
     }
   }

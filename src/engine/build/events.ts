@@ -1,6 +1,7 @@
 import type { Plan } from "../../core/plan/types.js";
 import type { BatchJobReport } from "../batch/types.js";
 import type { LockHolder } from "../state/project-lock.js";
+import type { RestoreSource } from "../remote/types.js";
 
 /** What the engine reports while it builds; the CLI renders these, a library user may ignore them. */
 export type BuildEvent =
@@ -9,7 +10,7 @@ export type BuildEvent =
   | { type: "submitted"; name: string; taskId: string; resumed: boolean }
   | { type: "progress"; name: string; progress?: number }
   | { type: "retry"; name: string; what: string; attempt: number; delayMs: number; error: string }
-  | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean }
+  | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean; from?: RestoreSource }
   | { type: "failed"; name: string; error: string }
   | { type: "blocked"; name: string; reason: string }
   /** Not submitted: over the budget (`fitBudget`) or interrupted before its submit. Not a failure. */
@@ -29,8 +30,9 @@ export interface AssetResult {
   taskId?: string;
   costUsd: number;
   error?: string;
-  /** True when the image came back from the local store at no cost. */
+  /** True when the image came back at no cost (from `restoredFrom`). */
   restored?: boolean;
+  restoredFrom?: RestoreSource;
 }
 
 /** What build() returns (and `build --json` prints). */

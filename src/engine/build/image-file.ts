@@ -3,11 +3,8 @@ import { createWriteStream, renameSync, rmSync, mkdirSync, statSync, readFileSyn
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { Transform } from "node:stream";
-import { request, type Dispatcher } from "undici";
 import type { ImageFormat } from "../../core/catalog/models.js";
-import { HttpError, redactUrl } from "../transport/errors.js";
-import { RETRYABLE_STATUS } from "../transport/retry.js";
+import type { CallHooks, HttpClient } from "../transport/client.js";
 import type { ImageOutput } from "../providers/types.js";
 import { tempPathFor } from "../state/atomic-write.js";
 
@@ -28,7 +25,7 @@ export class BadImageError extends Error {
 }
 
 /**
- * Downloads (or takes inline) one image, streams it to a temp file beside `dest` while
+ * Downloads (through the one transport) or takes inline one image, streams it to a temp file beside `dest` while
  * hashing, checks that it decodes as an image of `format` (converting another format), and
  * renames it into place: `dest` is never half-written.
  */
@@ -36,9 +33,9 @@ export async function saveImage(
   out: ImageOutput,
   dest: string,
   format: ImageFormat,
-  dispatcher: Dispatcher,
+  http: HttpClient,
   signal?: AbortSignal,
-  timeoutMs = 120_000,
+  hooks: CallHooks = {},
 ): Promise<ImageFacts> {
   mkdirSync(path.dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
@@ -46,7 +43,8 @@ export async function saveImage(
     if (out.data) {
       await pipeline([Buffer.from(out.data)], createWriteStream(tmp));
     } else if (out.url) {
-      await download(out.url, tmp, dispatcher, signal, timeoutMs);
+      // Through the transport: the retry policy, the idle timeout, the total deadline and the size cap.
+      await http.download({ method: "GET", url: out.url, signal, expiring: true, what: "download" }, tmp, hooks);
     } else {
       throw new BadImageError("the provider returned an image with neither URL nor data");
     }
@@ -63,61 +61,6 @@ export async function saveImage(
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
-  }
-}
-
-async function download(
-  url: string,
-  tmp: string,
-  dispatcher: Dispatcher,
-  signal: AbortSignal | undefined,
-  timeoutMs: number,
-): Promise<void> {
-  const shown = redactUrl(url);
-  let res: Dispatcher.ResponseData;
-  try {
-    res = await request(url, { method: "GET", dispatcher, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  } catch (err) {
-    throw new HttpError(`GET ${shown} failed: ${(err as Error).message}`, {
-      url: shown,
-      method: "GET",
-      retryable: !signal?.aborted,
-      mayHaveReachedServer: true,
-      aborted: signal?.aborted,
-    });
-  }
-  if (res.statusCode !== 200) {
-    await res.body.dump();
-    const expired = res.statusCode === 403 || res.statusCode === 410;
-    throw new HttpError(`GET ${shown} → ${res.statusCode}${expired ? " (the result URL may have expired)" : ""}`, {
-      url: shown,
-      method: "GET",
-      status: res.statusCode,
-      code: expired ? "url_expired" : undefined,
-      retryable: RETRYABLE_STATUS.has(res.statusCode),
-      mayHaveReachedServer: true,
-    });
-  }
-  const declared = Number(res.headers["content-length"]);
-  let received = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      received += chunk.length;
-      cb(null, chunk);
-    },
-  });
-  try {
-    await pipeline(res.body, counter, createWriteStream(tmp));
-  } catch (err) {
-    throw new HttpError(`GET ${shown}: download interrupted (${(err as Error).message})`, {
-      url: shown,
-      method: "GET",
-      retryable: true,
-      mayHaveReachedServer: true,
-    });
-  }
-  if (Number.isFinite(declared) && declared > 0 && received !== declared) {
-    throw new BadImageError(`download truncated: ${received} of ${declared} bytes`);
   }
 }
 

@@ -25,7 +25,7 @@ export function referenceDelivery(project: Project, conn: Connection, stateDir: 
     policy: referencePolicy(conn.definition),
     root: project.root,
     stateDir,
-    dispatcher: conn.http.dispatcher,
+    http: conn.http,
     urls,
     outputs: new Map(project.assets.map((a) => [a.name, a.output])),
     simulatorUrl: conn.simulatorUrl,

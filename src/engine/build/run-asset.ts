@@ -1,13 +1,11 @@
-import { randomBytes } from "node:crypto";
 import path from "node:path";
-import type { Dispatcher } from "undici";
-import { listedPrice } from "../../core/catalog/prices.js";
-import type { PriceOverrides } from "../../core/catalog/prices.js";
+import type { HttpClient } from "../transport/client.js";
 import { HttpError } from "../transport/errors.js";
-import { abortableSleep, isRetryable } from "../transport/retry.js";
+import { abortableSleep, retryDelayMs } from "../transport/retry.js";
+import type { ProviderRuntime } from "../providers/runtime.js";
 import type { LockEntry } from "../../core/lock/types.js";
 import type { ResolvedAsset } from "../../core/project.js";
-import type { Cost, ImageProvider, ImageRequest, ReferenceInput, Submission, TaskHandle, TaskStatus } from "../providers/types.js";
+import type { ImageRequest, ReferenceInput, Submission, TaskHandle, TaskStatus } from "../providers/types.js";
 import type { EventSink } from "./events.js";
 import { BadImageError, saveImage, type ImageFacts } from "./image-file.js";
 import type { PendingTask, TaskJournal } from "../state/journal.js";
@@ -19,9 +17,10 @@ import { submitPaid, SubmitError } from "./submit.js";
 export type { PollSchedule } from "./poll-plan.js";
 
 export interface RunDeps {
-  provider: ImageProvider;
+  provider: ProviderRuntime;
   journal: TaskJournal;
-  dispatcher: Dispatcher;
+  /** The one transport (downloads go through it). */
+  http: HttpClient;
   root: string;
   simulated: boolean;
   poll: PollPlanner;
@@ -29,9 +28,6 @@ export interface RunDeps {
   gate?: ConcurrencyGate;
   /** Submit again after an unknown outcome, reporting a possible duplicate (default true). */
   resubmitUnknown?: boolean;
-  /** Timeout of one download, ms. */
-  downloadTimeoutMs?: number;
-  prices?: PriceOverrides;
   emit: EventSink;
   signal?: AbortSignal;
   now?: () => Date;
@@ -64,7 +60,8 @@ export function requestFor(asset: ResolvedAsset): ImageRequest {
   return { ...settings, references: references.map((r) => ({ url: r.url })) };
 }
 
-const DOWNLOAD_ATTEMPTS = 6;
+/** Fetches of an image whose bytes did not decode (or whose URL expired), each under the transport's own retries. */
+const DOWNLOAD_ATTEMPTS = 3;
 
 /**
  * Generates one asset: submit (or resume a journalled task), record the task id durably,
@@ -81,22 +78,24 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
     let status: TaskStatus | undefined;
     if (resume?.taskId) {
       task = { taskId: resume.taskId, handle: resume.handle };
-      deps.emit({ type: "submitted", name: asset.name, taskId: task.taskId, resumed: true });
-      status = await pollUntilDone(task, req, asset, deps).catch((err) => {
-        // The provider no longer knows the task (e.g. a simulator that restarted): submit anew.
-        if (err instanceof HttpError && err.status === 404) return undefined;
-        throw err;
-      });
+      const resumable = deps.provider.resumable;
+      if (resumable) deps.emit({ type: "submitted", name: asset.name, taskId: task.taskId, resumed: true });
+      status = !resumable
+        ? undefined
+        : await pollUntilDone(task, req, asset, deps).catch((err) => {
+            // The provider no longer knows the task (e.g. a simulator that restarted): submit anew.
+            if (err instanceof HttpError && err.status === 404) return undefined;
+            throw err;
+          });
       if (!status) {
         deps.journal.remove(asset.hash);
+        const why = resumable
+          ? `is unknown to ${deps.provider.name}${deps.simulated ? " (the in-process simulator that ran it has stopped)" : ""}`
+          : `cannot be looked up again (${deps.provider.name} keeps no tasks; its answer was lost with the earlier build)`;
         if (!deps.collectOnly)
-          deps.emit({
-            type: "warning",
-            name: asset.name,
-            message: `task ${resume.taskId} from an earlier build is unknown to ${deps.provider.name}${deps.simulated ? " (the in-process simulator that ran it has stopped)" : ""}; submitting again`,
-          });
+          deps.emit({ type: "warning", name: asset.name, message: `task ${resume.taskId} from an earlier build ${why}; submitting again` });
         task = undefined;
-        if (deps.collectOnly) return { status: "failed", error: `task ${resume.taskId} is unknown to the provider; nothing to collect` };
+        if (deps.collectOnly) return { status: "failed", error: `task ${resume.taskId} ${why}; nothing to collect` };
       }
     }
     if (!task) {
@@ -151,7 +150,7 @@ async function submit(
     deps.firstSubmit?.open();
     return { skipped: refused };
   }
-  const key = resume?.key ?? `nb-${asset.hash.slice(0, 16)}-${randomBytes(8).toString("hex")}`;
+  const key = resume?.key ?? deps.provider.newKey(asset.hash);
   const resent =
     resume && !resume.taskId
       ? "an earlier build sent this submit and was stopped before the answer arrived; it was sent again with the same idempotency key (a provider that ignores the key charges it twice)"
@@ -186,9 +185,9 @@ async function submit(
     const possibleDuplicate = [resent, submitted.possibleDuplicate].filter(Boolean).join("; ") || undefined;
     return { ...submitted, possibleDuplicate, answeredAt };
   } catch (err) {
-    // A definite refusal created no task: drop the intent and the reservation. An answer that
-    // never came may have created one: the intent stays, and the next build resends its key.
-    if (!(err instanceof SubmitError) || !err.possibleDuplicate) {
+    // Only a proven refusal (an HTTP "no", or never sent) created no task: drop the intent and
+    // the reservation. Anything else may have created one: the intent stays.
+    if (err instanceof SubmitError && err.refused && !err.possibleDuplicate) {
       deps.submitRejected?.(asset);
       deps.journal.remove(asset.hash);
     }
@@ -245,22 +244,23 @@ async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus
   const dest = path.join(deps.root, asset.output);
   let facts: ImageFacts | undefined;
   let image = status.images[0];
+  const hooks = { onRetry: retryEvents(asset, "download", deps) };
   for (let attempt = 1; ; attempt++) {
     try {
-      facts = await saveImage(image, dest, asset.spec.format, deps.dispatcher, deps.signal, deps.downloadTimeoutMs);
+      facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks);
       break;
     } catch (err) {
       const expired = err instanceof HttpError && err.info.code === "url_expired";
-      const again = (err instanceof BadImageError || isRetryable(err) || expired) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
+      const again = (err instanceof BadImageError || expired) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
       if (!again) throw err;
-      if (expired) {
+      if (expired && deps.provider.resumable) {
         // A signed result URL has a lifetime: ask the task again for a fresh one (no new charge).
         const fresh = await deps.provider.status(task, req, { signal: deps.signal });
         if (fresh.state === "succeeded" && fresh.images[0]) image = fresh.images[0];
         deps.emit({ type: "retry", name: asset.name, what: "download (fresh URL)", attempt, delayMs: 0, error: message(err) });
         continue;
       }
-      const delayMs = 250 * 2 ** attempt;
+      const delayMs = retryDelayMs(attempt - 1, err, deps.http.policy);
       deps.emit({ type: "retry", name: asset.name, what: "download", attempt, delayMs, error: message(err) });
       await abortableSleep(delayMs, deps.signal);
     }
@@ -271,7 +271,7 @@ async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus
       name: asset.name,
       message: `the provider sent ${facts.convertedFrom}; converted to ${asset.spec.format}`,
     });
-  const cost: Cost = status.cost ?? catalogCost(asset, deps.prices);
+  const cost = status.cost ?? deps.provider.cost(req);
   const { provider, modelId, model, ...spec } = asset.spec;
   const entry: LockEntry = {
     hash: asset.hash,
@@ -291,11 +291,6 @@ async function finish(asset: ResolvedAsset, task: TaskHandle, status: TaskStatus
     spec,
   };
   return { status: "generated", entry, facts, resultUrl: status.images[0].url };
-}
-
-function catalogCost(asset: ResolvedAsset, prices?: PriceOverrides): Cost {
-  const p = listedPrice(asset.spec.provider, asset.spec.model, asset.spec.resolution, prices);
-  return p ? { usd: p.usd, credits: p.credits, tokens: p.tokens, source: p.source } : { usd: 0, source: "catalog" };
 }
 
 /** HTTP-layer retries as build events, so the CLI can say why an asset is slow. */

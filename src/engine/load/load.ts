@@ -75,6 +75,7 @@ export function loadProject(opts: LoadOptions = {}): Project {
   let assets: ResolvedAsset[] = [];
   const files = new ReferenceFiles();
   const refs = { root, files, policy: referencePolicy(provider!), provider: config.provider };
+  const reported = new Set<string>();
   for (const file of manifests) {
     let source: YamlSource;
     const text = readFileSync(path.join(root, file), "utf8");
@@ -93,14 +94,33 @@ export function loadProject(opts: LoadOptions = {}): Project {
       }
       throw err;
     }
-    const data = source.toJS();
+    let data: unknown;
+    try {
+      data = source.toJS();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      issues.push(...err.issues);
+      continue;
+    }
+    if (Array.isArray(data)) {
+      issues.push({
+        file,
+        line: 1,
+        col: 1,
+        path: "",
+        message:
+          'a manifest is a mapping with an "assets:" list; put "assets:" on a line of its own above this list and indent the list under it',
+      });
+      continue;
+    }
     const parsed = ManifestSchema.safeParse(data);
     if (!parsed.success) {
       issues.push(...zodIssues(parsed.error, source, data, ManifestSchema));
       continue;
     }
     const before = issues.length;
-    const expanded = expandManifest(file, source, parsed.data, { config, provider: provider!, outDir: rel(outDir) || ".", refs }, issues);
+    const ctx = { config, provider: provider!, outDir: rel(outDir) || ".", refs, configSource, reported };
+    const expanded = expandManifest(file, source, parsed.data, ctx, issues);
     if (cache && issues.length === before) cache.set(file, key, expanded);
     for (const a of expanded) assets.push(a);
   }
@@ -149,6 +169,8 @@ export function parseConfig(
   const text = readFileSync(abs, "utf8");
   const source = YamlSource.parse(shown, text);
   const data = source.toJS() ?? {};
+  if (Array.isArray(data))
+    throw new ConfigError([{ file: shown, line: 1, col: 1, path: "", message: "the config is a mapping (key: value), not a list" }]);
   const parsed = ConfigSchema.safeParse(data);
   if (!parsed.success) throw new ConfigError(zodIssues(parsed.error, source, data, ConfigSchema));
   const config = parsed.data;

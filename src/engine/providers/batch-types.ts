@@ -39,6 +39,6 @@ export interface BatchApi {
   /** Looks jobs up by display name. */
   find(displayNames: Set<string>, signal?: AbortSignal): Promise<Map<string, BatchJobInfo>>;
   cancel(name: string, signal?: AbortSignal): Promise<void>;
-  /** The results file as a stream. */
-  download(fileName: string, signal?: AbortSignal): Promise<Readable>;
+  /** Reads the results file as it arrives: `consume` gets the body stream. */
+  download<T>(fileName: string, consume: (body: Readable) => Promise<T>, signal?: AbortSignal): Promise<T>;
 }

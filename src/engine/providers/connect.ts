@@ -4,8 +4,9 @@ import { HttpClient } from "../transport/client.js";
 import { ConcurrencyGate, RateLimiter } from "../transport/rate-limit.js";
 import type { Project } from "../../core/project.js";
 import { PROVIDERS } from "./registry.js";
+import { ProviderRuntime } from "./runtime.js";
 import type { BatchApi } from "./batch-types.js";
-import type { ImageProvider, ProviderDefinition } from "./types.js";
+import type { ProviderDefinition } from "./types.js";
 
 /**
  * Where a simulated build finds its simulator: a base URL (wins over everything), or a
@@ -17,7 +18,8 @@ export type SimulatorUrl = string | ((project: Project) => Promise<string>);
 
 /** A provider ready to take requests, and what must be closed afterwards. */
 export interface Connection {
-  provider: ImageProvider;
+  /** The provider behind its runtime (idempotency keys, costs, resumability, scrubbed messages). */
+  provider: ProviderRuntime;
   definition: ProviderDefinition;
   http: HttpClient;
   simulated: boolean;
@@ -48,14 +50,6 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
   const definition = PROVIDERS[name];
   if (!definition) throw new UserError(`provider ${name} is not available`);
   const settings = project.config.providers[name] ?? {};
-  const limiter = new RateLimiter({ rpm: settings.rpm });
-  const http =
-    opts.http ??
-    new HttpClient({
-      timeoutMs: settings.timeoutMs,
-      retry: settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : undefined,
-      limiter,
-    });
   let baseUrl: string;
   let apiKey: string;
   if (project.config.simulate) {
@@ -72,8 +66,19 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
     baseUrl = env[`NANOBANANA_${name.toUpperCase()}_BASE_URL`] ?? settings.baseUrl ?? definition.defaultBaseUrl;
     apiKey = apiKeyFor(project, env);
   }
-  const options = { baseUrl, apiKey, http, settings, prices: project.config.prices };
-  const provider = definition.create(options);
+  const http =
+    opts.http ??
+    new HttpClient({
+      timeoutMs: settings.timeoutMs,
+      deadlineMs: settings.deadlineMs,
+      maxJsonBytes: settings.maxJsonBytes ?? definition.maxJsonBytes,
+      maxDownloadBytes: settings.maxDownloadBytes,
+      retry: settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : undefined,
+      limiter: new RateLimiter({ rpm: settings.rpm }),
+      secrets: [apiKey],
+    });
+  const adapter = definition.create({ baseUrl, apiKey, http, settings });
+  const provider = new ProviderRuntime(definition, adapter, { prices: project.config.prices, secrets: [apiKey] });
   return {
     provider,
     definition,
@@ -81,7 +86,7 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
     simulated: project.config.simulate,
     simulatorUrl: project.config.simulate ? baseUrl : undefined,
     gate: settings.concurrency ? new ConcurrencyGate(settings.concurrency) : undefined,
-    batch: definition.createBatch?.(options),
+    batch: definition.createBatch?.({ baseUrl, apiKey, http, settings }),
     close: async () => {
       if (!opts.http) await http.close();
     },

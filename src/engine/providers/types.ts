@@ -1,5 +1,4 @@
 import type { SpecSettings } from "../../core/spec.js";
-import type { PriceOverrides } from "../../core/catalog/prices.js";
 import type { ProviderSettings } from "../../core/config/schema.js";
 import type { HttpClient } from "../transport/client.js";
 import type { BatchApi } from "./batch-types.js";
@@ -58,15 +57,21 @@ export interface CallOptions {
    * answers a repeat with the first task instead of charging again.
    */
   idempotencyKey?: string;
+  /** The provider honours `idempotencyKey` (the runtime sets it from the definition): a repeat is then safe. */
+  idempotent?: boolean;
   /** Told before each retry wait of the HTTP layer (the build turns it into a `retry` event). */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
 }
 
-/** A connected provider: the small interface the build engine drives. */
+/**
+ * A connected provider: the small interface the build engine drives. An adapter translates
+ * and reads answers only: the `cost` it returns is what the provider reported (if anything);
+ * the runtime (runtime.ts) fills in the rest. `status` is absent when tasks cannot be looked up again.
+ */
 export interface ImageProvider {
   readonly name: ProviderName;
   submit(req: ImageRequest, opts?: CallOptions): Promise<Submission>;
-  status(task: TaskHandle, req: ImageRequest, opts?: CallOptions): Promise<TaskStatus>;
+  status?(task: TaskHandle, req: ImageRequest, opts?: CallOptions): Promise<TaskStatus>;
 }
 
 /** What a provider needs to connect: dependencies come in, they are not reached for. */
@@ -75,11 +80,16 @@ export interface ProviderOptions {
   apiKey: string;
   http: HttpClient;
   settings: ProviderSettings;
-  prices?: PriceOverrides;
 }
 
 /** A provider's profile (core) plus how to connect to it. */
 export interface ProviderDefinition extends ProviderProfile {
+  /** A task can be looked up again by its id (false for Gemini: one synchronous call, nothing to poll). */
+  resumable: boolean;
+  /** The provider answers a repeated `Idempotency-Key` with the first task (none is known to, today). */
+  honoursIdempotencyKey?: boolean;
+  /** Largest JSON answer in bytes it may send (Gemini's inline 4K images), unless the config says otherwise. */
+  maxJsonBytes?: number;
   create(opts: ProviderOptions): ImageProvider;
   /** The provider's Batch API, where it has one (Gemini). */
   createBatch?(opts: ProviderOptions): BatchApi;

@@ -1,10 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Dispatcher } from "undici";
-
-/** undici, loaded on first use: a no-op build never needs it. */
-const request: typeof import("undici").request = async (...args) => (await import("undici")).request(...args);
-import { redactUrl } from "../transport/errors.js";
+import type { HttpClient } from "../transport/client.js";
+import { HttpError, redactUrl } from "../transport/errors.js";
 import type { ReferenceSpec, ResolvedAsset } from "../../core/project.js";
 import { needsUrl } from "../../core/references/needs-url.js";
 import type { ReferenceInput } from "../providers/types.js";
@@ -18,7 +15,8 @@ export interface DeliveryDeps {
   policy: ReferencePolicy;
   root: string;
   stateDir: string;
-  dispatcher: Dispatcher;
+  /** The one transport: checks, fetches and uploads go through its retry policy and size cap. */
+  http: HttpClient;
   urls: ResultUrls;
   /** Output path (project-relative) of every asset, for `{asset}` references. */
   outputs: Map<string, string>;
@@ -76,16 +74,21 @@ export class ReferenceDelivery {
     let p = this.uploads.get(img.sha256);
     if (!p) {
       p = (async () => {
-        const res = await request(`${this.deps.simulatorUrl}/__simulator/uploads`, {
-          method: "POST",
-          body: img.data,
-          headers: { "content-type": img.mimeType },
-          dispatcher: this.deps.dispatcher,
-          signal: this.deps.signal,
-        });
-        const body = (await res.body.json()) as { url?: string };
-        if (res.statusCode !== 200 || !body.url) throw new Error(`the simulator refused the reference upload (HTTP ${res.statusCode})`);
-        return body.url;
+        const res = await this.deps.http
+          .bytes({
+            method: "POST",
+            url: `${this.deps.simulatorUrl}/__simulator/uploads`,
+            body: img.data,
+            contentType: img.mimeType,
+            signal: this.deps.signal,
+            what: "reference upload",
+          })
+          .catch((err: Error) => {
+            throw new Error(`the simulator refused the reference upload (${err.message})`);
+          });
+        const url = (JSON.parse(res.data.toString("utf8") || "{}") as { url?: string }).url;
+        if (!url) throw new Error(`the simulator refused the reference upload (HTTP ${res.status}, no url)`);
+        return url;
       })();
       this.uploads.set(img.sha256, p);
       p.catch(() => this.uploads.delete(img.sha256));
@@ -97,7 +100,7 @@ export class ReferenceDelivery {
   private check(url: string): Promise<void> {
     let p = this.checked.get(url);
     if (!p) {
-      p = checkUrl(url, this.deps.dispatcher, this.deps.signal);
+      p = checkUrl(url, this.deps.http, this.deps.signal);
       this.checked.set(url, p);
     }
     return p;
@@ -105,32 +108,49 @@ export class ReferenceDelivery {
 
   private async download(url: string): Promise<ReferenceInput> {
     if (!url.startsWith("https://")) throw new Error(`reference ${redactUrl(url)} is not https`);
-    const res = await request(url, { method: "GET", dispatcher: this.deps.dispatcher, signal: this.deps.signal });
-    const data = Buffer.from(await res.body.arrayBuffer());
-    const mime = sniffImageType(data.subarray(0, 16));
-    if (res.statusCode >= 300 || !mime)
-      throw new Error(`reference ${redactUrl(url)} answered HTTP ${res.statusCode}${mime ? "" : " without a jpeg, png or webp image"}`);
-    if (data.length > this.deps.policy.maxBytes) throw new Error(`reference ${redactUrl(url)} is larger than ${this.deps.provider} takes`);
-    return { data, mimeType: mime };
+    const res = await this.deps.http
+      .bytes({ method: "GET", url, signal: this.deps.signal, maxBytes: this.deps.policy.maxBytes, what: "reference image" })
+      .catch((err: unknown) => {
+        if (err instanceof HttpError && err.info.code === "too_large")
+          throw new Error(`reference ${redactUrl(url)} is larger than ${this.deps.provider} takes`);
+        if (err instanceof HttpError && err.status !== undefined)
+          throw new Error(`reference ${redactUrl(url)} answered HTTP ${err.status}`);
+        throw err;
+      });
+    const mime = sniffImageType(res.data.subarray(0, 16));
+    if (!mime) throw new Error(`reference ${redactUrl(url)} answered HTTP ${res.status} without a jpeg, png or webp image`);
+    return { data: res.data, mimeType: mime };
   }
 }
 
-async function checkUrl(url: string, dispatcher: Dispatcher, signal?: AbortSignal): Promise<void> {
+async function checkUrl(url: string, http: HttpClient, signal?: AbortSignal): Promise<void> {
   const shown = redactUrl(url);
   if (!url.startsWith("https://")) throw new Error(`reference ${shown} is not an https URL; providers fetch references over https only`);
-  let res: Dispatcher.ResponseData;
+  const probe = (method: "HEAD" | "GET") =>
+    http.bytes({
+      method,
+      url,
+      signal,
+      timeoutMs: 15_000,
+      headers: method === "GET" ? { range: "bytes=0-15" } : undefined,
+      maxBytes: 64 * 1024,
+      what: "reference check",
+    });
+  let headers: Record<string, string | string[] | undefined>;
   try {
-    res = await request(url, { method: "HEAD", dispatcher, signal, headersTimeout: 15_000 });
-    await res.body.dump();
-    if (res.statusCode === 405 || res.statusCode === 403) {
-      res = await request(url, { method: "GET", headers: { range: "bytes=0-15" }, dispatcher, signal, headersTimeout: 15_000 });
-      await res.body.dump();
-    }
+    headers = (
+      await probe("HEAD").catch((err: unknown) => {
+        // Some hosts refuse HEAD: ask for the first bytes instead.
+        if (err instanceof HttpError && (err.status === 405 || err.status === 403)) return probe("GET");
+        throw err;
+      })
+    ).headers;
   } catch (err) {
+    if (err instanceof HttpError && err.status !== undefined)
+      throw new Error(`reference ${shown} answered HTTP ${err.status}; nothing was submitted`);
     throw new Error(`reference ${shown} is not reachable (${(err as Error).message}); nothing was submitted`);
   }
-  if (res.statusCode >= 300) throw new Error(`reference ${shown} answered HTTP ${res.statusCode}; nothing was submitted`);
-  const type = String(res.headers["content-type"] ?? "");
+  const type = String(headers["content-type"] ?? "");
   if (type && !/^image\/(jpeg|jpg|png|webp)\b/i.test(type) && !/octet-stream/i.test(type))
     throw new Error(`reference ${shown} is ${type}, not a jpeg, png or webp image; nothing was submitted`);
 }

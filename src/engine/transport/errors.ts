@@ -16,6 +16,8 @@ export class HttpError extends Error {
       /** False only when the request certainly never reached the server (connection refused). */
       mayHaveReachedServer: boolean;
       aborted?: boolean;
+      /** The start of an answer that could not be read (kept with an unknown submit outcome). */
+      excerpt?: string;
     },
   ) {
     super(message);
@@ -41,4 +43,38 @@ export function redactUrl(url: string): string {
   } catch {
     return url.split("?")[0];
   }
+}
+
+/** A request that was never sent (its inputs failed first, e.g. a reference fetch): nothing can have been created. */
+export class NotSentError extends Error {
+  override name = "NotSentError";
+}
+
+/**
+ * A 2xx answer whose shape the adapter cannot read (`{"ok":true}`, a renamed field). For a
+ * submit this is an unknown outcome: a paid task may exist. Carries an excerpt of the answer.
+ */
+export function unreadableAnswer(method: string, url: string, body: unknown, why: string): HttpError {
+  const shown = redactUrl(url);
+  const excerpt = excerptOf(body);
+  return new HttpError(`${method} ${shown}: ${why} (answer: ${excerpt})`, {
+    url: shown,
+    method,
+    status: 200,
+    code: "unreadable_answer",
+    retryable: false,
+    mayHaveReachedServer: true,
+    excerpt,
+  });
+}
+
+/** The first 200 characters of an answer, as JSON where it is JSON. */
+export function excerptOf(body: unknown): string {
+  let text: string;
+  try {
+    text = typeof body === "string" ? body : (JSON.stringify(body) ?? String(body));
+  } catch {
+    text = String(body);
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -1,4 +1,4 @@
-import { HttpError } from "./errors.js";
+import { HttpError, NotSentError } from "./errors.js";
 
 /** The one retry policy of the tool: which failures are retried, and how long to wait. */
 export interface RetryPolicy {
@@ -75,9 +75,9 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 }
 
 /**
- * For a non-idempotent call (a paid submit): retry only when the server answered with a
- * retryable error status (429, 5xx: by the providers' contract nothing was created), or the
- * request never reached it. A request that was sent and got no answer, or a 2xx answer we
+ * For a request that may create a paid task: retry only when the server answered with a
+ * retryable error status (408, 429, 5xx: by the providers' contract nothing was created), or
+ * the request never reached it. A request that was sent and got no answer, or a 2xx answer we
  * could not read, may have created a paid task, so it is not blindly repeated.
  */
 export function isSafeToResubmit(err: unknown): boolean {
@@ -86,7 +86,26 @@ export function isSafeToResubmit(err: unknown): boolean {
   return err.info.status !== undefined && RETRYABLE_STATUS.has(err.info.status);
 }
 
-/** A submit that reached the server and got no usable answer: a paid task may exist. */
+/**
+ * A submit that surely created nothing: an HTTP answer outside 2xx (the provider said no), a
+ * request that never reached the server, or one that was never sent. Only then may its
+ * journalled intent be dropped; every other failure (no answer, an unreadable answer, a local
+ * error after sending) may have left a paid task behind.
+ */
+export function isProvenRefusal(err: unknown): boolean {
+  if (err instanceof NotSentError) return true;
+  if (!(err instanceof HttpError)) return false;
+  if (!err.info.mayHaveReachedServer) return true;
+  const s = err.info.status;
+  return s !== undefined && (s < 200 || s >= 300);
+}
+
+/** A submit that may have created a paid task we never saw. */
 export function isUnknownOutcome(err: unknown): boolean {
-  return err instanceof HttpError && !err.info.aborted && err.info.retryable && !isSafeToResubmit(err);
+  return !isProvenRefusal(err);
+}
+
+/** A submit that was sent and got no answer at all (reset, timeout): sending it again is the only way to learn. */
+export function isNoAnswer(err: unknown): boolean {
+  return err instanceof HttpError && err.info.status === undefined && err.info.mayHaveReachedServer && !err.info.aborted;
 }

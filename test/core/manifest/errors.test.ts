@@ -104,7 +104,10 @@ describe("manifest errors point at file:line:col and the field", () => {
       `assets:\n  - name: a\n    prompt: x\n    model: nano-banana-pro\n`,
       simConfig().replace("resolution: 1K", "resolution: 0.5K"),
     );
-    expect(e).toMatch(/^assets\/shop\.yaml:2:5 {2}assets\[0\]\.resolution: "0\.5K" is not available .* \(from the config's defaults\)$/);
+    // Reported at the config line that sets it (issue 13), once for every asset that inherits it.
+    expect(e).toMatch(
+      /^nanobanana\.config\.yaml:8:47 {2}defaults\.resolution: "0\.5K" is not available .* \(first used by assets\[0\] at assets\/shop\.yaml:2\)$/,
+    );
   });
 
   it("an undefined template and an undefined brand", () => {

@@ -1,3 +1,5 @@
+import { HttpError } from "../../../src/engine/transport/errors.js";
+import { ProviderRuntime } from "../../../src/engine/providers/runtime.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
@@ -135,12 +137,22 @@ describe("build on the simulator", () => {
     const project = load();
     const conn = await connect(project, { simulatorUrl: sim.url });
     const real = conn.provider;
-    conn.provider = {
+    conn.provider = new ProviderRuntime(conn.definition, {
       name: real.name,
       submit: (req, o) =>
-        req.prompt.includes("Hear Everything") ? Promise.reject(new Error("insufficient credits")) : real.submit(req, o),
+        req.prompt.includes("Hear Everything")
+          ? Promise.reject(
+              new HttpError("insufficient credits", {
+                url: "x",
+                method: "POST",
+                status: 402,
+                retryable: false,
+                mayHaveReachedServer: true,
+              }),
+            )
+          : real.submit(req, o),
       status: (t, req, o) => real.status(t, req, o),
-    };
+    });
     const r = await build(project, { connection: conn, concurrency: 2 });
     await conn.close();
     expect(r).toMatchObject({ generated: 6, failed: 1 });
@@ -158,7 +170,7 @@ describe("build on the simulator", () => {
     let peak = 0;
     const real = conn.provider;
     const done = new Set<string>();
-    conn.provider = {
+    conn.provider = new ProviderRuntime(conn.definition, {
       name: real.name,
       submit: async (req, o) => {
         inFlight++;
@@ -173,7 +185,7 @@ describe("build on the simulator", () => {
         }
         return s;
       },
-    };
+    });
     const r = await build(project, { connection: conn, concurrency: 3 });
     await conn.close();
     expect(r.generated).toBe(12);

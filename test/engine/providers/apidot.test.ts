@@ -1,4 +1,5 @@
 import sharp from "sharp";
+import { ProviderRuntime } from "../../../src/engine/providers/runtime.js";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient, HttpError, PROVIDERS, type ImageRequest } from "../../../src/index.js";
@@ -25,7 +26,8 @@ const req: ImageRequest = {
   webSearch: false,
   references: [],
 };
-const adapter = (apiKey = "k-123") => PROVIDERS.apidot!.create({ baseUrl: sim.url, apiKey, http, settings: {} });
+const adapter = (apiKey = "k-123") =>
+  new ProviderRuntime(PROVIDERS.apidot!, PROVIDERS.apidot!.create({ baseUrl: sim.url, apiKey, http, settings: {} }), { secrets: [apiKey] });
 
 describe("APIDot adapter against the simulator", () => {
   it("submits, polls to finished, and finds the file; cost from credits_amount", async () => {
@@ -77,7 +79,7 @@ describe("APIDot adapter against the simulator", () => {
   it("a task moves not_started → running → finished with latency", async () => {
     const slow = await startSimulator({ latencyMs: 300 });
     try {
-      const a = PROVIDERS.apidot!.create({ baseUrl: slow.url, apiKey: "k", http, settings: {} });
+      const a = new ProviderRuntime(PROVIDERS.apidot!, PROVIDERS.apidot!.create({ baseUrl: slow.url, apiKey: "k", http, settings: {} }));
       const sub = await a.submit(req);
       expect(await a.status(sub, req)).toMatchObject({ state: "pending" });
       await new Promise((r) => setTimeout(r, 350));

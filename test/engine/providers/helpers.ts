@@ -3,7 +3,8 @@ import path from "node:path";
 import sharp from "sharp";
 import { request } from "undici";
 import { HttpClient } from "../../../src/engine/transport/client.js";
-import type { ImageOutput, ImageProvider, ImageRequest, ProviderDefinition, TaskStatus } from "../../../src/engine/providers/types.js";
+import { ProviderRuntime } from "../../../src/engine/providers/runtime.js";
+import type { ImageOutput, ImageRequest, ProviderDefinition, TaskStatus } from "../../../src/engine/providers/types.js";
 import type { Simulator } from "../../../src/simulator/server.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
@@ -17,9 +18,11 @@ export function connectTo(
   sim: Simulator,
   apiKey = SECRET,
   maxRetries = 0,
-): { provider: ImageProvider; http: HttpClient } {
+): { provider: ProviderRuntime; http: HttpClient } {
   const http = new HttpClient({ retry: { maxRetries, baseDelayMs: 10 } });
-  return { provider: def.create({ baseUrl: sim.url, apiKey, http, settings: {} }), http };
+  // Through the runtime, as a build drives it: costs filled in, messages scrubbed.
+  const provider = new ProviderRuntime(def, def.create({ baseUrl: sim.url, apiKey, http, settings: {} }), { secrets: [apiKey] });
+  return { provider, http };
 }
 
 export function request1(over: Partial<ImageRequest> & Pick<ImageRequest, "model" | "modelId">): ImageRequest {
@@ -35,7 +38,7 @@ export function request1(over: Partial<ImageRequest> & Pick<ImageRequest, "model
 }
 
 /** Submits and polls (a few ms apart) until the task ends. */
-export async function run(provider: ImageProvider, req: ImageRequest): Promise<{ taskId: string; status: TaskStatus; polls: number }> {
+export async function run(provider: ProviderRuntime, req: ImageRequest): Promise<{ taskId: string; status: TaskStatus; polls: number }> {
   const sub = await provider.submit(req);
   let status = sub.status;
   let polls = 0;

@@ -61,7 +61,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string
 }
 
 /** Waits until `pred` holds, polling (no timing assertions; just a way to sequence). */
-export async function until(pred: () => boolean, timeoutMs = 20_000): Promise<void> {
+export async function until(pred: () => boolean, timeoutMs = 120_000): Promise<void> {
   const start = Date.now();
   while (!pred()) {
     if (Date.now() - start > timeoutMs) throw new Error("condition not reached in time");

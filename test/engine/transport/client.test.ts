@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { HttpClient } from "../../../src/engine/transport/client.js";
 import { HttpError } from "../../../src/engine/transport/errors.js";
-import { isSafeToResubmit } from "../../../src/engine/transport/retry.js";
 import { startSimulator, type Simulator } from "../../../src/simulator/server.js";
 
 let sim: Simulator | undefined;
@@ -20,10 +19,11 @@ async function setup(faults: string) {
   http = new HttpClient({ timeoutMs: 300, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
   const waits: number[] = [];
   const hooks = { onRetry: (_e: unknown, _a: number, ms: number) => void waits.push(ms), sleep: async () => {} };
-  const submit = (shouldRetry?: (e: unknown) => boolean) =>
+  // A submit says it creates a paid task; the transport decides what may be repeated.
+  const submit = (createsTask?: boolean) =>
     http!.json(
-      { method: "POST", url: `${sim!.url}/api/generate/submit`, headers: { authorization: "Bearer k" }, body: submitBody },
-      { ...hooks, shouldRetry },
+      { method: "POST", url: `${sim!.url}/api/generate/submit`, headers: { authorization: "Bearer k" }, body: submitBody, createsTask },
+      hooks,
     );
   return { submit, waits };
 }
@@ -31,7 +31,7 @@ async function setup(faults: string) {
 describe("HttpClient against the simulator", () => {
   it("a 429 then success is exactly 2 submits and 1 charge, waiting the Retry-After hint", async () => {
     const { submit, waits } = await setup("apidot.submit:429@1");
-    const res = await submit(isSafeToResubmit);
+    const res = await submit(true);
     expect(res.status).toBe(200);
     expect(sim!.requestCounts()["apidot.submit"]).toBe(2);
     expect(sim!.ledger()).toHaveLength(1);
@@ -41,7 +41,7 @@ describe("HttpClient against the simulator", () => {
 
   it("retries 500, 502, 503 and 504 on a submit: one charge", async () => {
     const { submit } = await setup("apidot.submit:500@1,apidot.submit:502@2,apidot.submit:503@3,apidot.submit:504@4");
-    await submit(isSafeToResubmit);
+    await submit(true);
     expect(sim!.requestCounts()["apidot.submit"]).toBe(5);
     expect(sim!.ledger()).toHaveLength(1);
   });
@@ -49,7 +49,7 @@ describe("HttpClient against the simulator", () => {
   it("does not resubmit after a reset or a hang: the outcome is unknown", async () => {
     for (const kind of ["reset", "hang", "malformed"]) {
       const { submit } = await setup(`apidot.submit:${kind}@1`);
-      const err = await submit(isSafeToResubmit).catch((e) => e);
+      const err = await submit(true).catch((e) => e);
       expect(err).toBeInstanceOf(HttpError);
       expect(sim!.requestCounts()["apidot.submit"]).toBe(1);
       // reset happens before the service sees the request; hang and malformed after it did.
@@ -98,8 +98,14 @@ describe("a status inside a 200 body (APIDot's code)", () => {
     const waits: number[] = [];
     try {
       const res = await client.json<{ data: { task_id: string } }>(
-        { method: "POST", url: `http://127.0.0.1:${port}/api/generate/submit`, body: {}, bodyStatus: (b) => (b as { code?: number }).code },
-        { shouldRetry: isSafeToResubmit, onRetry: (_e, _a, ms) => void waits.push(ms), sleep: async () => {} },
+        {
+          method: "POST",
+          url: `http://127.0.0.1:${port}/api/generate/submit`,
+          body: {},
+          bodyStatus: (b) => (b as { code?: number }).code,
+          createsTask: true,
+        },
+        { onRetry: (_e, _a, ms) => void waits.push(ms), sleep: async () => {} },
       );
       expect(res.body.data.task_id).toBe("t1");
       expect(hits).toBe(2);

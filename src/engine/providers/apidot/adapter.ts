@@ -1,8 +1,7 @@
-import { listedPrice, round } from "../../../core/catalog/prices.js";
+import { round } from "../../../core/catalog/prices.js";
 import type { ErrorDetails } from "../../transport/client.js";
-import { HttpError } from "../../transport/errors.js";
+import { unreadableAnswer } from "../../transport/errors.js";
 import { envelopeCode } from "../../transport/body-status.js";
-import { isSafeToResubmit } from "../../transport/retry.js";
 import type {
   CallOptions,
   Cost,
@@ -22,6 +21,7 @@ const CREDIT_USD = 0.005;
 /** APIDot: async submit, status polling; Bearer auth; a body `code` other than 200 is a failure. */
 export const apidot: ProviderDefinition = {
   ...APIDOT_PROFILE,
+  resumable: true,
   create: (opts) => new ApidotProvider(opts),
 };
 
@@ -43,64 +43,52 @@ class ApidotProvider implements ImageProvider {
     this.headers = { authorization: `Bearer ${opts.apiKey}` };
   }
 
-  async submit(req: ImageRequest, { signal, idempotencyKey, onRetry }: CallOptions = {}): Promise<Submission> {
-    const headers = idempotencyKey ? { ...this.headers, "idempotency-key": idempotencyKey } : this.headers;
+  async submit(req: ImageRequest, { signal, idempotencyKey, idempotent, onRetry }: CallOptions = {}): Promise<Submission> {
+    const url = `${this.base}/api/generate/submit`;
     const res = await this.opts.http.json<Envelope>(
       {
         method: "POST",
-        url: `${this.base}/api/generate/submit`,
-        headers,
+        url,
+        headers: this.headers,
         body: { model: req.modelId, input: toApidotInput(req) },
         signal,
         describeError,
         bodyStatus: envelopeCode,
+        createsTask: true,
+        idempotencyKey,
+        idempotent,
       },
-      { shouldRetry: isSafeToResubmit, onRetry },
+      { onRetry },
     );
-    const data = unwrap(res.body, `${this.base}/api/generate/submit`);
-    const taskId = data.task_id;
-    if (typeof taskId !== "string" || !taskId) throw new Error("APIDot accepted the task but sent no task_id");
+    const taskId = dataOf(res.body, "POST", url).task_id;
+    if (typeof taskId !== "string" || !taskId) throw unreadableAnswer("POST", url, res.body, "APIDot answered without a task_id");
     return { taskId };
   }
 
-  async status(task: TaskHandle, req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<TaskStatus> {
+  async status(task: TaskHandle, _req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<TaskStatus> {
     const url = `${this.base}/api/generate/status/${encodeURIComponent(task.taskId)}`;
     const res = await this.opts.http.json<Envelope>(
       { method: "GET", url, headers: this.headers, signal, describeError, bodyStatus: envelopeCode },
       { onRetry },
     );
-    const data = unwrap(res.body, url);
+    const data = dataOf(res.body, "GET", url);
     const status = toTaskStatus(data);
-    if (status.state === "succeeded") status.cost = this.cost(req, data);
+    if (status.state === "succeeded") status.cost = reportedCost(data);
     return status;
   }
-
-  private cost(req: ImageRequest, data: Record<string, unknown>): Cost | undefined {
-    const credits = Number(data.credits_amount);
-    if (Number.isFinite(credits) && credits > 0) return { usd: round(credits * CREDIT_USD), credits, source: "provider" };
-    const listed = listedPrice("apidot", req.model, req.resolution, this.opts.prices);
-    return listed && { usd: listed.usd, credits: listed.credits, source: listed.source };
-  }
 }
 
-/** A 200 answer whose body `code` is not 200 is still a failure. */
-function unwrap(body: Envelope, url: string): Record<string, unknown> {
-  if (body && typeof body === "object" && body.code !== undefined && body.code !== 200) {
-    const d = describeError(body.code, body);
-    throw new HttpError(`APIDot answered code ${body.code}${d.code ? ` ${d.code}` : ""}: ${d.message ?? "request failed"}`, {
-      url,
-      method: "POST",
-      status: body.code,
-      code: d.code,
-      retryable: body.code === 429 || body.code >= 500,
-      mayHaveReachedServer: true,
-    });
-  }
-  if (!body?.data || typeof body.data !== "object") throw new Error(`APIDot answer without data from ${url}`);
+/** The credits APIDot says it charged, if it says. */
+function reportedCost(data: Record<string, unknown>): Cost | undefined {
+  const credits = Number(data.credits_amount);
+  return Number.isFinite(credits) && credits > 0 ? { usd: round(credits * CREDIT_USD), credits, source: "provider" } : undefined;
+}
+
+/** The `data` of a 2xx answer (a body `code` outside 2xx already failed in the transport, via bodyStatus). */
+function dataOf(body: Envelope, method: string, url: string): Record<string, unknown> {
+  if (!body?.data || typeof body.data !== "object") throw unreadableAnswer(method, url, body, "APIDot answered without data");
   return body.data;
 }
-
-/** APIDot's body `code`: a 200 answer saying 429 or 500 is retried like the HTTP status. */
 
 function describeError(_status: number, body: unknown): ErrorDetails {
   const b = (body ?? {}) as Envelope;

@@ -1,6 +1,4 @@
-import { listedPrice } from "../../../core/catalog/prices.js";
-import { HttpError } from "../../transport/errors.js";
-import { isSafeToResubmit } from "../../transport/retry.js";
+import { HttpError, unreadableAnswer } from "../../transport/errors.js";
 import type {
   CallOptions,
   ImageProvider,
@@ -17,6 +15,7 @@ import { describeFalError, falAppId, fromFalResult, fromFalStatus, isContentPoli
 /** fal.ai's queue: submit, poll the status, GET the result; `Authorization: Key …`. */
 export const fal: ProviderDefinition = {
   ...FAL_PROFILE,
+  resumable: true,
   create: (opts) => new FalProvider(opts),
 };
 
@@ -38,11 +37,11 @@ class FalProvider implements ImageProvider {
   async submit(req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<Submission> {
     const url = `${this.base}/${req.modelId}`;
     const res = await this.opts.http.json<{ request_id?: string }>(
-      { method: "POST", url, headers: this.headers, body: toFalInput(req), signal, describeError: describeFalError },
-      { shouldRetry: isSafeToResubmit, onRetry },
+      { method: "POST", url, headers: this.headers, body: toFalInput(req), signal, describeError: describeFalError, createsTask: true },
+      { onRetry },
     );
     const id = res.body?.request_id;
-    if (typeof id !== "string" || !id) throw new Error("fal accepted the request but sent no request_id");
+    if (typeof id !== "string" || !id) throw unreadableAnswer("POST", url, res.body, "fal answered without a request_id");
     return { taskId: id, handle: falAppId(req.modelId) };
   }
 
@@ -72,10 +71,6 @@ class FalProvider implements ImageProvider {
       const { code } = err.info;
       if (isContentPolicy(code, err.message)) return { state: "blocked", reason: "content_policy_violation", message: err.message };
       return { state: "failed", message: err.message, code };
-    }
-    if (result.state === "succeeded") {
-      const listed = listedPrice("fal", req.model, req.resolution, this.opts.prices);
-      if (listed) result.cost = { usd: listed.usd, source: listed.source };
     }
     return result;
   }

@@ -1,8 +1,6 @@
-import { createReadStream, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import type { HttpClient } from "../../transport/client.js";
-import { raw, readJsonBody, sendRaw } from "../../transport/raw.js";
-import { isSafeToResubmit } from "../../transport/retry.js";
 import type { BatchApi, BatchJobInfo, BatchLine, BatchState } from "../batch-types.js";
 import { describeGeminiError } from "./errors.js";
 
@@ -64,40 +62,34 @@ export class GeminiBatchApi implements BatchApi {
 
   /** Uploads a JSONL file with the resumable protocol; returns its `files/…` name. */
   async upload(file: string, displayName: string, signal?: AbortSignal): Promise<string> {
-    const size = statSync(file).size;
-    const started = await raw(this.http, {
+    const data = readFileSync(file);
+    const started = await this.http.bytes({
       method: "POST",
       url: `${this.base}/upload/v1beta/files`,
       headers: {
         ...this.headers,
-        "content-type": "application/json",
         "x-goog-upload-protocol": "resumable",
         "x-goog-upload-command": "start",
-        "x-goog-upload-header-content-length": String(size),
+        "x-goog-upload-header-content-length": String(data.length),
         "x-goog-upload-header-content-type": "application/jsonl",
       },
-      body: JSON.stringify({ file: { display_name: displayName } }),
+      contentType: "application/json",
+      body: Buffer.from(JSON.stringify({ file: { display_name: displayName } })),
       signal,
-      describeError: describeGeminiError,
+      what: "batch input upload",
     });
-    await readJsonBody(started);
     const uploadUrl = started.headers["x-goog-upload-url"];
     if (typeof uploadUrl !== "string") throw new Error("the Files API answered the upload start without an x-goog-upload-url");
-    const done = await raw(this.http, {
+    const done = await this.http.bytes({
       method: "POST",
       url: uploadUrl,
-      headers: {
-        ...this.headers,
-        "content-length": String(size),
-        "x-goog-upload-offset": "0",
-        "x-goog-upload-command": "upload, finalize",
-      },
-      body: () => createReadStream(file),
+      headers: { ...this.headers, "x-goog-upload-offset": "0", "x-goog-upload-command": "upload, finalize" },
+      body: data,
       signal,
-      timeoutMs: Math.max(this.http.timeoutMs, 10 * 60_000),
-      describeError: describeGeminiError,
+      deadlineMs: Math.max(this.http.deadlineMs, 30 * 60_000),
+      what: "batch input upload",
     });
-    const name = get(get(await readJsonBody(done), "file"), "name");
+    const name = get(get(JSON.parse(done.data.toString("utf8") || "{}"), "file"), "name");
     if (typeof name !== "string") throw new Error("the Files API finalized the upload without a file name");
     return name;
   }
@@ -113,17 +105,16 @@ export class GeminiBatchApi implements BatchApi {
       "fileName" in input
         ? { file_name: input.fileName }
         : { requests: { requests: input.lines.map((l) => ({ request: l.request, metadata: { key: l.key } })) } };
-    const res = await this.http.json(
-      {
-        method: "POST",
-        url: `${this.base}/v1beta/models/${encodeURIComponent(modelId)}:batchGenerateContent`,
-        headers: this.headers,
-        body: { batch: { display_name: displayName, input_config: inputConfig } },
-        signal,
-        describeError: describeGeminiError,
-      },
-      { shouldRetry: isSafeToResubmit },
-    );
+    const res = await this.http.json({
+      method: "POST",
+      url: `${this.base}/v1beta/models/${encodeURIComponent(modelId)}:batchGenerateContent`,
+      headers: this.headers,
+      body: { batch: { display_name: displayName, input_config: inputConfig } },
+      signal,
+      describeError: describeGeminiError,
+      // Paid and not idempotent: repeated only when it surely did not arrive.
+      createsTask: true,
+    });
     return toBatchJob(res.body);
   }
 
@@ -170,16 +161,19 @@ export class GeminiBatchApi implements BatchApi {
     });
   }
 
-  /** Opens the results file as a stream (the caller reads it line by line). */
-  async download(fileName: string, signal?: AbortSignal): Promise<Readable> {
-    const res = await sendRaw(this.http, {
-      method: "GET",
-      url: `${this.base}/download/v1beta/${fileName}:download?alt=media`,
-      headers: this.headers,
-      signal,
-      timeoutMs: Math.max(this.http.timeoutMs, 10 * 60_000),
-      describeError: describeGeminiError,
-    });
-    return res.body;
+  /** Reads the results file as it arrives: `consume` gets the body stream (one attempt). */
+  download<T>(fileName: string, consume: (body: Readable) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.http.stream(
+      {
+        method: "GET",
+        url: `${this.base}/download/v1beta/${fileName}:download?alt=media`,
+        headers: this.headers,
+        signal,
+        // A catalog's results are gigabytes: the whole read may take long, each chunk may not.
+        deadlineMs: 6 * 3600_000,
+        what: "batch results download",
+      },
+      consume,
+    );
   }
 }

@@ -1,7 +1,5 @@
-import { listedPrice } from "../../../core/catalog/prices.js";
-import { HttpError } from "../../transport/errors.js";
+import { unreadableAnswer } from "../../transport/errors.js";
 import { envelopeCode } from "../../transport/body-status.js";
-import { isSafeToResubmit } from "../../transport/retry.js";
 import type {
   CallOptions,
   ImageProvider,
@@ -18,6 +16,7 @@ import { describeRevidError, fromRevidTask, toRevidInput, type RevidTask } from 
 /** Revid API: create, then query by task id; `x-api-key` auth; a body `code` other than 200 is a failure. */
 export const revid: ProviderDefinition = {
   ...REVID_PROFILE,
+  resumable: true,
   create: (opts) => new RevidProvider(opts),
 };
 
@@ -48,43 +47,28 @@ class RevidProvider implements ImageProvider {
         signal,
         describeError: describeRevidError,
         bodyStatus: envelopeCode,
+        createsTask: true,
       },
-      { shouldRetry: isSafeToResubmit, onRetry },
+      { onRetry },
     );
-    const taskId = unwrap(res.body, url, "POST").taskId;
-    if (typeof taskId !== "string" || !taskId) throw new Error("Revid accepted the task but sent no taskId");
+    const taskId = dataOf(res.body, url, "POST").taskId;
+    if (typeof taskId !== "string" || !taskId) throw unreadableAnswer("POST", url, res.body, "Revid answered without a taskId");
     return { taskId };
   }
 
-  async status(task: TaskHandle, req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<TaskStatus> {
+  async status(task: TaskHandle, _req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<TaskStatus> {
     // A query, though sent as POST: safe to repeat.
     const url = `${this.base}/paid/get/taskid?taskId=${encodeURIComponent(task.taskId)}`;
     const res = await this.opts.http.json<Envelope<RevidTask>>(
       { method: "POST", url, headers: this.headers, signal, describeError: describeRevidError, bodyStatus: envelopeCode },
       { onRetry },
     );
-    const status = fromRevidTask(unwrap(res.body, url, "POST"));
-    if (status.state === "succeeded") {
-      const listed = listedPrice("revid", req.model, req.resolution, this.opts.prices);
-      if (listed) status.cost = { usd: listed.usd, credits: listed.credits, source: listed.source };
-    }
-    return status;
+    return fromRevidTask(dataOf(res.body, url, "POST"));
   }
 }
 
-/** An HTTP 200 whose body `code` is not 200 is still a failure. */
-function unwrap<T>(body: Envelope<T>, url: string, method: string): T {
-  const code = Number(body?.code ?? 200);
-  if (code !== 200) {
-    throw new HttpError(`Revid answered code ${code}: ${body?.msg ?? "request failed"}`, {
-      url: url.split("?")[0],
-      method,
-      status: code,
-      code: String(code),
-      retryable: code === 429 || code >= 500,
-      mayHaveReachedServer: true,
-    });
-  }
-  if (!body?.data || typeof body.data !== "object") throw new Error(`Revid answer without data from ${url.split("?")[0]}`);
+/** The `data` of a 2xx answer (a body `code` outside 2xx already failed in the transport, via bodyStatus). */
+function dataOf<T>(body: Envelope<T>, url: string, method: string): T {
+  if (!body?.data || typeof body.data !== "object") throw unreadableAnswer(method, url, body, "Revid answered without data");
   return body.data;
 }
