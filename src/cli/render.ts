@@ -115,6 +115,14 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
   for (const d of r.possibleDuplicates ?? []) {
     lines.push(style.yellow(`! ${d.name}: possible duplicate charge: ${d.reason}; check the provider's dashboard`));
   }
+  if (r.derived && (r.derived.made || r.derived.removed || r.derived.failed)) {
+    const d = r.derived;
+    const failed = d.failed ? style.red(`, ${d.failed} failed`) : "";
+    lines.push(
+      `derived files: ${d.made} made, ${d.upToDate} up to date${d.removed ? `, ${d.removed} removed` : ""}${failed} (local, no charge)`,
+    );
+  }
+  if (r.codegen?.changed) lines.push(`wrote ${r.codegen.out}`);
   const models = Object.entries(r.costByModel);
   if (models.length > 1 || (models.length === 1 && r.generated > 0)) {
     lines.push(...models.map(([m, c]) => style.dim(`  ${m}: ${usd(c)}`)));
@@ -139,5 +147,14 @@ export function planLines(p: Plan, style: Style): string[] {
   lines.push(
     `${c.new} new, ${c.changed} changed, ${c["output-missing"]} output missing, ${c["up-to-date"]} up to date, ${c.orphaned} orphaned; estimated ${usd(p.estimatedUsd)} with ${p.provider}${p.simulate ? " (simulated: no charge)" : ""}`,
   );
+  if (p.derived?.length && p.derivedCounts) {
+    lines.push("", style.bold("derived files (local, no charge)"));
+    for (const d of p.derived)
+      if (d.action !== "up-to-date") lines.push(`${style.bold(d.action.padEnd(16))} ${d.output}  ${style.dim(d.reason)}`);
+    const dc = p.derivedCounts;
+    lines.push(
+      `${dc.make} to make, ${dc["after-generation"]} after generation, ${dc.remove} to remove, ${dc["up-to-date"]} up to date; $0`,
+    );
+  }
   return lines;
 }

@@ -1,10 +1,11 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { checkPlan } from "../core/check/check.js";
 import { checkAnnotations, onGitHubActions, writeCheckSummary } from "./github-summary.js";
 import { UserError } from "../core/errors/user-error.js";
 import { planProject, stateDir } from "../engine/build/build.js";
-import { hasConflictMarkers, splitConflict } from "../core/lock/conflict-markers.js";
+import { type ConflictSides, hasConflictMarkers, splitConflict } from "../core/lock/conflict-markers.js";
 import { mergeLocks, type MergeResult } from "../core/lock/merge.js";
 import { parseLock } from "../core/lock/parse.js";
 import { serializeLock } from "../core/lock/serialize.js";
@@ -144,8 +145,9 @@ export async function gcCommand(args: CliArgs, io: Io): Promise<number> {
 export async function lockCommand(args: CliArgs, io: Io): Promise<number> {
   const [sub, ...files] = args.rest;
   if (sub !== "merge") throw new UserError(`usage: nanobanana lock merge [BASE OURS THEIRS] [-o OUT]`);
-  const project = tryLoad(args);
-  const current = project && new Map(project.assets.map((a) => [a.name, a.hash]));
+  // Loaded against an empty lock first: the project's lockfile may hold conflict markers.
+  let project = tryLoad(args, emptyLock());
+  let current = project && new Map(project.assets.map((a) => [a.name, a.hash]));
   let result: MergeResult;
   let out: string;
   if (files.length === 3) {
@@ -159,11 +161,16 @@ export async function lockCommand(args: CliArgs, io: Io): Promise<number> {
       io.stderr.write("the lockfile has no conflict markers; nothing to merge\n");
       return 0;
     }
-    const sides = splitConflict(text);
+    // Whole sides from git's index when it is mid-merge; else from the markers (lines merged cleanly go to both sides).
+    const sides = gitStages(project.root, project.lockfile) ?? splitConflict(text);
     const shown = path.relative(project.root, project.lockfile);
+    const ours = parseLock(sides.ours, `${shown} (our side)`);
+    // Asset references link against upstream outputs: take our side's to compute the current hashes.
+    project = tryLoad(args, ours) ?? project;
+    current = new Map(project.assets.map((a) => [a.name, a.hash]));
     result = mergeLocks(
       sides.base !== undefined ? parseLock(sides.base, `${shown} (base side)`) : undefined,
-      parseLock(sides.ours, `${shown} (our side)`),
+      ours,
       parseLock(sides.theirs, `${shown} (their side)`),
       current,
     );
@@ -172,6 +179,10 @@ export async function lockCommand(args: CliArgs, io: Io): Promise<number> {
     throw new UserError(`lock merge takes three files (BASE OURS THEIRS) or none, not ${files.length}`);
   }
   writeFileAtomic(out, serializeLock(result.lock));
+  for (const name of result.inconsistent)
+    io.stderr.write(
+      `${name}: an entry's hash did not match its own recorded spec (a line-level merge mixed two versions); not trusted: the other side's entry was kept whole${result.lock.assets[name] ? "" : " (both were mixed: dropped; the next build restores or rebuilds it)"}\n`,
+    );
   for (const d of result.decisions) {
     io.stderr.write(
       `${d.name}: both sides changed it; kept ${d.chose} (${d.by === "manifest" ? "its spec matches the manifests" : "generated more recently; check it"})\n`,
@@ -181,9 +192,33 @@ export async function lockCommand(args: CliArgs, io: Io): Promise<number> {
   return result.uncertain ? 1 : 0;
 }
 
-function tryLoad(args: CliArgs): Project | undefined {
+/** The base, our and their versions of a conflicted file from git's index (stages 1-3), if git has them. */
+function gitStages(root: string, file: string): ConflictSides | undefined {
+  const show = (stage: number) =>
+    execFileSync("git", ["show", `:${stage}:./${path.relative(root, file)}`], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      maxBuffer: 1 << 30,
+    });
   try {
-    return load(args);
+    const ours = show(2);
+    const theirs = show(3);
+    let base: string | undefined;
+    try {
+      base = show(1);
+    } catch {
+      base = undefined; // added on both sides
+    }
+    return { ours, theirs, base };
+  } catch {
+    return undefined;
+  }
+}
+
+function tryLoad(args: CliArgs, lock: Lockfile): Project | undefined {
+  try {
+    return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined }, lock });
   } catch {
     return undefined; // a merge must work without a loadable project (e.g. manifests mid-merge)
   }

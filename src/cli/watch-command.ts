@@ -1,7 +1,10 @@
 import { formatIssue } from "../core/errors/user-error.js";
 import { needsGeneration } from "../core/plan/types.js";
+import path from "node:path";
+import { loadProject } from "../engine/load/load.js";
+import type { LiveReport } from "../engine/report/live-server.js";
 import { watch } from "../engine/watch/session.js";
-import type { WatchEvent } from "../engine/watch/types.js";
+import type { WatchEvent, Watcher } from "../engine/watch/types.js";
 import type { CliArgs } from "./cli-args.js";
 import { InProcessSimulator } from "./in-process-simulator.js";
 import type { Io } from "./io.js";
@@ -65,6 +68,7 @@ export async function watchCommand(args: CliArgs, io: Io): Promise<number> {
     env: io.env,
     onEvent: show,
   });
+  const served = args.serve ? await serveLive(args, w, out) : undefined;
   const stop = new Promise<void>((resolve) => {
     const quit = () => resolve();
     process.once("SIGINT", quit);
@@ -87,8 +91,26 @@ export async function watchCommand(args: CliArgs, io: Io): Promise<number> {
       process.stdin.setRawMode(false);
       process.stdin.pause();
     }
+    await served?.close();
     await w.close();
     await simulator.close();
   }
   return 0;
+}
+
+/** `watch --serve`: the live page on 127.0.0.1, following the watch session's builds. */
+async function serveLive(args: CliArgs, w: Watcher, out: (line: string) => void): Promise<LiveReport> {
+  const { serveLiveReport } = await import("../engine/report/live-server.js");
+  const loadOpts = { cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined } };
+  const load = () => {
+    try {
+      return loadProject(loadOpts);
+    } catch {
+      return undefined; // the watch session reports why; the page keeps the last good state
+    }
+  };
+  const root = load()?.root ?? path.resolve(args.cwd);
+  const live = await serveLiveReport({ watcher: w, load, root, port: args.port });
+  out(`live page: ${live.url}  (127.0.0.1 only; the token in the URL is the key)`);
+  return live;
 }

@@ -1,5 +1,6 @@
 import type { Config } from "./config/schema.js";
 import type { AssetSpec } from "./spec.js";
+import type { DerivedSpec } from "./derive/resolve.js";
 
 export type { AssetSpec, ReferenceSpec } from "./spec.js";
 
@@ -23,6 +24,10 @@ export interface ResolvedAsset {
   source: AssetSource;
   /** Where each entry of `references:` was declared (same order as spec.references). */
   referenceSources?: AssetSource[];
+  /** Files derived locally from the generated image (`derive:`); not part of the spec hash. */
+  derived?: DerivedSpec[];
+  /** Alt text: rendered from the `alt:` template, or `{ auto: true }` to have a text model describe the image. */
+  alt?: { text: string } | { auto: true };
   /** This variant's matrix values (absent for an asset without a matrix). */
   matrix?: Record<string, string | number | boolean>;
 }

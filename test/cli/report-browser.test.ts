@@ -7,6 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser.js";
 import { runCli } from "../helpers/cli.js";
 import { tempProject } from "../helpers/sim-project.js";
+import { next } from "../helpers/watch-events.js";
+import { startSimulator } from "../../src/simulator/server.js";
+import { watch } from "../../src/engine/watch/session.js";
+import { loadProject } from "../../src/engine/load/load.js";
+import { serveLiveReport } from "../../src/engine/report/live-server.js";
 
 const manifest = (surface: string) => `assets:
   - name: "hero/{{product}}"
@@ -91,6 +96,62 @@ describe("nanobanana report in a real browser", () => {
       expect(await page.locator(".card", { hasText: "hero/speaker" }).locator("table.diff").textContent()).toContain("rim light");
       await page.close();
     } finally {
+      p.cleanup();
+    }
+  });
+
+  it("watch --serve: the live page shows a new image after a manifest edit, without a reload", async () => {
+    const p = tempProject({ "assets/set.yaml": manifest("black marble") });
+    const sim = await startSimulator({ latencyMs: 5 });
+    const w = watch({ cwd: p.root, simulatorUrl: sim.url, debounceMs: 50 });
+    const load = () => {
+      try {
+        return loadProject({ cwd: p.root });
+      } catch {
+        return undefined;
+      }
+    };
+    const live = await serveLiveReport({ watcher: w, load, root: p.root });
+    const page = await context.newPage();
+    try {
+      await w.ready;
+      expect(live.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/$/);
+      // Without the token there is nothing to see.
+      expect((await fetch(live.url.replace(/[0-9a-f]{32}\/$/, ""))).status).toBe(404);
+      await page.goto(live.url);
+      await page.waitForSelector("body[data-connected]");
+      expect(await allImagesLoaded(page)).toBe(4);
+      const card = page.locator(".card", { has: page.locator("h4", { hasText: "hero/speaker" }) });
+      const before = await card.locator("img").getAttribute("src");
+      await page.evaluate(() => {
+        (window as unknown as { marker: number }).marker = 1;
+      });
+
+      const generated = next(w, "build", (e) => e.event.type === "generated" && e.event.name === "hero/speaker");
+      p.write("assets/set.yaml", manifest("black marble").replace("{{product}} on black marble", "{{product}} on white sand"));
+      await generated;
+      const landed = Date.now();
+      await page.waitForFunction(
+        (old) => {
+          const img = [...document.querySelectorAll(".card")]
+            .find((c) => c.querySelector("h4")?.textContent === "hero/speaker")
+            ?.querySelector("img");
+          return img && img.getAttribute("src") !== old && img.complete && img.naturalWidth > 0;
+        },
+        before,
+        { timeout: 10_000 },
+      );
+      console.log(`live page showed the new image ${Date.now() - landed} ms after the build reported it`);
+      expect(await card.locator("img").getAttribute("src")).not.toBe(before);
+      expect(await card.locator(".badge").textContent()).toBe("generated");
+      expect(await card.locator(".prompt").textContent()).toContain("white sand");
+      // Updated in place over server-sent events, not by reloading the page.
+      expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    } finally {
+      await page.close();
+      await live.close();
+      await w.close();
+      await sim.close();
       p.cleanup();
     }
   });

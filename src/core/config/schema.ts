@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PROVIDER_NAMES } from "../catalog/provider-names.js";
 import { SettingsSchema } from "./settings-schema.js";
+import { CodegenSchema } from "../codegen/schema.js";
 
 export const BrandSchema = SettingsSchema.extend({
   prefix: z.string().optional().describe("Text put before every prompt of this brand (house style)."),
@@ -177,6 +178,7 @@ export const ConfigSchema = z
     simulator: SimulatorSettingsSchema.optional(),
     budget: BudgetSchema.optional(),
     remote: RemoteSchema.optional(),
+    codegen: CodegenSchema.optional(),
   })
   .describe("nanobanana.config.yaml: the project's settings.");
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ASPECT_RATIOS, FORMATS, MODEL_FAMILIES, RESOLUTIONS } from "../catalog/models.js";
 import { NormalizeSchema } from "../references/schema.js";
+import { DeriveField } from "../derive/schema.js";
 
 const TEMPLATE = /\{\{\s*[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?\s*\}\}/;
 
@@ -31,6 +32,12 @@ export const seedField = z
   .max(2 ** 31 - 1)
   .describe("Seed for reproducible generations, where the provider takes one.");
 export const webSearchField = z.boolean().describe("Ground the image in Google web search (model and provider permitting).");
+export const altField = z
+  .string()
+  .min(1)
+  .describe(
+    'Alt text of the image, may use {{vars}} ("{{product}} on {{surface}}"); `auto` has a text model describe the generated image (a paid call, cached by the image).',
+  );
 
 /** Settings that cascade: config defaults → brand → manifest defaults → asset → matrix values. */
 export const SettingsSchema = z
@@ -42,6 +49,8 @@ export const SettingsSchema = z
     seed: seedField.optional(),
     webSearch: webSearchField.optional(),
     normalize: NormalizeSchema.optional(),
+    derive: DeriveField.optional(),
+    alt: altField.optional(),
   })
   .describe("Generation settings applied to every asset that does not set its own.");
 export type Settings = z.infer<typeof SettingsSchema>;

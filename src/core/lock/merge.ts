@@ -1,3 +1,4 @@
+import { entryConsistent } from "./consistent.js";
 import { LOCKFILE_VERSION, type LockEntry, type Lockfile } from "./types.js";
 
 /** How one asset that both sides changed was decided. */
@@ -13,6 +14,11 @@ export interface MergeResult {
   decisions: MergeDecision[];
   /** True when some decision fell back to "newer" (no manifest to compare with): worth a look. */
   uncertain: boolean;
+  /**
+   * Entries whose hash did not match their own recorded spec on one side (a line-level merge
+   * mixed two versions): the other side's entry was taken whole, or none when both were mixed.
+   */
+  inconsistent: string[];
 }
 
 /**
@@ -26,9 +32,19 @@ export function mergeLocks(base: Lockfile | undefined, ours: Lockfile, theirs: L
   const names = new Set([...Object.keys(b), ...Object.keys(ours.assets), ...Object.keys(theirs.assets)]);
   const assets: Record<string, LockEntry> = {};
   const decisions: MergeDecision[] = [];
+  const inconsistent: string[] = [];
   for (const name of names) {
-    const o = ours.assets[name];
-    const t = theirs.assets[name];
+    let o: LockEntry | undefined = ours.assets[name];
+    let t: LockEntry | undefined = theirs.assets[name];
+    const oBad = o !== undefined && !entryConsistent(o);
+    const tBad = t !== undefined && !entryConsistent(t);
+    if (oBad || tBad) {
+      inconsistent.push(name);
+      if (oBad) o = tBad ? undefined : t;
+      if (tBad) t = o;
+      if (o) assets[name] = o;
+      continue;
+    }
     const bb = base ? b[name] : undefined;
     let pick: LockEntry | undefined;
     if (same(o, t)) pick = o;
@@ -52,7 +68,8 @@ export function mergeLocks(base: Lockfile | undefined, ours: Lockfile, theirs: L
   return {
     lock: { version: Math.max(ours.version, theirs.version, LOCKFILE_VERSION), assets },
     decisions,
-    uncertain: decisions.some((d) => d.by === "newer"),
+    uncertain: decisions.some((d) => d.by === "newer") || inconsistent.length > 0,
+    inconsistent,
   };
 }
 

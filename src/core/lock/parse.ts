@@ -1,4 +1,7 @@
-import { UserError } from "../errors/user-error.js";
+import { ConfigError, UserError } from "../errors/user-error.js";
+import { YamlSource } from "../errors/yaml-source.js";
+import { zodIssues } from "../errors/zod-issues.js";
+import { LockfileSchema } from "../state-schemas.js";
 import { LOCKFILE_VERSION, type Lockfile } from "./types.js";
 
 /** Parses lockfile text; conflict markers or a broken file are a clear error naming `shown`. */
@@ -24,6 +27,14 @@ export function parseLock(text: string, shown: string): Lockfile {
   if (data.version > LOCKFILE_VERSION) {
     throw new UserError(
       `${shown}  lockfile version ${data.version} is newer than this nanobanana understands (${LOCKFILE_VERSION}); upgrade nanobanana`,
+    );
+  }
+  const checked = LockfileSchema.safeParse(data);
+  if (!checked.success) {
+    // JSON is YAML: its parser finds the line of each bad field (only on this error path: it is slow on big locks).
+    const issues = zodIssues(checked.error, YamlSource.parse(shown, text), data, LockfileSchema);
+    throw new ConfigError(
+      issues.map((i) => ({ ...i, message: `${i.message}; fix or remove this entry (restore it from git), nothing was built` })),
     );
   }
   return data;

@@ -16,6 +16,8 @@ const ENTRY_KEYS: (keyof LockEntry)[] = [
   "generatedAt",
   "simulated",
   "spec",
+  "alt",
+  "derived",
 ];
 
 /**

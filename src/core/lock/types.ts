@@ -27,6 +27,32 @@ export interface LockEntry {
   simulated?: boolean;
   /** The resolved spec, so that `plan` can say which fields changed and reviewers can read the prompt. */
   spec: Omit<AssetSpec, "provider" | "modelId" | "model">;
+  /** Alt text of the image (rendered from `alt:`, or described by a text model for `alt: auto`). */
+  alt?: AltRecord;
+  /** Files derived from the image locally (see `derive:`), sorted by output. */
+  derived?: DerivedRecord[];
+}
+
+/** A derived file as the lock records it. */
+export interface DerivedRecord {
+  output: string;
+  /** deriveHash(source sha256, pipeline). */
+  hash: string;
+  sha256: string;
+  bytes: number;
+  width: number;
+  height: number;
+  format: string;
+}
+
+/** Alt text and where it came from. */
+export interface AltRecord {
+  text: string;
+  source: "template" | "auto";
+  /** For `auto`: the sha256 of the image that was described (the cache key). */
+  imageSha256?: string;
+  /** For `auto`: what the description cost. */
+  costUsd?: number;
 }
 
 export interface Lockfile {

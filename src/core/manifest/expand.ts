@@ -13,6 +13,7 @@ import { checkMatrix } from "./matrix-check.js";
 import { defaultOutput, nameProblem, outputInside } from "./names.js";
 import { originOf, type Origin } from "./origins.js";
 import type { AssetInput, Manifest } from "./schema.js";
+import { applyExtras, extrasOf, type AssetExtras } from "./extras.js";
 import { compileTemplate, fileSafe, headOf, lookup, renderTemplate, type CompiledTemplate } from "./template.js";
 import { checkSettings, type RawSettings } from "./validate.js";
 import { checkVariables, type TemplatedField } from "./variables.js";
@@ -85,6 +86,8 @@ interface AssetScope {
   at: (...rest: (string | number)[]) => FieldPath;
   refs: CompiledRef[];
   refSources: AssetSource[];
+  /** Derived files and alt text (see extras.ts). */
+  extras: AssetExtras;
   /** True when a {{var}} appears in model, resolution, aspectRatio, format or seed. */
   settingsTemplated: boolean;
   origin: (field: string) => Origin;
@@ -154,6 +157,8 @@ function prepareAsset(
   include.forEach((e, j) => {
     for (const key of Object.keys(e)) if (!keys.some((k) => k.key === key)) keys.push({ key, path: at("matrix", "include", j, key) });
   });
+  const extras = extrasOf(asset, (f) => at(f), { manifest: manifest.defaults, brand, config: ctx.config.defaults });
+  if (extras.alt && "template" in extras.alt) fields.push({ field: "alt", path: extras.alt.path, t: extras.alt.template });
   for (const p of checkVariables(fields, known, keys)) report(p.path, p.message, p.key);
   for (const p of checkMatrix(asset.matrix, fields, at("matrix"))) report(p.path, p.message, p.key);
   if (issues.length > before) return undefined;
@@ -183,6 +188,7 @@ function prepareAsset(
     at,
     refs,
     refSources: refs.map((r) => locate(at("references", r.index))),
+    extras,
     settingsTemplated: TEMPLATED_FIELDS.some((f) => tpl[f] !== undefined && tpl[f].vars.length > 0),
     origin: (f) => {
       const where = { path: at(), at: `${file}:${source.locate(at()).line}` };
@@ -271,6 +277,7 @@ function resolveVariant({ vars, include }: Variant, scope: AssetScope, ctx: Expa
   };
   if (scope.refSources.length) resolved.referenceSources = scope.refSources;
   if (scope.asset.matrix) resolved.matrix = matrixValues(vars, scope.matrixKeys);
+  if (!applyExtras(resolved, scope.extras, vars, report)) return undefined;
   return resolved;
 }
 

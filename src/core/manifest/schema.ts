@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ASPECT_RATIOS, FORMATS, RESOLUTIONS } from "../catalog/models.js";
 import { NormalizeSchema, ReferencesField } from "../references/schema.js";
-import { SettingsSchema, enumOrTemplate, modelField, webSearchField } from "../config/settings-schema.js";
+import { SettingsSchema, altField, enumOrTemplate, modelField, webSearchField } from "../config/settings-schema.js";
+import { DeriveField } from "../derive/schema.js";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const varName = z.string().regex(/^[A-Za-z_][\w-]*$/, "variable names use letters, digits, _ and -");
@@ -52,6 +53,8 @@ export const AssetSchema = z
     references: ReferencesField.optional(),
     normalize: NormalizeSchema.optional(),
     out: z.string().min(1).optional().describe("Output path relative to outDir, overriding <name>.<ext>; may use {{vars}}."),
+    derive: DeriveField.optional(),
+    alt: altField.optional(),
   })
   .refine((a) => (a.prompt === undefined) !== (a.template === undefined), {
     message: "set exactly one of prompt or template",

@@ -1,3 +1,4 @@
+import { entryConsistent } from "../lock/consistent.js";
 import { atBatchRate, costOf, round, type PriceOverrides } from "../catalog/prices.js";
 import type { LockEntry, Lockfile } from "../lock/types.js";
 import type { ResolvedAsset } from "../project.js";
@@ -110,6 +111,9 @@ function decide(
 ): { action: PlanAction; reason: string; changed?: string[] } {
   if (!entry) return { action: "new", reason: "not in the lockfile" };
   if (entry.hash !== asset.hash) {
+    // Checked only here: a mixed entry (hash of one version, spec of another) would otherwise read "spec format changed".
+    if (!entryConsistent(entry))
+      return { action: "changed", reason: "lock entry not trusted: its hash does not match its own recorded spec (a line-level merge?)" };
     const changed = changedFields(asset, entry);
     return { action: "changed", reason: changed.length ? `${changed.join(", ")} changed` : "spec format changed", changed };
   }

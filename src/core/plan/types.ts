@@ -1,4 +1,5 @@
 import type { PlanNeed } from "./needs.js";
+import type { DerivedAction, DerivedPlanItem } from "../derive/plan.js";
 
 /** What a build will do with one asset. */
 export type PlanAction = "new" | "changed" | "output-missing" | "up-to-date" | "orphaned";
@@ -30,6 +31,9 @@ export interface Plan {
   counts: Record<PlanAction, number>;
   /** What the user must provide first (e.g. an https URL for a local reference on a URL-only provider). */
   needs?: PlanNeed[];
+  /** Local work on derived files (`derive:`), never paid; listed apart from the generations. */
+  derived?: DerivedPlanItem[];
+  derivedCounts?: Record<DerivedAction, number>;
 }
 
 /** What the filesystem says about each output file (gathered by gatherFacts). */

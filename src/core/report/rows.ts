@@ -88,11 +88,12 @@ export function rowId(name: string): string {
 
 function statusOf(hash: string, item: PlanItem | undefined, last: LastOutcome | undefined): { status: RowStatus; reason?: string } {
   const sameSpec = last !== undefined && last.hash === hash;
+  // Generated for this very spec: the live page learns it before the lockfile on disk does.
+  if (sameSpec && last.status === "generated") return { status: "generated" };
   if (item && needsGeneration(item.action)) {
     if (sameSpec && (last.status === "failed" || last.status === "blocked")) return { status: last.status, reason: last.error };
     return { status: "pending", reason: item.reason };
   }
-  if (sameSpec && last.status === "generated") return { status: "generated" };
   return { status: "up-to-date" };
 }
 

@@ -27,6 +27,7 @@ import { referenceDelivery, relinkAndDecide } from "./references.js";
 import { PollPlanner, type PollSchedule } from "./poll-plan.js";
 import type { RunDeps } from "./run-asset.js";
 import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
+import { afterCollect, planDerivedWork } from "../derive/after-collect.js";
 
 export interface BuildOptions {
   /** Most assets in flight (default: the config's concurrency). */
@@ -87,7 +88,9 @@ async function planWithLock(
 ): Promise<{ plan: Plan; lock: Lockfile }> {
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
-  return { plan: await planFromDisk(project, lock, stateDir(project), { ...opts, sources }), lock };
+  const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
+  planDerivedWork(project, p, lock, opts.only);
+  return { plan: p, lock };
 }
 
 /**
@@ -121,6 +124,11 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const journal = new TaskJournal(stateDir(project));
   const store = new ContentStore(stateDir(project));
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
+  for (const bad of journal.rejected)
+    emit({
+      type: "warning",
+      message: `ignored ${path.relative(project.root, bad.file)}: ${bad.problem} (left in place; delete it if you did not write it)`,
+    });
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const graph = project.dependencies ?? assetGraph(project.assets, []);
   const needed = p.items.filter((i) => needsGeneration(i.action));
@@ -283,7 +291,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
               const restored = back.entry;
               writer.set(asset.name, restored, () => journal.remove(asset.hash));
               result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true, restoredFrom: back.from });
-              sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: back.from });
+              sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: back.from, entry: restored });
               return { ok: true, sha256: restored.sha256 };
             }
             const resume = pending.get(asset.hash);
@@ -301,7 +309,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
                 pusher.push(asset.name, outcome.entry, path.join(project.root, asset.output));
                 writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
                 result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
-                sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd });
+                sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd, entry: outcome.entry });
                 return { ok: true, sha256: outcome.entry.sha256 };
               case "blocked":
                 result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
@@ -349,6 +357,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       if (!opts.connection) await conn.close();
     }
   }
+  // Local steps on what was collected: derived files, the asset module (no provider involved).
+  const after = await afterCollect(project, writer, opts, sink, p, stateDir(project));
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const done = {
@@ -357,6 +367,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     leftRunning,
     possibleDuplicates,
     ...(batcher ? { batchJobs: [...batcher.reports.values()] } : {}),
+    ...after,
   };
   if (scheduled.length > 0) recordLastBuild(stateDir(project), done);
   return done;

@@ -1,3 +1,5 @@
+import type { LockEntry } from "../../core/lock/types.js";
+import type { DeriveSummary } from "../derive/derive-all.js";
 import type { Plan } from "../../core/plan/types.js";
 import type { BatchJobReport } from "../batch/types.js";
 import type { LockHolder } from "../state/project-lock.js";
@@ -10,12 +12,14 @@ export type BuildEvent =
   | { type: "submitted"; name: string; taskId: string; resumed: boolean }
   | { type: "progress"; name: string; progress?: number }
   | { type: "retry"; name: string; what: string; attempt: number; delayMs: number; error: string }
-  | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean; from?: RestoreSource }
+  /** `entry` is the asset's new lock entry (the lockfile on disk catches up within a second). */
+  | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean; from?: RestoreSource; entry?: LockEntry }
   | { type: "failed"; name: string; error: string }
   | { type: "blocked"; name: string; reason: string }
   /** Not submitted: over the budget (`fitBudget`) or interrupted before its submit. Not a failure. */
   | { type: "skipped"; name: string; reason: string }
-  | { type: "warning"; name?: string; message: string };
+  | { type: "warning"; name?: string; message: string }
+  | { type: "derived"; name: string; output: string };
 
 export type EventSink = (event: BuildEvent) => void;
 
@@ -61,6 +65,10 @@ export interface BuildResult {
   possibleDuplicates: PossibleDuplicate[];
   /** Batch mode: the jobs this build created, followed or left running, with their state. */
   batchJobs?: BatchJobReport[];
+  /** What the derive step did (derived files are local work, never charged). */
+  derived?: DeriveSummary;
+  /** The asset module written after the build (`codegen.out`), project-relative; `changed` false when its bytes were already on disk. */
+  codegen?: { out: string; changed: boolean };
 }
 
 /** An asset that may have been charged more than once, and why. */

@@ -181,7 +181,11 @@ async function submit(
     // Synchronous write and rename (the fsync follows in the background): the task id is on
     // disk for the next process within microseconds of the answer, which is what a SIGKILL
     // needs. An await here would leave the id in memory for the length of an fsync.
-    deps.journal.record({ ...pending, taskId: submitted.sub.taskId, handle: submitted.sub.handle });
+    // A provider that cannot look a task up again and answered with the result (Gemini) gains
+    // nothing from its task id on disk: the intent already makes a crash from here on a
+    // detectable unknown outcome, and the write would sit on the hot path of every image.
+    const finalAnswer = !deps.provider.resumable && submitted.sub.status && submitted.sub.status.state !== "pending";
+    if (!finalAnswer) deps.journal.record({ ...pending, taskId: submitted.sub.taskId, handle: submitted.sub.handle });
     const possibleDuplicate = [resent, submitted.possibleDuplicate].filter(Boolean).join("; ") || undefined;
     return { ...submitted, possibleDuplicate, answeredAt };
   } catch (err) {

@@ -8,11 +8,13 @@ import { zodIssues } from "../../core/errors/zod-issues.js";
 import { expandManifest } from "../../core/manifest/expand.js";
 import { ManifestSchema } from "../../core/manifest/schema.js";
 import { readLock } from "../state/read-lock.js";
+import type { Lockfile } from "../../core/lock/types.js";
 import { assetGraph, linkAll } from "../../core/plan/graph.js";
 import { PROVIDERS } from "../providers/registry.js";
 import { ReferenceFiles } from "../references/files.js";
 import { referencePolicy } from "../../core/references/policy.js";
 import { LoadCache } from "./load-cache.js";
+import { staysInsideReally } from "../fs/real-path.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
 
 export const CONFIG_NAMES = ["nanobanana.config.yaml", "nanobanana.config.yml"];
@@ -31,6 +33,8 @@ export interface LoadOptions {
    * manifests that did not change (the CLI's build and plan; default false: a load only reads).
    */
   persistCache?: boolean;
+  /** Link asset references against this lockfile instead of reading it (`lock merge`: the file has conflict markers). */
+  lock?: Lockfile;
 }
 
 /**
@@ -49,6 +53,8 @@ export function loadProject(opts: LoadOptions = {}): Project {
     const abs = path.resolve(root, config[field]);
     if (abs !== root && !abs.startsWith(root + path.sep))
       issues.push(configSource.issue([field], `${JSON.stringify(config[field])} is outside the project folder`));
+    else if (!staysInsideReally(root, abs))
+      issues.push(configSource.issue([field], `${JSON.stringify(config[field])} leads outside the project folder through a symbolic link`));
     return abs;
   };
   const outDir = inside("outDir");
@@ -128,11 +134,18 @@ export function loadProject(opts: LoadOptions = {}): Project {
     issues.push(configSource.issue(["manifests"], `no manifest file matches ${config.manifests.join(", ")}`));
   }
   checkUnique(assets, issues);
+  checkRealOutputs(root, assets, issues);
+  if (!staysInsideReally(root, path.join(root, ".nanobanana")))
+    issues.push({
+      file: rel(configFile),
+      path: "",
+      message: ".nanobanana is a symbolic link leading outside the project folder; remove it",
+    });
   const graph = issues.length ? undefined : assetGraph(assets, issues);
   if (issues.length) throw new ConfigError(dedupe(issues));
   if (graph && graph.upstream.size > 0) {
     // Downstream specs carry the upstream output's hash: from the lock when it is current.
-    const lock = readLock(lockfile, rel(lockfile));
+    const lock = opts.lock ?? readLock(lockfile, rel(lockfile));
     assets = linkAll(assets, graph, (up) => {
       const e = lock.assets[up.name];
       return e && e.hash === up.hash && Boolean(e.simulated) === config.simulate ? e.sha256 : undefined;
@@ -213,4 +226,19 @@ function dedupe(issues: Issue[]): Issue[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Each output, links followed, stays in the project (checked per folder: outputs share few). */
+function checkRealOutputs(root: string, assets: ResolvedAsset[], issues: Issue[]): void {
+  const verdict = new Map<string, boolean>();
+  for (const a of assets) {
+    const dir = path.dirname(path.join(root, a.output));
+    let ok = verdict.get(dir);
+    if (ok === undefined) verdict.set(dir, (ok = staysInsideReally(root, dir)));
+    if (!ok)
+      issues.push({
+        ...a.source,
+        message: `output ${a.output} leads outside the project folder through a symbolic link`,
+      });
+  }
 }

@@ -6,6 +6,8 @@ import { readLock } from "../state/read-lock.js";
 import { serializeLock } from "../../core/lock/serialize.js";
 import type { Project } from "../../core/project.js";
 import { writeFileAtomic } from "../state/atomic-write.js";
+import { hashFile } from "../facts.js";
+import { ContentStore } from "../store/content-store.js";
 
 export interface GcOptions {
   /** List what would go, remove nothing. */
@@ -25,28 +27,40 @@ export interface GcResult {
   dryRun: boolean;
 }
 
-const IMAGE = /\.(png|jpe?g|webp)$/i;
+const IMAGE = /\.(png|jpe?g|webp|avif)$/i;
 /** Temp files left by a killed build: `.name.<pid>.<n>.tmp`. */
 const TEMP = /^\..+\.\d+\.\d+\.tmp$/;
 
 /**
  * Removes what no manifest asks for: images in outDir (and temp files a killed build left),
  * store entries, orphaned lock entries. Never touches anything outside outDir and the store,
- * never a file that is not an image or our temp file, never the task journal (paid tasks
- * still to collect).
+ * never an output whose sha256 the lock or the store did not record (nor a temp file not named
+ * like ours), never the task journal (paid tasks still to collect). Links are not followed,
+ * and loadProject refuses an outDir that a link leads out of the project.
  */
 export async function gc(project: Project, stateDir: string, opts: GcOptions = {}): Promise<GcResult> {
   const held = opts.dryRun ? undefined : await acquireProjectLock(stateDir, { wait: opts.wait, command: "gc" });
   try {
     const wanted = new Set(project.assets.map((a) => path.resolve(project.root, a.output)));
+    for (const a of project.assets) for (const d of a.derived ?? []) wanted.add(path.resolve(project.root, d.output));
     const keepHashes = new Set(project.assets.map((a) => a.hash));
     for (const h of new TaskJournal(stateDir).load().keys()) keepHashes.add(h);
     const result: GcResult = { outputs: [], store: [], lockEntries: [], bytes: 0, dryRun: Boolean(opts.dryRun) };
 
+    // Only images nanobanana made: a file goes when its sha256 is one the lock or the store
+    // recorded, never because of its name (a text file called .png stays).
+    const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
+    const recorded = new Set(Object.values(lock.assets).map((e) => e.sha256));
+    const store = new ContentStore(stateDir);
+    for (const h of store.hashes()) {
+      const e = store.get(h);
+      if (e) recorded.add(e.sha256);
+    }
     // Hidden folders (.git, .nanobanana) and node_modules are never outputs, even with outDir ".".
     for (const file of walk(project.outDir, (d) => d.startsWith(".") || d === "node_modules")) {
       const base = path.basename(file);
-      if (wanted.has(file) || !(IMAGE.test(base) || TEMP.test(base))) continue;
+      if (wanted.has(file)) continue;
+      if (!TEMP.test(base) && !(IMAGE.test(base) && recorded.has(await hashFile(file)))) continue;
       result.outputs.push(path.relative(project.root, file).split(path.sep).join("/"));
       result.bytes += remove(file, opts.dryRun);
     }
@@ -63,7 +77,6 @@ export async function gc(project: Project, stateDir: string, opts: GcOptions = {
       }
       result.bytes += remove(file, opts.dryRun);
     }
-    const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
     const names = new Set(project.assets.map((a) => a.name));
     result.lockEntries = Object.keys(lock.assets)
       .filter((n) => !names.has(n))

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReadStream, mkdirSync, renameSync, rmSync, statSync, createWriteStream } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -42,6 +42,8 @@ export class S3Remote implements RemoteStore {
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
       maxAttempts: 3,
+      // The SDK logs some retry decisions to the console unless given a logger; we report failures ourselves.
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
     });
   }
@@ -103,9 +105,10 @@ export class S3Remote implements RemoteStore {
 
   async push(entry: LockEntry, file: string): Promise<"pushed" | "present"> {
     const keys = objectKeys(this.prefix, entry.hash, Boolean(entry.simulated));
-    const size = statSync(file).size;
+    // In memory (images are a few MB): a buffered body can be retried by the SDK, a stream cannot.
+    const bytes = readFileSync(file);
     // Image first, metadata last: a metadata object always has its image.
-    const image = await this.putOnce(keys.image, () => createReadStream(file), size, "application/octet-stream");
+    const image = await this.putOnce(keys.image, () => bytes, bytes.length, "application/octet-stream");
     const { output: _output, ...meta } = entry;
     const body = Buffer.from(JSON.stringify(meta));
     const described = await this.putOnce(keys.meta, () => body, body.length, "application/json");
@@ -131,18 +134,13 @@ export class S3Remote implements RemoteStore {
     this.client.destroy();
   }
 
-  private async putOnce(
-    key: string,
-    body: () => Buffer | NodeJS.ReadableStream,
-    length: number,
-    contentType: string,
-  ): Promise<"pushed" | "present"> {
+  private async putOnce(key: string, body: () => Buffer, length: number, contentType: string): Promise<"pushed" | "present"> {
     try {
       await this.s3.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: key,
-          Body: body() as Buffer,
+          Body: body(),
           ContentLength: length,
           ContentType: contentType,
           IfNoneMatch: "*",

@@ -4,7 +4,7 @@ import pLimit from "p-limit";
 import { parseLock } from "../../core/lock/parse.js";
 import { emptyLock, type LockEntry, type Lockfile } from "../../core/lock/types.js";
 import type { Project } from "../../core/project.js";
-import { reportRows, type SinceInput } from "../../core/report/rows.js";
+import { reportRows, type LastOutcome, type SinceInput } from "../../core/report/rows.js";
 import { thumbSize } from "../../core/report/thumb-size.js";
 import { totalsByModel } from "../../core/report/totals.js";
 import type { ReportImage, ReportPage } from "../../core/report/types.js";
@@ -30,6 +30,10 @@ export interface ReportOptions {
   imageHref?: (output: string) => string;
   /** The folder the page is written to (for relative links); default `.nanobanana/report`. */
   pageDir?: string;
+  /** Lock entries newer than the lockfile on disk (the live page hears of them first). */
+  lockOverlay?: Record<string, LockEntry>;
+  /** Outcomes newer than `.nanobanana/last-build.json` (the live page hears of them first). */
+  lastOverlay?: Record<string, LastOutcome>;
 }
 
 /** A page and the thumbnails it uses (sha256 → cached file). */
@@ -52,7 +56,8 @@ export function defaultReportDir(project: Project): string {
 export async function reportPage(project: Project, opts: ReportOptions = {}): Promise<BuiltPage> {
   const state = stateDir(project);
   const lockRel = path.relative(project.root, project.lockfile);
-  const lock = readLock(project.lockfile, lockRel);
+  const onDisk = readLock(project.lockfile, lockRel);
+  const lock: Lockfile = opts.lockOverlay ? { ...onDisk, assets: { ...onDisk.assets, ...opts.lockOverlay } } : onDisk;
   const plan = await planProject(project);
   const cache = new ThumbnailCache(state);
   const store = new ContentStore(state);
@@ -91,7 +96,14 @@ export async function reportPage(project: Project, opts: ReportOptions = {}): Pr
   let since: SinceInput | undefined;
   if (opts.since) since = await sinceInput(project, opts.since, lockRel, lock, fromStore, imagesOf);
 
-  const rows = reportRows({ assets: project.assets, lock, plan, images, lastBuild: readLastBuild(state), since });
+  const rows = reportRows({
+    assets: project.assets,
+    lock,
+    plan,
+    images,
+    lastBuild: { ...readLastBuild(state), ...opts.lastOverlay },
+    since,
+  });
   const page: ReportPage = {
     title: `nanobanana: ${path.basename(project.root)}`,
     generatedAt: (opts.now ?? new Date()).toISOString().replace(/\.\d+Z$/, "Z"),

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AssetSpec } from "../../core/project.js";
+import { firstProblem, PendingTaskSchema, SpecHashSchema } from "../../core/state-schemas.js";
 import { writeFileAtomic } from "./atomic-write.js";
 
 /**
@@ -44,9 +45,17 @@ export class TaskJournal {
     writeFileAtomic(this.file(task.hash), JSON.stringify(task), { flush: "background" });
   }
 
-  /** Every pending task, by spec hash. Unreadable files are skipped, never fatal. */
+  /** Journal files that failed validation at the last load(), with why: never used, never deleted. */
+  rejected: Array<{ file: string; problem: string }> = [];
+
+  /**
+   * Every pending task, by spec hash. Each file is checked against its schema and must be
+   * named after its own hash: a crafted `"hash": "../../victim"` is refused (listed in
+   * `rejected`), so no path is ever built from it. Torn temp files are skipped.
+   */
   load(): Map<string, PendingTask> {
     const out = new Map<string, PendingTask>();
+    this.rejected = [];
     let names: string[];
     try {
       names = readdirSync(this.dir);
@@ -55,18 +64,28 @@ export class TaskJournal {
     }
     for (const n of names) {
       if (!n.endsWith(".json")) continue;
+      let raw: unknown;
       try {
-        const t = JSON.parse(readFileSync(path.join(this.dir, n), "utf8")) as PendingTask;
-        if (t.hash && (t.taskId || t.key)) out.set(t.hash, t);
+        raw = JSON.parse(readFileSync(path.join(this.dir, n), "utf8"));
       } catch {
-        // a torn temp file from a crash: ignore
+        continue; // a torn temp file from a crash: ignore
       }
+      const t = PendingTaskSchema.safeParse(raw);
+      const file = path.join(this.dir, n);
+      if (!t.success) this.rejected.push({ file, problem: firstProblem(t.error) });
+      else if (n !== `${t.data.hash}.json`) this.rejected.push({ file, problem: `hash ${t.data.hash} does not match the file name` });
+      else out.set(t.data.hash, t.data as PendingTask);
     }
     return out;
   }
 
   remove(hash: string): void {
-    rmSync(this.file(hash), { force: true });
+    // A plain unlink: rmSync's recursive machinery costs a few syscalls more per image.
+    try {
+      unlinkSync(this.file(hash));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
   }
 
   ensure(): void {
@@ -77,6 +96,8 @@ export class TaskJournal {
   }
 
   private file(hash: string): string {
+    // The file name comes from a spec hash: hex only, or it could name a path outside.
+    SpecHashSchema.parse(hash);
     return path.join(this.dir, `${hash}.json`);
   }
 }

@@ -2,6 +2,7 @@ import { constants, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSy
 import path from "node:path";
 import { hashFile } from "../facts.js";
 import type { LockEntry } from "../../core/lock/types.js";
+import { SpecHashSchema, StoredEntrySchema } from "../../core/state-schemas.js";
 import { tempPathFor, writeFileAtomic } from "../state/atomic-write.js";
 
 /**
@@ -33,8 +34,12 @@ export class ContentStore {
 
   /** The stored lock entry for a spec hash, if its image is still intact in size. */
   get(hash: string): LockEntry | undefined {
+    if (!SpecHashSchema.safeParse(hash).success) return undefined;
     try {
-      const entry = JSON.parse(readFileSync(this.metaPath(hash), "utf8")) as LockEntry;
+      // A sidecar is checked like a lock entry, and must be the one for this hash.
+      const checked = StoredEntrySchema.safeParse(JSON.parse(readFileSync(this.metaPath(hash), "utf8")));
+      if (!checked.success || checked.data.hash !== hash) return undefined;
+      const entry = checked.data as LockEntry;
       if (statSync(this.imagePath(hash)).size !== entry.bytes) return undefined;
       return entry;
     } catch {
@@ -70,7 +75,10 @@ export class ContentStore {
     }
     for (const shard of shards) {
       try {
-        for (const f of readdirSync(path.join(this.dir, shard))) if (f.endsWith(".json")) out.add(f.slice(0, -5));
+        for (const f of readdirSync(path.join(this.dir, shard))) {
+          const hash = f.slice(0, -5);
+          if (f.endsWith(".json") && SpecHashSchema.safeParse(hash).success) out.add(hash);
+        }
       } catch {
         // not a folder: ignore
       }
@@ -83,11 +91,14 @@ export class ContentStore {
     rmSync(this.metaPath(hash), { force: true });
   }
 
+  /** Store paths come from spec hashes only: anything else throws rather than name a path outside. */
   imagePath(hash: string): string {
+    SpecHashSchema.parse(hash);
     return path.join(this.dir, hash.slice(0, 2), `${hash}.img`);
   }
 
   private metaPath(hash: string): string {
+    SpecHashSchema.parse(hash);
     return path.join(this.dir, hash.slice(0, 2), `${hash}.json`);
   }
 }

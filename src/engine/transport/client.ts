@@ -80,7 +80,7 @@ export class HttpClient {
           method: req.method,
           status,
           code: details.code,
-          retryable: RETRYABLE_STATUS.has(status),
+          retryable: details.retryable ?? RETRYABLE_STATUS.has(status),
           retryAfterMs,
           mayHaveReachedServer: true,
         });

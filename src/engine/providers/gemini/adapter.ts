@@ -1,13 +1,12 @@
 import { geminiUsageCost, type GeminiUsage } from "../../../core/catalog/gemini-tokens.js";
-import { NotSentError } from "../../transport/errors.js";
+import type { ErrorDetails } from "../../transport/client.js";
+import { HttpError, NotSentError } from "../../transport/errors.js";
+import { googleRetryDelayMs } from "../../transport/wait-hints.js";
 import type { CallOptions, Cost, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission } from "../types.js";
 import { GEMINI_PROFILE } from "../../../core/catalog/providers/gemini.js";
 import { GeminiBatchApi } from "./batch-api.js";
-import { describeGeminiError } from "./errors.js";
 import { inlineReferences } from "./references.js";
-
-export { describeGeminiError };
-import { toGeminiBody, toGeminiStatus, type GeminiResponse } from "./translate.js";
+import { geminiQuota, toGeminiBody, toGeminiStatus, type GeminiResponse } from "./translate.js";
 
 /** Google's Gemini API: one synchronous generateContent call per image; `x-goog-api-key` auth. */
 export const gemini: ProviderDefinition = {
@@ -17,7 +16,7 @@ export const gemini: ProviderDefinition = {
   // Inline 4K images in base64 must fit.
   maxJsonBytes: 160 * 2 ** 20,
   create: (opts) => new GeminiProvider(opts),
-  createBatch: (opts) => new GeminiBatchApi(opts.baseUrl, opts.apiKey, opts.http),
+  createBatch: (opts) => new GeminiBatchApi(opts.baseUrl, opts.apiKey, opts.http, describeGeminiError),
 };
 
 let localIds = 0;
@@ -26,6 +25,8 @@ class GeminiProvider implements ImageProvider {
   readonly name = "gemini" as const;
   private readonly base: string;
   private readonly headers: Record<string, string>;
+  /** Models whose per-day quota ran out in this build, with the message: not asked again. */
+  private readonly exhausted = new Map<string, string>();
 
   constructor(private readonly opts: ProviderOptions) {
     this.base = opts.baseUrl.replace(/\/+$/, "");
@@ -38,19 +39,26 @@ class GeminiProvider implements ImageProvider {
     const images = await inlineReferences(req.references, this.opts.http, signal).catch((err: Error) => {
       throw new NotSentError(err.message);
     });
+    const spent = this.exhausted.get(req.modelId);
+    if (spent) throw new NotSentError(spent);
     const url = `${this.base}/v1beta/models/${encodeURIComponent(req.modelId)}:generateContent`;
-    const res = await this.opts.http.json<GeminiResponse>(
-      {
-        method: "POST",
-        url,
-        headers: this.headers,
-        body: toGeminiBody(req, images),
-        signal,
-        describeError: describeGeminiError,
-        createsTask: true,
-      },
-      { onRetry },
-    );
+    const res = await this.opts.http
+      .json<GeminiResponse>(
+        {
+          method: "POST",
+          url,
+          headers: this.headers,
+          body: toGeminiBody(req, images),
+          signal,
+          describeError: describeGeminiError,
+          createsTask: true,
+        },
+        { onRetry },
+      )
+      .catch((err: unknown) => {
+        if (err instanceof HttpError && err.info.code === "QUOTA_PER_DAY") this.exhausted.set(req.modelId, err.message);
+        throw err;
+      });
     const status = toGeminiStatus(res.body);
     if (status.state === "succeeded") status.cost = usageCost(req, res.body.usageMetadata as GeminiUsage | undefined);
     return { taskId: res.body?.responseId || `gemini-local-${Date.now().toString(36)}-${++localIds}`, status };
@@ -62,4 +70,34 @@ function usageCost(req: ImageRequest, usage: GeminiUsage | undefined): Cost | un
   if (!usage || (usage.candidatesTokenCount ?? 0) <= 0) return undefined;
   const c = geminiUsageCost(req.model, usage);
   return { usd: c.usd, tokens: c.tokens, source: "usage" };
+}
+
+interface GoogleErrorBody {
+  error?: { code?: number; message?: string; status?: string; details?: { "@type"?: string; reason?: string; retryDelay?: string }[] };
+}
+
+/**
+ * Google's error body: `{error: {code, message, status, details}}`. The wait of a 429 is in a
+ * RetryInfo detail (`"retryDelay": "26s"`), never in a header; a bad key is an ErrorInfo
+ * with reason API_KEY_INVALID.
+ */
+export function describeGeminiError(_status: number, body: unknown): ErrorDetails {
+  const e = (body as GoogleErrorBody | undefined)?.error;
+  if (!e || typeof e !== "object") return {};
+  const details = Array.isArray(e.details) ? e.details : [];
+  const info = details.find((d) => d?.["@type"]?.endsWith("google.rpc.ErrorInfo"));
+  const retryAfterMs = googleRetryDelayMs(body);
+  const code = info?.reason ?? e.status;
+  let message = e.message;
+  if (info?.reason === "API_KEY_INVALID") message = "the API key was rejected (API_KEY_INVALID); check the key in your environment";
+  const quota = geminiQuota(body);
+  if (quota?.perDay) {
+    const model = quota.model ? ` for ${quota.model}` : "";
+    return {
+      code: "QUOTA_PER_DAY",
+      message: `the per-day quota${model} is used up (${quota.quotaId}); it resets when Google's day does, so nothing more is sent to this model in this build`,
+      retryable: false,
+    };
+  }
+  return { code, message, retryAfterMs };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import type { HttpClient } from "../../transport/client.js";
 import type { BatchApi, BatchJobInfo, BatchLine, BatchState } from "../batch-types.js";
-import { describeGeminiError } from "./errors.js";
+import type { ErrorDetails } from "../../transport/client.js";
 
 export type { BatchJobInfo, BatchLine };
 
@@ -55,6 +55,8 @@ export class GeminiBatchApi implements BatchApi {
     baseUrl: string,
     apiKey: string,
     private readonly http: HttpClient,
+    /** Reads Google's error body (the adapter's, so both paths say the same). */
+    private readonly describeGeminiError: (status: number, body: unknown) => ErrorDetails,
   ) {
     this.base = baseUrl.replace(/\/+$/, "");
     this.headers = { "x-goog-api-key": apiKey };
@@ -111,7 +113,7 @@ export class GeminiBatchApi implements BatchApi {
       headers: this.headers,
       body: { batch: { display_name: displayName, input_config: inputConfig } },
       signal,
-      describeError: describeGeminiError,
+      describeError: this.describeGeminiError,
       // Paid and not idempotent: repeated only when it surely did not arrive.
       createsTask: true,
     });
@@ -124,7 +126,7 @@ export class GeminiBatchApi implements BatchApi {
       url: `${this.base}/v1beta/${name}`,
       headers: this.headers,
       signal,
-      describeError: describeGeminiError,
+      describeError: this.describeGeminiError,
     });
     return toBatchJob(res.body);
   }
@@ -140,7 +142,7 @@ export class GeminiBatchApi implements BatchApi {
         url,
         headers: this.headers,
         signal,
-        describeError: describeGeminiError,
+        describeError: this.describeGeminiError,
       });
       for (const op of res.body?.operations ?? []) {
         const job = toBatchJob(op);
@@ -157,7 +159,7 @@ export class GeminiBatchApi implements BatchApi {
       url: `${this.base}/v1beta/${name}:cancel`,
       headers: this.headers,
       signal,
-      describeError: describeGeminiError,
+      describeError: this.describeGeminiError,
     });
   }
 

@@ -1,0 +1,55 @@
+import type { Settings } from "../config/settings-schema.js";
+import type { FieldPath } from "../errors/yaml-source.js";
+import { resolveDerived } from "../derive/resolve.js";
+import type { DeriveEntry } from "../derive/schema.js";
+import type { ResolvedAsset } from "../project.js";
+import { compileTemplate, renderTemplate, type CompiledTemplate } from "./template.js";
+import type { AssetInput } from "./schema.js";
+
+/**
+ * The per-asset fields that do not change the generated image (derived files, alt text):
+ * taken from the asset, else the manifest's defaults, else the brand, else the config's defaults.
+ */
+export interface AssetExtras {
+  derive?: { entries: DeriveEntry[]; path: FieldPath };
+  alt?: { auto: true } | { template: CompiledTemplate; path: FieldPath };
+}
+
+type Layer = Pick<Settings, "derive" | "alt"> | undefined;
+
+export function extrasOf(
+  asset: AssetInput,
+  at: (field: string) => FieldPath,
+  layers: { manifest: Layer; brand: Layer; config: Layer },
+): AssetExtras {
+  const pick = <K extends "derive" | "alt">(k: K): { value: NonNullable<Settings[K]>; path: FieldPath } | undefined => {
+    if (asset[k] !== undefined) return { value: asset[k] as NonNullable<Settings[K]>, path: at(k) };
+    if (layers.manifest?.[k] !== undefined) return { value: layers.manifest[k] as NonNullable<Settings[K]>, path: ["defaults", k] };
+    for (const l of [layers.brand, layers.config])
+      if (l?.[k] !== undefined) return { value: l[k] as NonNullable<Settings[K]>, path: at(k) };
+    return undefined;
+  };
+  const out: AssetExtras = {};
+  const derive = pick("derive");
+  if (derive?.value.length) out.derive = { entries: derive.value, path: derive.path };
+  const alt = pick("alt");
+  if (alt) out.alt = alt.value === "auto" ? { auto: true } : { template: compileTemplate(alt.value), path: alt.path };
+  return out;
+}
+
+/** Adds derived files and alt text to a resolved variant; problems are reported, not thrown. */
+export function applyExtras(
+  resolved: ResolvedAsset,
+  extras: AssetExtras,
+  vars: Record<string, unknown>,
+  report: (p: FieldPath, message: string) => void,
+): boolean {
+  if (extras.derive) {
+    const { derived, problems } = resolveDerived(extras.derive.entries, resolved.output, resolved.spec.format);
+    for (const p of problems) report([...extras.derive.path, p.index], p.message);
+    if (problems.length) return false;
+    resolved.derived = derived;
+  }
+  if (extras.alt) resolved.alt = "auto" in extras.alt ? { auto: true } : { text: renderTemplate(extras.alt.template, vars).trim() };
+  return true;
+}

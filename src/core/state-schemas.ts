@@ -1,0 +1,145 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Schemas of what nanobanana reads back from disk: lock entries, the task journal, store
+ * sidecars. These files are ours, but anyone can edit them (a merge, a hand, an attacker's
+ * pull request), so nothing read from them is trusted: a spec hash names files, so it must be
+ * hex and nothing else; a path must stay inside its folder.
+ *
+ * Lock entries are strict (a typo in a committed file is an error). Journal and store files are
+ * local state another nanobanana version may have written with more fields: those pass through,
+ * while every field we use is checked.
+ */
+
+/** A spec hash: hex only, so it can never name a path (`../../victim`). */
+export const SpecHashSchema = z
+  .string()
+  .regex(/^[0-9a-f]{16,64}$/, "is not a spec hash (16 to 64 lowercase hex digits)")
+  .describe("Spec hash: sha256 hex of what changes the image.");
+
+/** True when `rel` is a relative path that stays inside the folder it is relative to. */
+export function staysInside(rel: string): boolean {
+  if (!rel || path.isAbsolute(rel) || path.win32.isAbsolute(rel) || rel.includes("\0")) return false;
+  const norm = path.posix.normalize(rel.replace(/\\/g, "/"));
+  return norm !== ".." && !norm.startsWith("../") && norm !== ".";
+}
+
+/** A project-relative file path that cannot leave the project. */
+export const ProjectPathSchema = z
+  .string()
+  .refine(staysInside, "must be a path inside the project (relative, no `..` leaving it)")
+  .describe("A file path relative to the project root.");
+
+/** `file` (absolute) is `dir` itself or below it, compared as given (resolve links first where they matter). */
+export function isInsideFolder(dir: string, file: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+export const CostSchema = z
+  .object({
+    usd: z.number().nonnegative().finite().describe("Cost in US dollars."),
+    credits: z.number().nonnegative().finite().optional().describe("Provider credits, when it bills in credits."),
+    tokens: z.number().nonnegative().finite().optional().describe("Billed tokens, when it bills by tokens."),
+    source: z.enum(["provider", "usage", "catalog", "config"]).describe("Where the figure comes from."),
+  })
+  .strict()
+  .describe("What an image cost.");
+
+/** The resolved spec a lock entry keeps (for `plan`'s field-by-field comparison). */
+export const LockedSpecSchema = z
+  .object({
+    prompt: z.string().optional().describe("The final prompt."),
+    resolution: z.string().optional().describe("Resolution asked for."),
+    aspectRatio: z.string().optional().describe("Aspect ratio asked for."),
+    format: z.string().optional().describe("Image format asked for."),
+    seed: z.number().optional().describe("Seed, when set."),
+    webSearch: z.boolean().optional().describe("Web grounding on or off."),
+    references: z
+      .array(
+        z
+          .object({
+            kind: z.enum(["file", "url", "asset"]).describe("What the reference is."),
+            ref: z.string().describe("File path, URL or upstream asset name."),
+            sha256: z.string().optional().describe("Content hash, when known."),
+            url: z.string().optional().describe("URL as sent."),
+            normalize: z
+              .object({
+                maxSide: z.number().optional().describe("Longest side after resizing."),
+                stripMetadata: z.boolean().optional().describe("Metadata removed."),
+              })
+              .passthrough()
+              .optional()
+              .describe("How a local file was prepared."),
+          })
+          .passthrough(),
+      )
+      .optional()
+      .describe("Reference images."),
+  })
+  .passthrough()
+  .describe("The resolved spec of the asset when it was generated.");
+
+/** A lock entry's hash is only compared, never made into a path; still, nothing path-like gets in. */
+const LockHashSchema = z
+  .string()
+  .regex(/^[\w-]+$/, "is not a spec hash (letters, digits, - and _ only)")
+  .describe("Spec hash: sha256 hex of what changes the image.");
+
+export const LockEntrySchema = z
+  .object({
+    hash: LockHashSchema,
+    provider: z.string().min(1).describe("Provider that generated the image."),
+    model: z.string().min(1).describe("Model family."),
+    modelId: z.string().min(1).describe("The provider's model id."),
+    taskId: z.string().describe("The provider's task id."),
+    output: ProjectPathSchema.describe("Output file, relative to the project root."),
+    sha256: z.string().min(1).describe("sha256 of the output file (hex)."),
+    bytes: z.number().int().nonnegative().describe("Size of the output file."),
+    width: z.number().int().nonnegative().describe("Width in pixels."),
+    height: z.number().int().nonnegative().describe("Height in pixels."),
+    format: z.string().min(1).describe("Image format."),
+    cost: CostSchema,
+    generatedAt: z.string().describe("ISO time the image was collected."),
+    simulated: z.boolean().optional().describe("True when the simulator made it."),
+    spec: LockedSpecSchema,
+  })
+  .strict()
+  .describe("What the lockfile records of one generated asset.");
+
+export const LockfileSchema = z
+  .object({
+    version: z.number().int().min(1).describe("Lockfile format version."),
+    assets: z.record(z.string(), LockEntrySchema).describe("Entries by asset name."),
+  })
+  .strict()
+  .describe("nanobanana.lock");
+
+/** A journal entry (.nanobanana/tasks/<hash>.json): a submitted, maybe paid, task. */
+export const PendingTaskSchema = z
+  .object({
+    hash: SpecHashSchema,
+    name: z.string().describe("Asset name."),
+    provider: z.string().min(1).describe("Provider the task was sent to."),
+    taskId: z.string().describe('The provider\'s task id; "" for an intent recorded before the submit was sent.'),
+    key: z.string().optional().describe("The submit's idempotency key."),
+    handle: z.string().optional().describe("Provider-specific handle for polling."),
+    submittedAt: z.string().describe("ISO time of the submit."),
+    simulated: z.boolean().describe("True when sent to the simulator."),
+    output: ProjectPathSchema.optional().describe("The asset's output path when it was submitted."),
+    spec: z.record(z.string(), z.unknown()).optional().describe("The asset's spec when it was submitted."),
+  })
+  .passthrough()
+  .refine((t) => t.taskId !== "" || Boolean(t.key), { message: "has neither a task id nor an idempotency key" })
+  .describe("A journalled task.");
+
+/** A store sidecar (.nanobanana/store/<xx>/<hash>.json): the lock entry of a stored image, named by a real spec hash. */
+export const StoredEntrySchema = LockEntrySchema.extend({ hash: SpecHashSchema }).describe("A stored image's lock entry.");
+
+/** The first problem of a failed parse, in a few words: `hash: is not a spec hash`. */
+export function firstProblem(error: z.ZodError): string {
+  const iss = error.issues[0];
+  const where = iss.path.map(String).join(".");
+  return where ? `${where}: ${iss.message}` : iss.message;
+}
