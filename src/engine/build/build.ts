@@ -291,7 +291,15 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
               const restored = back.entry;
               writer.set(asset.name, restored, () => journal.remove(asset.hash));
               result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true, restoredFrom: back.from });
-              sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: back.from, entry: restored });
+              sink({
+                type: "generated",
+                name: asset.name,
+                output: asset.output,
+                costUsd: 0,
+                restored: true,
+                from: back.from,
+                entry: restored,
+              });
               return { ok: true, sha256: restored.sha256 };
             }
             const resume = pending.get(asset.hash);
