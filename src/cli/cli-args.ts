@@ -29,6 +29,7 @@ export interface CliArgs {
   output?: string;
   port?: number;
   since?: string;
+  /** plan --out FILE, report --out FILE */
   out?: string;
   serve: boolean;
   clear: boolean;
@@ -37,5 +38,7 @@ export interface CliArgs {
   faults?: string;
   seed?: number;
   help: boolean;
+  /** build --plan FILE */
+  plan?: string;
   version: boolean;
 }

@@ -52,6 +52,11 @@ export const COMMANDS: CommandSpec[] = [
         help: "generate through Google's Batch API (provider: gemini): half the price, results within 24 hours",
       },
       "no-wait": { type: "boolean", help: "batch mode: create the jobs and exit; a later build collects them (status shows them)" },
+      plan: {
+        type: "string",
+        value: "FILE",
+        help: "generate exactly the assets of a plan saved with plan --out; refuse (exit 2, naming what changed) when the project no longer produces it",
+      },
       remote: { type: "boolean", help: "with --check: also check that the remote store holds every lock entry (no download)" },
       shard: {
         type: "string",
@@ -65,7 +70,18 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: "plan",
     summary: "show what a build would do and what it would cost (writes nothing)",
-    options: { ...PROJECT, ...ONLY, ...SIMULATE, ...VERIFY, ...JSON_OUT },
+    options: {
+      ...PROJECT,
+      ...ONLY,
+      ...SIMULATE,
+      ...VERIFY,
+      ...JSON_OUT,
+      out: {
+        type: "string",
+        value: "FILE",
+        help: "also save the assets to generate (name, spec hash, provider, model, price) for build --plan FILE",
+      },
+    },
     run: async (a, io) => (await import("./commands.js")).planCommand(a, io),
   },
   {
@@ -112,6 +128,17 @@ export const COMMANDS: CommandSpec[] = [
     summary: "upload every image the lockfile names that the remote store lacks",
     options: { ...PROJECT, ...ONLY, ...CONCURRENCY, ...JSON_OUT },
     run: async (a, io) => (await import("./remote-commands.js")).pushCommand(a, io),
+  },
+  {
+    name: "tasks",
+    args: "[forget ID]",
+    summary: "list journalled tasks (submitted, not yet collected) with age and state; `forget ID` settles one and says what it costs",
+    options: {
+      ...PROJECT,
+      ...JSON_OUT,
+      "dry-run": { type: "boolean", help: "with forget: say what it would cost, change nothing" },
+    },
+    run: async (a, io) => (await import("./tasks-command.js")).tasksCommand(a, io),
   },
   {
     name: "gc",

@@ -4,6 +4,9 @@ import { fileURLToPath } from "node:url";
 import { build, planProject } from "../engine/build/build.js";
 import { loadProject } from "../engine/load/load.js";
 import type { Project } from "../core/project.js";
+import type { Plan } from "../core/plan/types.js";
+import { type PlanFile, parsePlanFile, serializePlanFile, toPlanFile } from "../core/plan/plan-file.js";
+import { UserError } from "../core/errors/user-error.js";
 import type { CliArgs } from "./cli-args.js";
 import { InProcessSimulator } from "./in-process-simulator.js";
 import type { Io } from "./io.js";
@@ -29,6 +32,7 @@ function load(args: CliArgs) {
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
   const p = await planProject(project, { verify: args.verify, only: args.only });
+  const saved = args.out ? savePlan(p, args) : undefined;
   if (args.json) {
     const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
     io.stdout.write(
@@ -37,12 +41,37 @@ export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   } else {
     for (const line of planLines(p, makeStyle(io.stdout, io.env))) io.stdout.write(`${line}\n`);
   }
+  if (saved) io.stderr.write(`${saved}\n`);
   return 0;
+}
+
+/** `plan --out FILE`: writes the plan file; returns the line that says so. */
+function savePlan(p: Plan, args: CliArgs): string {
+  const file = toPlanFile(p, args.only);
+  const out = path.resolve(args.cwd, args.out!);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, serializePlanFile(file));
+  const shown = path.relative(process.cwd(), out) || out;
+  return `saved the plan to ${shown}: ${file.assets.length} asset${file.assets.length === 1 ? "" : "s"} to generate, estimated $${file.estimatedUsd.toFixed(2)}; apply it with nanobanana build --plan ${shown}`;
+}
+
+/** `build --plan FILE`: the saved plan, read and checked. */
+function readPlan(args: CliArgs): PlanFile {
+  if (args.only.length) throw new UserError("build --plan takes no --only: the plan holds the selection it was made with");
+  const file = path.resolve(args.cwd, args.plan!);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new UserError(`${args.plan}: no such plan file; make one with nanobanana plan --out ${args.plan}`);
+  }
+  return parsePlanFile(text, args.plan!);
 }
 
 export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.check) return checkCommand(args, io);
   if (args.dryRun) return planCommand(args, io); // the conventional spelling of `plan`
+  const plan = args.plan !== undefined ? readPlan(args) : undefined;
   const project = load(args);
   const style = makeStyle(io.stderr, io.env);
   const renderer = args.json ? undefined : new ProgressRenderer(io.stderr, style);
@@ -75,6 +104,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       noWait: args.noWait,
       maxCostUsd: args.maxCost,
       fitBudget: args.fitBudget,
+      plan,
       shard: args.shard,
     };
     const result = await build(project, opts).catch((err: unknown) => {

@@ -157,6 +157,12 @@ export const ConfigSchema = z
     outDir: z.string().min(1).default("generated").describe("Folder the images are written to, relative to this file."),
     lockfile: z.string().min(1).default("nanobanana.lock").describe("Path of the lockfile (commit it), relative to this file."),
     concurrency: z.number().int().min(1).max(256).default(4).describe("Most assets in flight at once."),
+    maxVariants: z
+      .number()
+      .int()
+      .min(1)
+      .default(1_000_000)
+      .describe("Most assets the manifests may expand to, counted from the matrix sizes before expanding (default 1,000,000)."),
     defaults: SettingsSchema.default({}).describe("Settings for every asset; manifests and assets override them."),
     brands: z
       .record(z.string().regex(/^[\w-]+$/, "brand names use letters, digits, _ and -"), BrandSchema)

@@ -29,12 +29,14 @@ export function checkBudget(
   return new Budget(maxUsd, project.config.prices, project.config.batch);
 }
 
-/** Keeps a collected image in the store; a failure there is a warning, never a lost image. */
+/** Keeps a collected image in the store (in the background; the build waits for it before it ends); a failure there is a warning, never a lost image. */
 export function keep(store: ContentStore, entry: LockEntry, file: string, emit: EventSink): void {
+  const warn = (err: Error) =>
+    emit({ type: "warning", name: entry.output, message: `could not keep a copy in the local store: ${err.message}` });
   try {
-    store.put(entry, file);
+    store.putLater(entry, file, warn);
   } catch (err) {
-    emit({ type: "warning", name: entry.output, message: `could not keep a copy in the local store: ${(err as Error).message}` });
+    warn(err as Error);
   }
 }
 

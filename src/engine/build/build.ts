@@ -3,6 +3,7 @@ import pLimit from "p-limit";
 import { readLock } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
 import { assetGraph } from "../../core/plan/graph.js";
+import { PlanChangedError, type PlanFile, planChanges } from "../../core/plan/plan-file.js";
 import { needsGeneration, type Plan, type PlanItem } from "../../core/plan/types.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
 import { ContentStore } from "../store/content-store.js";
@@ -53,6 +54,12 @@ export interface BuildOptions {
   wait?: boolean;
   /** Batch mode: create the jobs and return, leaving them running (a later build or `status` picks them up). */
   noWait?: boolean;
+  /**
+   * Apply exactly this saved plan (`build --plan`): plan with its `only`, and throw
+   * PlanChangedError before anything is submitted unless the project still produces the same
+   * work (names, spec hashes, provider, prices). `only` is ignored when it is set.
+   */
+  plan?: PlanFile;
   /** Build only this deterministic share of the work (`--shard I/N`); chains stay in one share. */
   shard?: Shard;
   /** Use this remote store (tests inject one); default: the config's `remote:`, opened on first use. */
@@ -118,7 +125,9 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
 }
 
 async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink, remote: LazyRemote): Promise<BuildResult> {
-  const { plan: p, lock } = await planWithLock(project, opts, remote);
+  const { plan: p, lock } = await planWithLock(project, opts.plan ? { ...opts, only: opts.plan.only } : opts, remote);
+  const changes = opts.plan && planChanges(opts.plan, p);
+  if (changes?.length) throw new PlanChangedError(changes);
   // One lock write a second: each is a full serialize + fsync; the journal keeps tasks safe meanwhile.
   const writer = new LockWriter(project.lockfile, lock, 1000);
   const journal = new TaskJournal(stateDir(project));
@@ -361,7 +370,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       await Promise.all([...collecting, ordered, batcher?.settled()]);
     } finally {
       writer.flush();
-      await pusher.settled();
+      await Promise.all([pusher.settled(), store.settled()]);
       if (!opts.connection) await conn.close();
     }
   }

@@ -7,6 +7,7 @@ import { YamlSource } from "../../core/errors/yaml-source.js";
 import { zodIssues } from "../../core/errors/zod-issues.js";
 import { expandManifest } from "../../core/manifest/expand.js";
 import { ManifestSchema } from "../../core/manifest/schema.js";
+import { checkUnique } from "../../core/manifest/unique.js";
 import { readLock } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
 import { assetGraph, linkAll } from "../../core/plan/graph.js";
@@ -189,32 +190,6 @@ export function parseConfig(
   const config = parsed.data;
   for (const [k, v] of Object.entries(overrides ?? {})) if (v !== undefined) (config as Record<string, unknown>)[k] = v;
   return { config, source, text };
-}
-
-/** Two assets may not share a name or an output file. */
-function checkUnique(assets: ResolvedAsset[], issues: Issue[]): void {
-  const byName = new Map<string, ResolvedAsset>();
-  const byOutput = new Map<string, ResolvedAsset>();
-  const where = (a: ResolvedAsset) => `${a.source.file}:${a.source.line}`;
-  for (const a of assets) {
-    const n = byName.get(a.name);
-    if (n)
-      issues.push({
-        ...a.source,
-        path: `${a.source.path}.name`,
-        message: `${JSON.stringify(a.name)} is also the name of an asset at ${where(n)}`,
-      });
-    else byName.set(a.name, a);
-    const key = a.output.toLowerCase();
-    const o = byOutput.get(key);
-    if (o && !n)
-      issues.push({
-        ...a.source,
-        path: `${a.source.path}.out`,
-        message: `output ${a.output} is also written by ${JSON.stringify(o.name)} at ${where(o)}`,
-      });
-    else if (!o) byOutput.set(key, a);
-  }
 }
 
 /** The same problem met by many variants of one asset is reported once (with the first variant's name). */
