@@ -126,6 +126,8 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         interrupted,
         leftRunning,
         possibleDuplicates,
+        journalError,
+        unrecorded,
       } = result;
       const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({
         name,
@@ -137,7 +139,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         ...(error ? { error } : {}),
       }));
       io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets }, null, 2)}\n`,
+        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets }, null, 2)}\n`,
       );
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
@@ -145,7 +147,8 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       for (const line of batchLines(result.batchJobs ?? [])) io.stderr.write(`${line}\n`);
     }
     reportToCi(project, result, io);
-    return result.interrupted ? 130 : result.failed > 0 || result.blocked > 0 ? 1 : 0;
+    if (result.interrupted) return 130;
+    return result.failed > 0 || result.blocked > 0 || result.journalError ? 1 : 0;
   } finally {
     process.off("SIGINT", onSigint);
     await simulator.close();

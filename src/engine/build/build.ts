@@ -17,6 +17,7 @@ import type { Connection, SimulatorUrl } from "../providers/connect.js";
 import { apiKeyFor } from "../providers/credentials.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import { FirstSubmitGate } from "./first-submit-gate.js";
+import { RecordKeeper } from "./record-keeper.js";
 import { TaskJournal } from "../state/journal.js";
 import { BatchJournal } from "../batch/job-journal.js";
 import type { BatchRunner } from "../batch/batch-runner.js";
@@ -131,6 +132,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   // One lock write a second: each is a full serialize + fsync; the journal keeps tasks safe meanwhile.
   const writer = new LockWriter(project.lockfile, lock, 1000);
   const journal = new TaskJournal(stateDir(project));
+  const records = new RecordKeeper(journal);
   const store = new ContentStore(stateDir(project));
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
   for (const bad of journal.rejected)
@@ -227,6 +229,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       beforeSubmit: budget && ((a) => budget.reserve(a)),
       submitRejected: budget && ((a) => budget.release(a)),
       firstSubmit: new FirstSubmitGate(),
+      records,
     };
     if (project.config.batch) {
       const { startBatch } = await import("../batch/start.js");
@@ -384,6 +387,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     leftRunning,
     possibleDuplicates,
     ...(batcher ? { batchJobs: [...batcher.reports.values()] } : {}),
+    ...(records.error ? { journalError: records.error, unrecorded: records.unrecorded } : {}),
     ...after,
   };
   if (scheduled.length > 0) recordLastBuild(stateDir(project), done);

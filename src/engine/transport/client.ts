@@ -183,14 +183,16 @@ export class HttpClient {
     const url = redactUrl(req.url);
     const secrets = [...this.secrets, ...headerSecrets(req.headers)];
     const idle = req.timeoutMs ?? this.timeoutMs;
+    // Loaded before the clock starts: the first import of undici can take a while on a busy machine.
+    const { request } = await import("undici");
+    const dispatcher = await this.dispatcher();
     const deadline = AbortSignal.timeout(req.deadlineMs ?? this.deadlineMs);
     const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
     const guard: Guard = { deadline, signal, deadlineMs: req.deadlineMs ?? this.deadlineMs };
-    const { request } = await import("undici");
     try {
       const res = await request(req.url, {
         method: req.method,
-        dispatcher: await this.dispatcher(),
+        dispatcher,
         headers: req.idempotencyKey ? { ...headers, "idempotency-key": req.idempotencyKey } : headers,
         body,
         signal,
