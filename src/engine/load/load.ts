@@ -76,7 +76,9 @@ export function loadProject(opts: LoadOptions = {}): Project {
   }
   if (issues.length) throw new ConfigError(dedupe(issues));
 
-  const manifests = fg.sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", `${rel(outDir)}/**`] }).sort();
+  const manifests = fg
+    .sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", ...(rel(outDir) ? [`${rel(outDir)}/**`] : [])] })
+    .sort();
   const cacheFile = path.join(root, ".nanobanana", "cache", "load.json");
   const cache = opts.cache ?? (opts.persistCache ? LoadCache.read(cacheFile) : undefined);
   let assets: ResolvedAsset[] = [];
