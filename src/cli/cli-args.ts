@@ -18,6 +18,9 @@ export interface CliArgs {
   write: boolean;
   check: boolean;
   wait: boolean;
+  batch: boolean;
+  noWait: boolean;
+  batchLatencyMs?: number;
   remote: boolean;
   shard?: Shard;
   maxCost?: number;

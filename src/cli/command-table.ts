@@ -59,6 +59,11 @@ export const COMMANDS: CommandSpec[] = [
       },
       "fit-budget": { type: "boolean", help: "with a cap: build what fits instead of refusing; the rest is skipped" },
       ...WAIT,
+      batch: {
+        type: "boolean",
+        help: "generate through Google's Batch API (provider: gemini): half the price, results within 24 hours",
+      },
+      "no-wait": { type: "boolean", help: "batch mode: create the jobs and exit; a later build collects them (status shows them)" },
       plan: {
         type: "string",
         value: "FILE",
@@ -120,8 +125,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: "status",
-    summary: "what the lockfile holds, by provider and model, and the total spend",
-    options: { ...PROJECT, ...JSON_OUT },
+    summary: "what the lockfile holds, by provider and model, and the total spend; batch jobs in flight with their state and counts",
+    options: { ...PROJECT, ...SIMULATE, ...JSON_OUT },
     run: async (a, io) => (await import("./safety-commands.js")).statusCommand(a, io),
   },
   {
@@ -165,6 +170,13 @@ export const COMMANDS: CommandSpec[] = [
     run: async (a, io) => (await import("./safety-commands.js")).gcCommand(a, io),
   },
   {
+    name: "batch",
+    args: "cancel",
+    summary: "cancel the project's running batch jobs and say what was already paid (the next build collects what they finished)",
+    options: { ...PROJECT, ...SIMULATE, ...JSON_OUT },
+    run: async (a, io) => (await import("./batch-command.js")).batchCommand(a, io),
+  },
+  {
     name: "lock",
     args: "merge [BASE OURS THEIRS]",
     summary:
@@ -186,6 +198,7 @@ export const COMMANDS: CommandSpec[] = [
     options: {
       port: { type: "string", value: "N", parse: wholeNumber, help: "port to listen on (default 4010; 0 picks a free one, printed)" },
       "latency-ms": { type: "string", value: "N", parse: wholeNumber, help: "how long each task takes (default 400)" },
+      "batch-latency-ms": { type: "string", value: "N", parse: wholeNumber, help: "how long a Batch API job runs (default 2000)" },
       idempotency: { type: "boolean", help: "honour Idempotency-Key on submits (off by default: not documented for APIDot)" },
       faults: {
         type: "string",
