@@ -38,6 +38,8 @@ export interface CliArgs {
   faults?: string;
   seed?: number;
   help: boolean;
+  /** gc --older-than AGE, in ms */
+  olderThan?: number;
   /** build --plan FILE */
   plan?: string;
   version: boolean;

@@ -1,7 +1,19 @@
 import type { CliArgs } from "./cli-args.js";
 import type { Io } from "./io.js";
 import { parseShard } from "../core/plan/shard.js";
-import { CONCURRENCY, JSON_OUT, ONLY, type OptionTable, PROJECT, SIMULATE, VERIFY, WAIT, usdAmount, wholeNumber } from "./option-spec.js";
+import {
+  CONCURRENCY,
+  JSON_OUT,
+  ONLY,
+  type OptionTable,
+  PROJECT,
+  SIMULATE,
+  VERIFY,
+  WAIT,
+  durationMs,
+  usdAmount,
+  wholeNumber,
+} from "./option-spec.js";
 
 /**
  * One command: its name, its arguments, what it does and exactly which options it takes
@@ -148,6 +160,12 @@ export const COMMANDS: CommandSpec[] = [
       ...JSON_OUT,
       "dry-run": { type: "boolean", help: "list what would be removed, remove nothing" },
       ...WAIT,
+      "older-than": {
+        type: "string",
+        value: "AGE",
+        parse: durationMs,
+        help: "remove only stored images (history) stored longer ago than AGE, e.g. 30d, 12h, 2w; recent history stays",
+      },
     },
     run: async (a, io) => (await import("./safety-commands.js")).gcCommand(a, io),
   },

@@ -121,7 +121,7 @@ async function batchJobStatus(project: Project, io: Io): Promise<JobStatus[]> {
 
 export async function gcCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
-  const r = await gc(project, stateDir(project), { dryRun: args.dryRun, wait: args.wait });
+  const r = await gc(project, stateDir(project), { dryRun: args.dryRun, wait: args.wait, olderThanMs: args.olderThan });
   if (args.json) {
     io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     return 0;
