@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { HttpError, redactUrl } from "./errors.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -122,6 +123,18 @@ export class HttpClient {
         }),
       hooks,
     );
+  }
+
+  /**
+   * Hands a 2xx body to `consume` as it arrives (a batch results file read line by line, never
+   * held whole); non-2xx throws. One attempt: a consumer that has seen part of a body decides
+   * itself how to go on.
+   */
+  stream<T>(req: BytesRequest, consume: (body: Readable) => Promise<T>): Promise<T> {
+    return this.exchange(req, this.bytesHeaders(req), req.body, async (res, url) => {
+      await failUnlessOk(res, req, url);
+      return consume(res.body as unknown as Readable);
+    });
   }
 
   async close(): Promise<void> {
