@@ -18,6 +18,9 @@ export interface CliArgs {
   write: boolean;
   check: boolean;
   wait: boolean;
+  batch: boolean;
+  noWait: boolean;
+  batchLatencyMs?: number;
   remote: boolean;
   shard?: Shard;
   maxCost?: number;
@@ -26,6 +29,7 @@ export interface CliArgs {
   output?: string;
   port?: number;
   since?: string;
+  /** plan --out FILE, report --out FILE */
   out?: string;
   serve: boolean;
   clear: boolean;
@@ -34,5 +38,9 @@ export interface CliArgs {
   faults?: string;
   seed?: number;
   help: boolean;
+  /** gc --older-than AGE, in ms */
+  olderThan?: number;
+  /** build --plan FILE */
+  plan?: string;
   version: boolean;
 }

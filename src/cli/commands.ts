@@ -4,6 +4,9 @@ import { fileURLToPath } from "node:url";
 import { build, planProject } from "../engine/build/build.js";
 import { loadProject } from "../engine/load/load.js";
 import type { Project } from "../core/project.js";
+import type { Plan } from "../core/plan/types.js";
+import { type PlanFile, parsePlanFile, serializePlanFile, toPlanFile } from "../core/plan/plan-file.js";
+import { UserError } from "../core/errors/user-error.js";
 import type { CliArgs } from "./cli-args.js";
 import { InProcessSimulator } from "./in-process-simulator.js";
 import type { Io } from "./io.js";
@@ -13,16 +16,23 @@ import { ProgressRenderer, planLines, summaryLines } from "./render.js";
 import { makeStyle } from "./style.js";
 import { BudgetExceededError } from "../engine/build/budget.js";
 import type { BuildEvent } from "../engine/build/events.js";
+import type { BatchJobReport } from "../engine/batch/types.js";
 import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 
 function load(args: CliArgs) {
-  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined }, persistCache: true });
+  return loadProject({
+    cwd: args.cwd,
+    config: args.config,
+    overrides: { simulate: args.simulate || undefined, batch: args.batch || undefined },
+    persistCache: true,
+  });
 }
 
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
   const p = await planProject(project, { verify: args.verify, only: args.only });
+  const saved = args.out ? savePlan(p, args) : undefined;
   if (args.json) {
     const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
     io.stdout.write(
@@ -31,12 +41,37 @@ export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   } else {
     for (const line of planLines(p, makeStyle(io.stdout, io.env))) io.stdout.write(`${line}\n`);
   }
+  if (saved) io.stderr.write(`${saved}\n`);
   return 0;
+}
+
+/** `plan --out FILE`: writes the plan file; returns the line that says so. */
+function savePlan(p: Plan, args: CliArgs): string {
+  const file = toPlanFile(p, args.only);
+  const out = path.resolve(args.cwd, args.out!);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, serializePlanFile(file));
+  const shown = path.relative(process.cwd(), out) || out;
+  return `saved the plan to ${shown}: ${file.assets.length} asset${file.assets.length === 1 ? "" : "s"} to generate, estimated $${file.estimatedUsd.toFixed(2)}; apply it with nanobanana build --plan ${shown}`;
+}
+
+/** `build --plan FILE`: the saved plan, read and checked. */
+function readPlan(args: CliArgs): PlanFile {
+  if (args.only.length) throw new UserError("build --plan takes no --only: the plan holds the selection it was made with");
+  const file = path.resolve(args.cwd, args.plan!);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new UserError(`${args.plan}: no such plan file; make one with nanobanana plan --out ${args.plan}`);
+  }
+  return parsePlanFile(text, args.plan!);
 }
 
 export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.check) return checkCommand(args, io);
   if (args.dryRun) return planCommand(args, io); // the conventional spelling of `plan`
+  const plan = args.plan !== undefined ? readPlan(args) : undefined;
   const project = load(args);
   const style = makeStyle(io.stderr, io.env);
   const renderer = args.json ? undefined : new ProgressRenderer(io.stderr, style);
@@ -66,8 +101,10 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       signal: controller.signal,
       env: io.env,
       wait: args.wait,
+      noWait: args.noWait,
       maxCostUsd: args.maxCost,
       fitBudget: args.fitBudget,
+      plan,
       shard: args.shard,
     };
     const result = await build(project, opts).catch((err: unknown) => {
@@ -89,6 +126,8 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         interrupted,
         leftRunning,
         possibleDuplicates,
+        journalError,
+        unrecorded,
       } = result;
       const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({
         name,
@@ -100,14 +139,16 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         ...(error ? { error } : {}),
       }));
       io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, assets }, null, 2)}\n`,
+        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets }, null, 2)}\n`,
       );
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
       if (result.interrupted) io.stderr.write(`${interruptedLine(project, result.leftRunning, io.env)}\n`);
+      for (const line of batchLines(result.batchJobs ?? [])) io.stderr.write(`${line}\n`);
     }
     reportToCi(project, result, io);
-    return result.interrupted ? 130 : result.failed > 0 || result.blocked > 0 ? 1 : 0;
+    if (result.interrupted) return 130;
+    return result.failed > 0 || result.blocked > 0 || result.journalError ? 1 : 0;
   } finally {
     process.off("SIGINT", onSigint);
     await simulator.close();
@@ -121,6 +162,7 @@ export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
   const sim = await startSimulator({
     port: args.port ?? 4010,
     latencyMs: args.latencyMs,
+    batchLatencyMs: args.batchLatencyMs,
     idempotency: args.idempotency,
     faults,
     seed: args.seed,
@@ -162,6 +204,14 @@ export async function schemaCommand(args: CliArgs, io: Io): Promise<number> {
 
 export function version(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** One line per batch job: its state and counts. */
+export function batchLines(jobs: BatchJobReport[]): string[] {
+  return jobs.map(
+    (j) =>
+      `batch ${j.jobName ?? j.displayName} (${j.modelId}): ${j.state.toLowerCase()}, ${j.requests} request${j.requests === 1 ? "" : "s"}${j.succeeded || j.failed ? `, ${j.succeeded} succeeded, ${j.failed} failed` : ""}${j.pending ? `, ${j.pending} pending` : ""}`,
+  );
 }
 
 /** What Ctrl-C left behind, and what the next build does about it. */

@@ -102,8 +102,35 @@ export const LockEntrySchema = z
     format: z.string().min(1).describe("Image format."),
     cost: CostSchema,
     generatedAt: z.string().describe("ISO time the image was collected."),
+    batch: z.boolean().optional().describe("True when a Batch API job made it (charged at the batch price)."),
     simulated: z.boolean().optional().describe("True when the simulator made it."),
     spec: LockedSpecSchema,
+    alt: z
+      .object({
+        text: z.string().describe("The alt text."),
+        source: z.enum(["template", "auto"]).describe("Rendered from `alt:`, or described by a text model."),
+        imageSha256: z.string().optional().describe("For auto: sha256 of the image that was described."),
+        costUsd: z.number().nonnegative().finite().optional().describe("For auto: what the description cost."),
+      })
+      .strict()
+      .optional()
+      .describe("Alt text of the image."),
+    derived: z
+      .array(
+        z
+          .object({
+            output: ProjectPathSchema.describe("Derived file, relative to the project root."),
+            hash: LockHashSchema.describe("Hash of the source image and the pipeline."),
+            sha256: z.string().min(1).describe("sha256 of the derived file."),
+            bytes: z.number().int().nonnegative().describe("Size of the derived file."),
+            width: z.number().int().nonnegative().describe("Width in pixels."),
+            height: z.number().int().nonnegative().describe("Height in pixels."),
+            format: z.string().min(1).describe("Image format."),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe("Files derived locally from the image (`derive:`)."),
   })
   .strict()
   .describe("What the lockfile records of one generated asset.");

@@ -29,6 +29,7 @@ export async function planFromDisk(
     simulate: project.config.simulate,
     provider: project.config.provider,
     prices: project.config.prices,
+    batch: project.config.batch,
     verify: opts.verify,
     only: opts.only,
   };

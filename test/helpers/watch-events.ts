@@ -5,7 +5,7 @@ export function next<T extends WatchEvent["type"]>(
   w: Watcher,
   type: T,
   pred: (e: Extract<WatchEvent, { type: T }>) => boolean = () => true,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ): Promise<Extract<WatchEvent, { type: T }>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -12,6 +12,8 @@ export interface ProviderProfile {
   defaultBaseUrl: string;
   defaultApiKeyEnv: string;
   capabilities: CapabilityTable;
+  /** Longest prompt it takes, in characters (checked at plan time); absent when it documents none. */
+  maxPromptChars?: number;
   /** How reference images reach it (default: https URLs only, jpeg/png/webp up to 30 MB). */
   references?: Partial<ReferencePolicy>;
 }

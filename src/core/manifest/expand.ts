@@ -8,7 +8,7 @@ import type { AssetSource, ResolvedAsset } from "../project.js";
 import { compileReferences, resolveReferences, type CompiledRef, type RefContext } from "../references/expand-refs.js";
 import { TEMPLATED_FIELDS, type AssetSpec, type ReferenceSpec, type SpecSettings } from "../spec.js";
 import { BUILTIN_DEFAULTS, cascade, type Cascade } from "./cascade.js";
-import { axesOf, variants, type Variant, type Vars } from "./matrix.js";
+import { axesOf, variantBound, variants, type Variant, type Vars } from "./matrix.js";
 import { checkMatrix } from "./matrix-check.js";
 import { defaultOutput, nameProblem, outputInside } from "./names.js";
 import { originOf, type Origin } from "./origins.js";
@@ -28,6 +28,10 @@ export interface ExpandContext {
   refs: RefContext;
   /** The config file, so that inherited settings are reported at the line that sets them. */
   configSource?: YamlSource;
+  /** Most variants the whole project may expand to (the config's maxVariants). */
+  maxVariants?: number;
+  /** Variants counted so far across the project's manifests (from matrix sizes, before expanding). */
+  counted?: { variants: number };
   /** Problems already reported for settings many assets share (one report each, across manifests). */
   reported?: Set<string>;
 }
@@ -42,6 +46,7 @@ const MAX_ISSUES_PER_ASSET = 20;
  */
 export function expandManifest(file: string, source: YamlSource, manifest: Manifest, ctx: ExpandContext, issues: Issue[]): ResolvedAsset[] {
   const out: ResolvedAsset[] = [];
+  if (!withinCap(manifest, source, ctx, issues)) return out;
   manifest.assets.forEach((asset, index) => {
     const scope = prepareAsset(file, source, manifest, asset, index, ctx, issues);
     if (!scope) return;
@@ -53,6 +58,35 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
     }
   });
   return out;
+}
+
+/**
+ * Counts the variants of every asset from its matrix sizes (before expanding anything) and
+ * refuses the manifest when the project would pass maxVariants: a 10-million matrix is an
+ * error in milliseconds, not an out-of-memory minutes later.
+ */
+function withinCap(manifest: Manifest, source: YamlSource, ctx: ExpandContext, issues: Issue[]): boolean {
+  const max = ctx.maxVariants ?? ctx.config.maxVariants ?? 1_000_000;
+  const counted = (ctx.counted ??= { variants: 0 });
+  for (let i = 0; i < manifest.assets.length; i++) {
+    const matrix = manifest.assets[i].matrix;
+    const n = variantBound(matrix);
+    counted.variants += n;
+    if (counted.variants > max) {
+      const sizes = Object.values(axesOf(matrix)).map((v) => v.length);
+      const how =
+        sizes.length > 1 ? ` (${sizes.join(" × ")}${matrix?.include?.length ? ` + ${matrix.include.length} include entries` : ""})` : "";
+      const before = counted.variants - n;
+      issues.push(
+        source.issue(
+          matrix ? ["assets", i, "matrix"] : ["assets", i],
+          `this asset makes up to ${n.toLocaleString("en-US")} variants${how}${before ? `, ${before.toLocaleString("en-US")} before it` : ""}: more than maxVariants (${max.toLocaleString("en-US")}); split the matrix, or raise maxVariants in the config`,
+        ),
+      );
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Per-asset state shared by its variants. */
@@ -243,12 +277,13 @@ function resolveVariant({ vars, include }: Variant, scope: AssetScope, ctx: Expa
   const checked = settingsOf(vars, variant, scope, ctx, refSpecs.length);
   if (!checked) return undefined;
   if (!scope.nameChecked) {
-    // Interpolated values are file-safe, so the name's literal parts decide: check once.
-    scope.nameChecked = true;
+    // A name without {{vars}} is checked once; interpolated values are file-safe but can
+    // still spell a device name (`con`) or end in a dot, so templated names are checked each.
+    scope.nameChecked = tpl.name.vars.length === 0;
     const problem = nameProblem(name);
     if (problem) {
       report(at("name"), `${JSON.stringify(name)}: ${problem}`);
-      scope.stopped = true;
+      if (scope.nameChecked) scope.stopped = true;
       return undefined;
     }
   }
@@ -261,12 +296,20 @@ function resolveVariant({ vars, include }: Variant, scope: AssetScope, ctx: Expa
     }
     output = o.output;
   } else output = defaultOutput(ctx.outDir, name, extensionOf(checked.format));
-  const spec: AssetSpec = {
-    provider: ctx.provider.name,
-    ...checked,
-    prompt: assemblePrompt(renderTemplate(scope.promptOf(vars), vars), scope.brand),
-    references: refSpecs,
-  };
+  const prompt = assemblePrompt(renderTemplate(scope.promptOf(vars), vars), scope.brand);
+  const maxChars = ctx.provider.maxPromptChars;
+  if (maxChars !== undefined && prompt.length > maxChars) {
+    const chars = [...prompt].length;
+    if (chars > maxChars) {
+      const p = scope.asset.template !== undefined ? at("template") : at("prompt");
+      report(
+        p,
+        `the prompt${variant} is ${chars.toLocaleString("en-US")} characters; ${ctx.provider.name} takes at most ${maxChars.toLocaleString("en-US")}`,
+      );
+      return undefined;
+    }
+  }
+  const spec: AssetSpec = { provider: ctx.provider.name, ...checked, prompt, references: refSpecs };
   // An asset with {asset} references is hashed once its upstreams are linked (plan/graph.ts).
   const resolved: ResolvedAsset = {
     name,

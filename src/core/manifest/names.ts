@@ -1,22 +1,49 @@
 import path from "node:path";
 
-/** What is wrong with an asset name, or undefined: a relative path of non-empty segments. */
+/** Windows device names: a file called `con`, `aux.png` or `com1.txt` cannot exist there. */
+const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+/** Characters Windows refuses in a file name. */
+const FORBIDDEN = /[<>:"\\|?*]/;
+/**
+ * Control characters (C0, DEL, C1) and bidirectional controls (U+061C, U+200E/F, U+202A-E,
+ * U+2066-9), which can make a name print as another (U+202E reverses the text after it).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * What is wrong with an asset name, or undefined. A name is a relative path of non-empty
+ * segments that every checkout can hold: Windows and macOS as well as Linux.
+ */
 export function nameProblem(name: string): string | undefined {
   if (name.startsWith("/") || name.includes("\\")) return "names are relative paths with / separators";
   if (name.split("/").some((s) => s === "" || s === "." || s === "..")) return "name segments must not be empty, . or ..";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
-  if (/[\u0000-\u001f:*?"<>|]/.test(name)) return 'names must not contain control characters or : * ? " < > |';
+  return pathProblem(name);
+}
+
+/** What makes a relative path unportable (Windows and macOS checkouts), or undefined. */
+export function pathProblem(p: string): string | undefined {
+  const bad = INVISIBLE.exec(p);
+  if (bad)
+    return `contains the invisible character U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")} (control and bidi characters are refused)`;
+  if (FORBIDDEN.test(p.replaceAll("/", ""))) return 'must not contain < > : " \\ | ? * (Windows cannot hold them)';
+  for (const segment of p.split("/")) {
+    if (/[. ]$/.test(segment)) return `${JSON.stringify(segment)} ends with a dot or a space (Windows drops them)`;
+    if (RESERVED.test(segment.split(".")[0].trimEnd())) return `${JSON.stringify(segment)} is a reserved device name on Windows`;
+  }
   return undefined;
 }
 
 /**
  * The output path of an `out:` value, project-relative and posix, or an error when it would
- * leave outDir (`outDir` is project-relative, "." for the root).
+ * leave outDir (`outDir` is project-relative, "." for the root) or could not be checked out.
  */
 export function outputInside(outDir: string, rel: string): { output: string } | { error: string } {
   const output = path.posix.normalize(path.posix.join(outDir, rel));
   const inside = outDir === "." ? !output.startsWith("../") && output !== ".." : output.startsWith(`${outDir}/`);
   if (path.posix.isAbsolute(rel) || !inside) return { error: `output ${JSON.stringify(rel)} would leave outDir ${JSON.stringify(outDir)}` };
+  const problem = pathProblem(rel);
+  if (problem) return { error: `output ${JSON.stringify(rel)} ${problem}` };
   return { output };
 }
 
@@ -24,4 +51,9 @@ export function outputInside(outDir: string, rel: string): { output: string } | 
 export function defaultOutput(outDir: string, name: string, ext: string): string {
   const file = `${name}.${ext}`;
   return outDir === "." ? file : `${outDir}/${file}`;
+}
+
+/** Two outputs that are one file on a case-insensitive, normalising filesystem (macOS, Windows) share this key. */
+export function outputKey(output: string): string {
+  return output.normalize("NFC").toUpperCase().toLowerCase();
 }

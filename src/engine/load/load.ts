@@ -7,6 +7,7 @@ import { YamlSource } from "../../core/errors/yaml-source.js";
 import { zodIssues } from "../../core/errors/zod-issues.js";
 import { expandManifest } from "../../core/manifest/expand.js";
 import { ManifestSchema } from "../../core/manifest/schema.js";
+import { checkUnique } from "../../core/manifest/unique.js";
 import { readLock } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
 import { assetGraph, linkAll } from "../../core/plan/graph.js";
@@ -14,6 +15,7 @@ import { PROVIDERS } from "../providers/registry.js";
 import { ReferenceFiles } from "../references/files.js";
 import { referencePolicy } from "../../core/references/policy.js";
 import { LoadCache } from "./load-cache.js";
+import { staysInsideReally } from "../fs/real-path.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
 
 export const CONFIG_NAMES = ["nanobanana.config.yaml", "nanobanana.config.yml"];
@@ -24,7 +26,7 @@ export interface LoadOptions {
   /** Config file path, relative to cwd (default: nanobanana.config.yaml in cwd). */
   config?: string;
   /** Settings that win over the file's, e.g. `{ simulate: true }` from `--simulate`. */
-  overrides?: Partial<Pick<Config, "simulate" | "provider" | "concurrency">>;
+  overrides?: Partial<Pick<Config, "simulate" | "provider" | "concurrency" | "batch">>;
   /** Reuse the expansion of manifests that did not change since the last load (watch mode). */
   cache?: LoadCache;
   /**
@@ -52,6 +54,8 @@ export function loadProject(opts: LoadOptions = {}): Project {
     const abs = path.resolve(root, config[field]);
     if (abs !== root && !abs.startsWith(root + path.sep))
       issues.push(configSource.issue([field], `${JSON.stringify(config[field])} is outside the project folder`));
+    else if (!staysInsideReally(root, abs))
+      issues.push(configSource.issue([field], `${JSON.stringify(config[field])} leads outside the project folder through a symbolic link`));
     return abs;
   };
   const outDir = inside("outDir");
@@ -62,9 +66,19 @@ export function loadProject(opts: LoadOptions = {}): Project {
       configSource.issue(["provider"], `${JSON.stringify(config.provider)} is not available yet ${allowed(Object.keys(PROVIDERS))}`),
     );
   }
+  if (config.batch && config.provider !== "gemini") {
+    issues.push(
+      configSource.issue(
+        ["batch"],
+        `batch mode needs provider: gemini (only Google's Gemini API has a Batch API, at half price); ${config.provider} has none. Set provider: gemini or drop batch${opts.overrides?.batch ? " (--batch)" : ""}`,
+      ),
+    );
+  }
   if (issues.length) throw new ConfigError(dedupe(issues));
 
-  const manifests = fg.sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", `${rel(outDir)}/**`] }).sort();
+  const manifests = fg
+    .sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", ...(rel(outDir) ? [`${rel(outDir)}/**`] : [])] })
+    .sort();
   const cacheFile = path.join(root, ".nanobanana", "cache", "load.json");
   const cache = opts.cache ?? (opts.persistCache ? LoadCache.read(cacheFile) : undefined);
   let assets: ResolvedAsset[] = [];
@@ -123,6 +137,13 @@ export function loadProject(opts: LoadOptions = {}): Project {
     issues.push(configSource.issue(["manifests"], `no manifest file matches ${config.manifests.join(", ")}`));
   }
   checkUnique(assets, issues);
+  checkRealOutputs(root, assets, issues);
+  if (!staysInsideReally(root, path.join(root, ".nanobanana")))
+    issues.push({
+      file: rel(configFile),
+      path: "",
+      message: ".nanobanana is a symbolic link leading outside the project folder; remove it",
+    });
   const graph = issues.length ? undefined : assetGraph(assets, issues);
   if (issues.length) throw new ConfigError(dedupe(issues));
   if (graph && graph.upstream.size > 0) {
@@ -173,32 +194,6 @@ export function parseConfig(
   return { config, source, text };
 }
 
-/** Two assets may not share a name or an output file. */
-function checkUnique(assets: ResolvedAsset[], issues: Issue[]): void {
-  const byName = new Map<string, ResolvedAsset>();
-  const byOutput = new Map<string, ResolvedAsset>();
-  const where = (a: ResolvedAsset) => `${a.source.file}:${a.source.line}`;
-  for (const a of assets) {
-    const n = byName.get(a.name);
-    if (n)
-      issues.push({
-        ...a.source,
-        path: `${a.source.path}.name`,
-        message: `${JSON.stringify(a.name)} is also the name of an asset at ${where(n)}`,
-      });
-    else byName.set(a.name, a);
-    const key = a.output.toLowerCase();
-    const o = byOutput.get(key);
-    if (o && !n)
-      issues.push({
-        ...a.source,
-        path: `${a.source.path}.out`,
-        message: `output ${a.output} is also written by ${JSON.stringify(o.name)} at ${where(o)}`,
-      });
-    else if (!o) byOutput.set(key, a);
-  }
-}
-
 /** The same problem met by many variants of one asset is reported once (with the first variant's name). */
 function dedupe(issues: Issue[]): Issue[] {
   const seen = new Set<string>();
@@ -208,4 +203,19 @@ function dedupe(issues: Issue[]): Issue[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Each output, links followed, stays in the project (checked per folder: outputs share few). */
+function checkRealOutputs(root: string, assets: ResolvedAsset[], issues: Issue[]): void {
+  const verdict = new Map<string, boolean>();
+  for (const a of assets) {
+    const dir = path.dirname(path.join(root, a.output));
+    let ok = verdict.get(dir);
+    if (ok === undefined) verdict.set(dir, (ok = staysInsideReally(root, dir)));
+    if (!ok)
+      issues.push({
+        ...a.source,
+        message: `output ${a.output} leads outside the project folder through a symbolic link`,
+      });
+  }
 }

@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, rmSync } from "node:fs";
+import { lstatSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { acquireProjectLock } from "../state/project-lock.js";
 import { TaskJournal } from "../state/journal.js";
@@ -6,12 +6,18 @@ import { readLock } from "../state/read-lock.js";
 import { serializeLock } from "../../core/lock/serialize.js";
 import type { Project } from "../../core/project.js";
 import { writeFileAtomic } from "../state/atomic-write.js";
+import { hashFile } from "../facts.js";
+import { ContentStore } from "../store/content-store.js";
 
 export interface GcOptions {
   /** List what would go, remove nothing. */
   dryRun?: boolean;
   /** Wait for a running build instead of stopping. */
   wait?: boolean;
+  /** Keep stored images (history) stored less than this long ago; default: remove all unasked ones. */
+  olderThanMs?: number;
+  /** The clock, for olderThanMs (default Date.now). */
+  now?: () => number;
 }
 
 export interface GcResult {
@@ -32,8 +38,9 @@ const TEMP = /^\..+\.\d+\.\d+\.tmp$/;
 /**
  * Removes what no manifest asks for: images in outDir (and temp files a killed build left),
  * store entries, orphaned lock entries. Never touches anything outside outDir and the store,
- * never a file that is not an image or our temp file, never the task journal (paid tasks
- * still to collect).
+ * never an output whose sha256 the lock or the store did not record (nor a temp file not named
+ * like ours), never the task journal (paid tasks still to collect). Links are not followed,
+ * and loadProject refuses an outDir that a link leads out of the project.
  */
 export async function gc(project: Project, stateDir: string, opts: GcOptions = {}): Promise<GcResult> {
   const held = opts.dryRun ? undefined : await acquireProjectLock(stateDir, { wait: opts.wait, command: "gc" });
@@ -44,15 +51,33 @@ export async function gc(project: Project, stateDir: string, opts: GcOptions = {
     for (const h of new TaskJournal(stateDir).load().keys()) keepHashes.add(h);
     const result: GcResult = { outputs: [], store: [], lockEntries: [], bytes: 0, dryRun: Boolean(opts.dryRun) };
 
+    // Only images nanobanana made: a file goes when its sha256 is one the lock or the store
+    // recorded, never because of its name (a text file called .png stays).
+    const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
+    const recorded = new Set(Object.values(lock.assets).map((e) => e.sha256));
+    const store = new ContentStore(stateDir);
+    for (const h of store.hashes()) {
+      const e = store.get(h);
+      if (e) recorded.add(e.sha256);
+    }
     // Hidden folders (.git, .nanobanana) and node_modules are never outputs, even with outDir ".".
     for (const file of walk(project.outDir, (d) => d.startsWith(".") || d === "node_modules")) {
       const base = path.basename(file);
-      if (wanted.has(file) || !(IMAGE.test(base) || TEMP.test(base))) continue;
+      if (wanted.has(file)) continue;
+      if (!TEMP.test(base) && !(IMAGE.test(base) && recorded.has(await hashFile(file)))) continue;
       result.outputs.push(path.relative(project.root, file).split(path.sep).join("/"));
       result.bytes += remove(file, opts.dryRun);
     }
+    const cutoff = opts.olderThanMs === undefined ? undefined : (opts.now?.() ?? Date.now()) - opts.olderThanMs;
     const storeDir = path.join(stateDir, "store");
     const seen = new Set<string>();
+    if (cutoff !== undefined) {
+      // Recent history stays whole: a hash any of whose files was written after the cutoff.
+      for (const file of walk(storeDir)) {
+        const hash = /^([0-9a-f]{16,})\.(img|json)$/.exec(path.basename(file))?.[1];
+        if (hash && statSync(file).mtimeMs >= cutoff) keepHashes.add(hash);
+      }
+    }
     for (const file of [...walk(storeDir), ...walk(path.join(stateDir, "incoming"))]) {
       const base = path.basename(file);
       const hash = /^([0-9a-f]{16,})\.(img|json)$/.exec(base)?.[1];
@@ -64,7 +89,6 @@ export async function gc(project: Project, stateDir: string, opts: GcOptions = {
       }
       result.bytes += remove(file, opts.dryRun);
     }
-    const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
     const names = new Set(project.assets.map((a) => a.name));
     result.lockEntries = Object.keys(lock.assets)
       .filter((n) => !names.has(n))

@@ -3,6 +3,8 @@ export interface ErrorDetails {
   code?: string;
   message?: string;
   retryAfterMs?: number;
+  /** Overrides the status's retryability: false for an answer that will not change (a per-day quota). */
+  retryable?: boolean;
 }
 
 /** What every request through the transport shares: JSON calls, downloads, uploads, checks. */

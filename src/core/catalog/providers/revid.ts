@@ -35,4 +35,5 @@ export const REVID_PROFILE: ProviderProfile = {
   defaultBaseUrl: "https://api.revidapi.com",
   defaultApiKeyEnv: "REVID_API_KEY",
   capabilities: REVID_CAPABILITIES,
+  maxPromptChars: 10_000,
 };

@@ -1,11 +1,12 @@
 import { geminiUsageCost, type GeminiUsage } from "../../../core/catalog/gemini-tokens.js";
 import type { ErrorDetails } from "../../transport/client.js";
-import { NotSentError } from "../../transport/errors.js";
+import { HttpError, NotSentError } from "../../transport/errors.js";
 import { googleRetryDelayMs } from "../../transport/wait-hints.js";
 import type { CallOptions, Cost, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission } from "../types.js";
 import { GEMINI_PROFILE } from "../../../core/catalog/providers/gemini.js";
+import { GeminiBatchApi } from "./batch-api.js";
 import { inlineReferences } from "./references.js";
-import { toGeminiBody, toGeminiStatus, type GeminiResponse } from "./translate.js";
+import { geminiQuota, toGeminiBody, toGeminiStatus, type GeminiResponse } from "./translate.js";
 
 /** Google's Gemini API: one synchronous generateContent call per image; `x-goog-api-key` auth. */
 export const gemini: ProviderDefinition = {
@@ -15,6 +16,7 @@ export const gemini: ProviderDefinition = {
   // Inline 4K images in base64 must fit.
   maxJsonBytes: 160 * 2 ** 20,
   create: (opts) => new GeminiProvider(opts),
+  createBatch: (opts) => new GeminiBatchApi(opts.baseUrl, opts.apiKey, opts.http, describeGeminiError),
 };
 
 let localIds = 0;
@@ -23,6 +25,8 @@ class GeminiProvider implements ImageProvider {
   readonly name = "gemini" as const;
   private readonly base: string;
   private readonly headers: Record<string, string>;
+  /** Models whose per-day quota ran out in this build, with the message: not asked again. */
+  private readonly exhausted = new Map<string, string>();
 
   constructor(private readonly opts: ProviderOptions) {
     this.base = opts.baseUrl.replace(/\/+$/, "");
@@ -35,19 +39,26 @@ class GeminiProvider implements ImageProvider {
     const images = await inlineReferences(req.references, this.opts.http, signal).catch((err: Error) => {
       throw new NotSentError(err.message);
     });
+    const spent = this.exhausted.get(req.modelId);
+    if (spent) throw new NotSentError(spent);
     const url = `${this.base}/v1beta/models/${encodeURIComponent(req.modelId)}:generateContent`;
-    const res = await this.opts.http.json<GeminiResponse>(
-      {
-        method: "POST",
-        url,
-        headers: this.headers,
-        body: toGeminiBody(req, images),
-        signal,
-        describeError: describeGeminiError,
-        createsTask: true,
-      },
-      { onRetry },
-    );
+    const res = await this.opts.http
+      .json<GeminiResponse>(
+        {
+          method: "POST",
+          url,
+          headers: this.headers,
+          body: toGeminiBody(req, images),
+          signal,
+          describeError: describeGeminiError,
+          createsTask: true,
+        },
+        { onRetry },
+      )
+      .catch((err: unknown) => {
+        if (err instanceof HttpError && err.info.code === "QUOTA_PER_DAY") this.exhausted.set(req.modelId, err.message);
+        throw err;
+      });
     const status = toGeminiStatus(res.body);
     if (status.state === "succeeded") status.cost = usageCost(req, res.body.usageMetadata as GeminiUsage | undefined);
     return { taskId: res.body?.responseId || `gemini-local-${Date.now().toString(36)}-${++localIds}`, status };
@@ -79,5 +90,14 @@ export function describeGeminiError(_status: number, body: unknown): ErrorDetail
   const code = info?.reason ?? e.status;
   let message = e.message;
   if (info?.reason === "API_KEY_INVALID") message = "the API key was rejected (API_KEY_INVALID); check the key in your environment";
+  const quota = geminiQuota(body);
+  if (quota?.perDay) {
+    const model = quota.model ? ` for ${quota.model}` : "";
+    return {
+      code: "QUOTA_PER_DAY",
+      message: `the per-day quota${model} is used up (${quota.quotaId}); it resets when Google's day does, so nothing more is sent to this model in this build`,
+      retryable: false,
+    };
+  }
   return { code, message, retryAfterMs };
 }

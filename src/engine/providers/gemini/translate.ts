@@ -8,12 +8,48 @@ interface Part {
   inline_data?: { mime_type?: string; data?: string };
 }
 
+/** One part of Gemini content; image parts also carry a `thoughtSignature` (read past, never needed). */
 export interface GeminiResponse {
+  /** `content` may be `{}` with no parts at all (a NO_IMAGE refusal). */
   candidates?: { content?: { parts?: Part[] }; finishReason?: string; finishMessage?: string }[];
   promptFeedback?: { blockReason?: string; blockReasonMessage?: string };
   usageMetadata?: Record<string, unknown>;
   modelVersion?: string;
   responseId?: string;
+  /** Seen in real answers (paid projects); informational. */
+  serviceTier?: string;
+}
+
+/** A 429's QuotaFailure violation: which quota ran out, for which model. */
+export interface GeminiQuota {
+  quotaId: string;
+  model?: string;
+  /** A per-day quota stays exhausted until the day resets: retrying only burns time. */
+  perDay: boolean;
+}
+
+/**
+ * The quota a Gemini 429 names (`details[].@type` QuotaFailure), if any. Real answers put it
+ * before Help and RetryInfo; a per-day one (`GenerateRequestsPerDayPerProjectPerModel…`) still
+ * carries a RetryInfo of seconds.
+ */
+export function geminiQuota(body: unknown): GeminiQuota | undefined {
+  const details = (body as { error?: { details?: unknown } } | undefined)?.error?.details;
+  if (!Array.isArray(details)) return undefined;
+  for (const d of details as { "@type"?: unknown; violations?: unknown }[]) {
+    if (typeof d?.["@type"] !== "string" || !d["@type"].endsWith("google.rpc.QuotaFailure") || !Array.isArray(d.violations)) continue;
+    const quotas = (d.violations as { quotaId?: unknown; quotaDimensions?: { model?: unknown } }[])
+      .filter((v) => typeof v?.quotaId === "string")
+      .map((v) => ({
+        quotaId: v.quotaId as string,
+        model: typeof v.quotaDimensions?.model === "string" ? v.quotaDimensions.model : undefined,
+        perDay: /PerDay/i.test(v.quotaId as string),
+      }));
+    // A per-day violation decides: other quotas reset sooner, this one does not.
+    const found = quotas.find((q) => q.perDay) ?? quotas[0];
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** An inline reference image ready for the request. */
