@@ -163,14 +163,15 @@ describe("fuzzed projects", () => {
     await fc.assert(
       fc.asyncProperty(project, async (p) => {
         // Runs take turns: everything generated; a good config with generated manifests; a good
-        // project with only the lockfile and journal generated (so each layer is reached).
-        const turn = n % 3;
+        // project with only the lockfile and journal generated; a good project with no lockfile
+        // and a generated journal (so each layer is reached, and some plans always load).
+        const turn = n % 4;
         const dir = path.join(parent, `p${n++}`);
         mkdirSync(path.join(dir, "assets"), { recursive: true });
         writeFileSync(path.join(dir, "nanobanana.config.yaml"), turn === 0 ? p.config : GOOD_CONFIG);
-        const manifests = turn === 2 ? [GOOD_MANIFEST] : p.manifests;
+        const manifests = turn >= 2 ? [GOOD_MANIFEST] : p.manifests;
         for (const [i, m] of manifests.entries()) writeFileSync(path.join(dir, "assets", `m${i}.yaml`), m);
-        if (p.lock !== undefined) writeFileSync(path.join(dir, "nanobanana.lock"), p.lock);
+        if (p.lock !== undefined && turn !== 3) writeFileSync(path.join(dir, "nanobanana.lock"), p.lock);
         mkdirSync(path.join(dir, ".nanobanana", "tasks"), { recursive: true });
         for (const [name, body] of p.journal) writeFileSync(path.join(dir, ".nanobanana", "tasks", `${name}.json`), body);
         for (const cmd of [["plan"], ["status"], ["tasks"], ["gc", "--dry-run"]]) {
