@@ -59,7 +59,7 @@ export function report(r) {
  * event loop with the build being measured. Returns what build({ simulatorUrl }) needs (url)
  * plus the ledger and counters read over its admin routes.
  */
-export async function childSimulator({ latencyMs, faults, seed } = {}) {
+export async function childSimulator({ latencyMs, batchLatencyMs, faults, seed } = {}) {
   const { spawn } = await import("node:child_process");
   const { fileURLToPath } = await import("node:url");
   const cli = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
@@ -69,6 +69,7 @@ export async function childSimulator({ latencyMs, faults, seed } = {}) {
     "--port",
     "0",
     ...(latencyMs !== undefined ? ["--latency-ms", String(latencyMs)] : []),
+    ...(batchLatencyMs !== undefined ? ["--batch-latency-ms", String(batchLatencyMs)] : []),
     ...(faults ? ["--faults", faults] : []),
     ...(seed !== undefined ? ["--seed", String(seed)] : []),
   ];

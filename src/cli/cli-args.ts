@@ -18,6 +18,9 @@ export interface CliArgs {
   write: boolean;
   check: boolean;
   wait: boolean;
+  batch: boolean;
+  noWait: boolean;
+  batchLatencyMs?: number;
   remote: boolean;
   shard?: Shard;
   maxCost?: number;
@@ -35,6 +38,8 @@ export interface CliArgs {
   faults?: string;
   seed?: number;
   help: boolean;
+  /** gc --older-than AGE, in ms */
+  olderThan?: number;
   /** build --plan FILE */
   plan?: string;
   version: boolean;

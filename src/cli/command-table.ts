@@ -1,7 +1,19 @@
 import type { CliArgs } from "./cli-args.js";
 import type { Io } from "./io.js";
 import { parseShard } from "../core/plan/shard.js";
-import { CONCURRENCY, JSON_OUT, ONLY, type OptionTable, PROJECT, SIMULATE, VERIFY, WAIT, usdAmount, wholeNumber } from "./option-spec.js";
+import {
+  CONCURRENCY,
+  JSON_OUT,
+  ONLY,
+  type OptionTable,
+  PROJECT,
+  SIMULATE,
+  VERIFY,
+  WAIT,
+  durationMs,
+  usdAmount,
+  wholeNumber,
+} from "./option-spec.js";
 
 /**
  * One command: its name, its arguments, what it does and exactly which options it takes
@@ -47,6 +59,11 @@ export const COMMANDS: CommandSpec[] = [
       },
       "fit-budget": { type: "boolean", help: "with a cap: build what fits instead of refusing; the rest is skipped" },
       ...WAIT,
+      batch: {
+        type: "boolean",
+        help: "generate through Google's Batch API (provider: gemini): half the price, results within 24 hours",
+      },
+      "no-wait": { type: "boolean", help: "batch mode: create the jobs and exit; a later build collects them (status shows them)" },
       plan: {
         type: "string",
         value: "FILE",
@@ -108,8 +125,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: "status",
-    summary: "what the lockfile holds, by provider and model, and the total spend",
-    options: { ...PROJECT, ...JSON_OUT },
+    summary: "what the lockfile holds, by provider and model, and the total spend; batch jobs in flight with their state and counts",
+    options: { ...PROJECT, ...SIMULATE, ...JSON_OUT },
     run: async (a, io) => (await import("./safety-commands.js")).statusCommand(a, io),
   },
   {
@@ -143,8 +160,21 @@ export const COMMANDS: CommandSpec[] = [
       ...JSON_OUT,
       "dry-run": { type: "boolean", help: "list what would be removed, remove nothing" },
       ...WAIT,
+      "older-than": {
+        type: "string",
+        value: "AGE",
+        parse: durationMs,
+        help: "remove only stored images (history) stored longer ago than AGE, e.g. 30d, 12h, 2w; recent history stays",
+      },
     },
     run: async (a, io) => (await import("./safety-commands.js")).gcCommand(a, io),
+  },
+  {
+    name: "batch",
+    args: "cancel",
+    summary: "cancel the project's running batch jobs and say what was already paid (the next build collects what they finished)",
+    options: { ...PROJECT, ...SIMULATE, ...JSON_OUT },
+    run: async (a, io) => (await import("./batch-command.js")).batchCommand(a, io),
   },
   {
     name: "lock",
@@ -168,6 +198,7 @@ export const COMMANDS: CommandSpec[] = [
     options: {
       port: { type: "string", value: "N", parse: wholeNumber, help: "port to listen on (default 4010; 0 picks a free one, printed)" },
       "latency-ms": { type: "string", value: "N", parse: wholeNumber, help: "how long each task takes (default 400)" },
+      "batch-latency-ms": { type: "string", value: "N", parse: wholeNumber, help: "how long a Batch API job runs (default 2000)" },
       idempotency: { type: "boolean", help: "honour Idempotency-Key on submits (off by default: not documented for APIDot)" },
       faults: {
         type: "string",

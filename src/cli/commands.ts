@@ -16,11 +16,17 @@ import { ProgressRenderer, planLines, summaryLines } from "./render.js";
 import { makeStyle } from "./style.js";
 import { BudgetExceededError } from "../engine/build/budget.js";
 import type { BuildEvent } from "../engine/build/events.js";
+import type { BatchJobReport } from "../engine/batch/types.js";
 import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 
 function load(args: CliArgs) {
-  return loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined }, persistCache: true });
+  return loadProject({
+    cwd: args.cwd,
+    config: args.config,
+    overrides: { simulate: args.simulate || undefined, batch: args.batch || undefined },
+    persistCache: true,
+  });
 }
 
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {
@@ -95,6 +101,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       signal: controller.signal,
       env: io.env,
       wait: args.wait,
+      noWait: args.noWait,
       maxCostUsd: args.maxCost,
       fitBudget: args.fitBudget,
       plan,
@@ -119,6 +126,8 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         interrupted,
         leftRunning,
         possibleDuplicates,
+        journalError,
+        unrecorded,
       } = result;
       const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({
         name,
@@ -130,14 +139,16 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         ...(error ? { error } : {}),
       }));
       io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`,
+        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`,
       );
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
       if (result.interrupted) io.stderr.write(`${interruptedLine(project, result.leftRunning, io.env)}\n`);
+      for (const line of batchLines(result.batchJobs ?? [])) io.stderr.write(`${line}\n`);
     }
     reportToCi(project, result, io);
-    return result.interrupted ? 130 : result.failed > 0 || result.blocked > 0 ? 1 : 0;
+    if (result.interrupted) return 130;
+    return result.failed > 0 || result.blocked > 0 || result.journalError ? 1 : 0;
   } finally {
     process.off("SIGINT", onSigint);
     await simulator.close();
@@ -151,6 +162,7 @@ export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
   const sim = await startSimulator({
     port: args.port ?? 4010,
     latencyMs: args.latencyMs,
+    batchLatencyMs: args.batchLatencyMs,
     idempotency: args.idempotency,
     faults,
     seed: args.seed,
@@ -192,6 +204,14 @@ export async function schemaCommand(args: CliArgs, io: Io): Promise<number> {
 
 export function version(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** One line per batch job: its state and counts. */
+export function batchLines(jobs: BatchJobReport[]): string[] {
+  return jobs.map(
+    (j) =>
+      `batch ${j.jobName ?? j.displayName} (${j.modelId}): ${j.state.toLowerCase()}, ${j.requests} request${j.requests === 1 ? "" : "s"}${j.succeeded || j.failed ? `, ${j.succeeded} succeeded, ${j.failed} failed` : ""}${j.pending ? `, ${j.pending} pending` : ""}`,
+  );
 }
 
 /** What Ctrl-C left behind, and what the next build does about it. */

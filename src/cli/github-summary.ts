@@ -77,7 +77,11 @@ export function buildAnnotations(project: Project, result: BuildResult, env: Nod
     });
 }
 
-/** The Markdown appended to $GITHUB_STEP_SUMMARY after a build. */
+/** Most changed assets the summary lists one by one (GitHub caps a step summary at 1 MiB). */
+const CHANGED_ROWS = 200;
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/`/g, "'");
+
+/** The Markdown appended to $GITHUB_STEP_SUMMARY after a build: totals, the assets it changed with their cost, failures. */
 export function stepSummary(result: BuildResult): string {
   const usd = (n: number) => `$${n.toFixed(n !== 0 && n < 0.01 ? 4 : 2)}`;
   const lines = [
@@ -90,6 +94,19 @@ export function stepSummary(result: BuildResult): string {
   ];
   const models = Object.entries(result.costByModel);
   if (models.length) lines.push("| model | spent |", "|---|---:|", ...models.map(([m, c]) => `| ${m} | ${usd(c)} |`), "");
+  const changed = result.assets.filter((a) => a.status === "generated");
+  if (changed.length) {
+    const shown = changed.slice(0, CHANGED_ROWS);
+    lines.push(
+      `**Changed (${changed.length}):**`,
+      "",
+      "| asset | output | cost |",
+      "|---|---|---:|",
+      ...shown.map((a) => `| \`${cell(a.name)}\` | \`${cell(a.output)}\` | ${a.restored ? "$0 (restored)" : usd(a.costUsd)} |`),
+      ...(changed.length > shown.length ? [`| … and ${changed.length - shown.length} more | | |`] : []),
+      "",
+    );
+  }
   const bad = result.assets.filter((a) => a.status === "failed" || a.status === "blocked");
   if (bad.length) lines.push("**Failed:**", "", ...bad.map((a) => `- \`${a.name}\` (${a.status}): ${a.error ?? ""}`), "");
   const skipped = result.assets.filter((a) => a.status === "skipped");

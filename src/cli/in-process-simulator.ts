@@ -15,7 +15,7 @@ export class InProcessSimulator {
       const { parseFaults } = await import("../simulator/fault-syntax.js");
       const settings = project.config.simulator;
       const faults = settings?.faults === undefined ? undefined : parseFaults(settings.faults, "simulator.faults in the config");
-      return startSimulator({ latencyMs: settings?.latencyMs, faults, seed: settings?.seed });
+      return startSimulator({ latencyMs: settings?.latencyMs, batchLatencyMs: settings?.batchLatencyMs, faults, seed: settings?.seed });
     })();
     return (await this.started).url;
   };

@@ -48,6 +48,13 @@ export function usdAmount(value: string, flag: string): number {
   return n;
 }
 
+/** "30d", "12h", "2w", "90m" → milliseconds. */
+export function durationMs(value: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(m|h|d|w)$/.exec(value.trim());
+  if (!m) throw new UserError(`${flag} takes an age like 30d, 12h, 2w or 90m, not ${JSON.stringify(value)}`);
+  return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as "m" | "h" | "d" | "w"];
+}
+
 // Option groups that several commands share; a command spreads the ones it takes.
 
 /** Where the project is. */

@@ -115,6 +115,10 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
   for (const d of r.possibleDuplicates ?? []) {
     lines.push(style.yellow(`! ${d.name}: possible duplicate charge: ${d.reason}; check the provider's dashboard`));
   }
+  if (r.journalError) lines.push(style.red(`! the task journal could not be written (${r.journalError}); nothing more was submitted`));
+  for (const t of r.unrecorded ?? []) {
+    lines.push(style.red(`! ${t.name}: ${t.provider} task ${t.taskId} was accepted (and may be paid) but could not be recorded`));
+  }
   if (r.derived && (r.derived.made || r.derived.removed || r.derived.failed)) {
     const d = r.derived;
     const failed = d.failed ? style.red(`, ${d.failed} failed`) : "";

@@ -12,6 +12,8 @@ import { serializeLock } from "../core/lock/serialize.js";
 import { emptyLock, type Lockfile } from "../core/lock/types.js";
 import { gc } from "../engine/maintain/gc.js";
 import { projectStatus } from "../engine/maintain/status.js";
+import { BatchJournal } from "../engine/batch/job-journal.js";
+import { batchJobs, type JobStatus } from "../engine/batch/jobs.js";
 import { loadProject } from "../engine/load/load.js";
 import type { Project } from "../core/project.js";
 import { writeFileAtomic } from "../engine/state/atomic-write.js";
@@ -56,8 +58,9 @@ export async function checkCommand(args: CliArgs, io: Io): Promise<number> {
 export async function statusCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
   const s = projectStatus(project, stateDir(project));
+  const jobs = await batchJobStatus(project, io);
   if (args.json) {
-    io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(jobs.length ? { ...s, batchJobs: jobs } : s, null, 2)}\n`);
     return 0;
   }
   const style = makeStyle(io.stdout, io.env);
@@ -77,12 +80,48 @@ export async function statusCommand(args: CliArgs, io: Io): Promise<number> {
     );
   if (s.pendingTasks)
     io.stdout.write(style.yellow(`${s.pendingTasks} submitted tasks not yet collected; the next build collects them at no extra cost\n`));
+  for (const j of jobs)
+    io.stdout.write(
+      `batch ${j.jobName ?? j.displayName} (${j.modelId}): ${j.state.toLowerCase()}, ${j.requests} requests, ${j.succeeded} succeeded, ${j.failed} failed, ${j.pending} pending${j.problem ? ` (${j.problem})` : ""}\n`,
+    );
+  if (jobs.length)
+    io.stdout.write(style.yellow(`the next build collects finished batch jobs (and waits for running ones unless --no-wait)\n`));
   return 0;
+}
+
+/** The project's batch jobs as the provider reports them now (none without a journal, or off Gemini). */
+async function batchJobStatus(project: Project, io: Io): Promise<JobStatus[]> {
+  const records = project.config.provider === "gemini" ? new BatchJournal(stateDir(project)).load() : [];
+  if (records.length === 0) return [];
+  const { connect } = await import("../engine/providers/connect.js");
+  let conn: Awaited<ReturnType<typeof connect>>;
+  try {
+    conn = await connect(project, { env: io.env });
+  } catch (err) {
+    const problem = `cannot ask the provider: ${(err as Error).message}`;
+    return records.map((r) => ({
+      displayName: r.displayName,
+      jobName: r.jobName,
+      modelId: r.modelId,
+      state: "UNKNOWN",
+      requests: r.items.length,
+      succeeded: 0,
+      failed: 0,
+      pending: 0,
+      paidUsd: 0,
+      problem,
+    }));
+  }
+  try {
+    return await batchJobs(project, stateDir(project), conn);
+  } finally {
+    await conn.close();
+  }
 }
 
 export async function gcCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
-  const r = await gc(project, stateDir(project), { dryRun: args.dryRun, wait: args.wait });
+  const r = await gc(project, stateDir(project), { dryRun: args.dryRun, wait: args.wait, olderThanMs: args.olderThan });
   if (args.json) {
     io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     return 0;

@@ -102,6 +102,7 @@ export const LockEntrySchema = z
     format: z.string().min(1).describe("Image format."),
     cost: CostSchema,
     generatedAt: z.string().describe("ISO time the image was collected."),
+    batch: z.boolean().optional().describe("True when a Batch API job made it (charged at the batch price)."),
     simulated: z.boolean().optional().describe("True when the simulator made it."),
     spec: LockedSpecSchema,
     alt: z

@@ -29,6 +29,7 @@ export async function planFromDisk(
     simulate: project.config.simulate,
     provider: project.config.provider,
     prices: project.config.prices,
+    batch: project.config.batch,
     verify: opts.verify,
     only: opts.only,
   };
@@ -53,12 +54,19 @@ export async function planFromDisk(
   const paid = planned.items.filter((i) => work.has(i.name) && i.estimatedUsd > 0);
   if (paid.length === 0) return planned;
   const restorable = new Map<string, string>();
+  const sources = opts.sources;
+  const remoteAsks: string[] = [];
+  for (const i of paid) {
+    const local = sources.whereLocal(i.hash);
+    if (local) restorable.set(i.hash, WHERE[local]);
+    else if (sources.hasRemote) remoteAsks.push(i.hash);
+  }
   const ask = pLimit(16);
   await Promise.all(
-    paid.map((i) =>
+    remoteAsks.map((hash) =>
       ask(async () => {
-        const where = await opts.sources!.where(i.hash).catch(() => undefined); // an unreachable remote restores nothing
-        if (where) restorable.set(i.hash, WHERE[where]);
+        const where = await sources.where(hash).catch(() => undefined); // an unreachable remote restores nothing
+        if (where) restorable.set(hash, WHERE[where]);
       }),
     ),
   );

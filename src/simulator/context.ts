@@ -6,6 +6,11 @@ import type { SimState, SimTask } from "./state.js";
 export interface SimulatorOptions {
   /** How long each task takes, in ms (default 400). */
   latencyMs?: number;
+  /**
+   * How long a Batch API job runs, in ms (default 2000): Google's hours, compressed. A job is
+   * PENDING for its first fifth, then RUNNING, then done.
+   */
+  batchLatencyMs?: number;
   /** Port to listen on (default 0: any free port). */
   port?: number;
   /** Interface to bind (default 127.0.0.1). */
@@ -25,7 +30,7 @@ export interface SimulatorOptions {
 /** What a protocol handler may use. */
 export interface SimContext {
   state: SimState;
-  options: Required<Pick<SimulatorOptions, "latencyMs" | "idempotency">>;
+  options: Required<Pick<SimulatorOptions, "latencyMs" | "idempotency" | "batchLatencyMs">>;
   /** The server's origin, e.g. http://127.0.0.1:4321 */
   origin(): string;
   now(): number;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { errorAnswer } from "./error-answers.js";
-import { applyFault, applyTaskFault, FaultInjector, send, type FaultsOption } from "./faults.js";
+import { applyFault, applyTaskFault, FaultInjector, ownsFault, send, type FaultsOption } from "./faults.js";
 import { ServiceLimits } from "./rate-limits.js";
 import { taskImage } from "./files.js";
 import { routeName, routeProvider } from "./route-names.js";
@@ -44,7 +44,11 @@ export class FaultHook {
     const fault = this.injector.decide(name);
     if (!fault) return route();
     // Faults answered in place of the service still count as a request to that route.
-    if (["reset", "expired", "429", "500", "502", "503", "504", "leak-key", "redirect"].includes(fault.kind)) this.state.count(name);
+    if (
+      !ownsFault(name, fault.kind) &&
+      ["reset", "expired", "429", "500", "502", "503", "504", "leak-key", "redirect"].includes(fault.kind)
+    )
+      this.state.count(name);
     return applyFault(fault, name, req, res, route);
   }
 

@@ -17,9 +17,25 @@ const API: FaultKind[] = [...EVERYWHERE, "shape", "renamed", "leak-key"];
 const STATUS_ROUTES = ["apidot.status", "fal.status", "revid.query"];
 const EMPTY_ROUTES = ["apidot.status", "fal.result", "revid.query", "gemini.generate"];
 
+/**
+ * Faults a route carries out itself rather than the hook: a batch create that makes a job
+ * which will end FAILED (`fail`) or EXPIRED (`expired`); a results download that is cut
+ * (`truncate`) or never ends (`hang`) in the middle of its stream.
+ */
+const OWN_FAULTS: Record<string, FaultKind[]> = {
+  "gemini.batch.create": ["fail", "expired"],
+  "gemini.download": ["truncate", "hang"],
+};
+
+/** True when the route carries out this fault itself. */
+export function ownsFault(route: string, kind: FaultKind): boolean {
+  return OWN_FAULTS[route]?.includes(kind) ?? false;
+}
+
 /** The kinds `any` picks from on a route (`*:truncate` only touches downloads). */
 export function applicableKinds(route: string): FaultKind[] {
-  if (route === "files") return DOWNLOAD;
+  if (route === "gemini.batch.create") return [...TRANSPORT, "fail", "expired"];
+  if (route === "files" || route === "gemini.download") return DOWNLOAD;
   return createsTask(route) ? TASK : TRANSPORT;
 }
 
@@ -101,6 +117,11 @@ function fires(rule: FaultRule, n: number, rand: () => number): boolean {
   return true;
 }
 
+/** The fault the current request carries out itself (see OWN_FAULTS), if any. */
+export function injectedFault(): FaultKind | undefined {
+  return taskFault.getStore();
+}
+
 /** Marks a task accepted during a `fail`/`block` request (called from SimState.accept). */
 export function applyTaskFault(task: SimTask): void {
   const kind = taskFault.getStore();
@@ -120,6 +141,7 @@ export async function applyFault(
   route: () => Promise<void>,
 ): Promise<void> {
   const { kind, param = 0 } = fault;
+  if (ownsFault(routeName, kind)) return taskFault.run(kind, route);
   switch (kind) {
     case "reset":
       req.socket.destroy();

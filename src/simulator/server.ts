@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { apidotRoute } from "./apidot.js";
 import { falRoute } from "./fal.js";
 import { geminiRoute } from "./gemini.js";
+import { geminiBatchRoute } from "./gemini-batch.js";
+import { geminiFilesRoute } from "./gemini-files.js";
 import { revidRoute } from "./revid.js";
 import type { SimContext, SimRoute, SimulatorOptions } from "./context.js";
 import { FaultHook } from "./fault-hook.js";
@@ -52,7 +54,17 @@ const adminRoute: SimRoute = async (ctx, req, res, url) => {
   return false;
 };
 
-const ROUTES: SimRoute[] = [apidotRoute, geminiRoute, falRoute, revidRoute, filesRoute, uploadsRoute, adminRoute];
+const ROUTES: SimRoute[] = [
+  apidotRoute,
+  geminiRoute,
+  geminiBatchRoute,
+  geminiFilesRoute,
+  falRoute,
+  revidRoute,
+  filesRoute,
+  uploadsRoute,
+  adminRoute,
+];
 
 /** Starts the simulator: a real HTTP server speaking each provider's protocol. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
@@ -60,7 +72,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   let origin = "";
   const ctx: SimContext = {
     state,
-    options: { latencyMs: opts.latencyMs ?? 400, idempotency: opts.idempotency ?? false },
+    options: { latencyMs: opts.latencyMs ?? 400, idempotency: opts.idempotency ?? false, batchLatencyMs: opts.batchLatencyMs ?? 2000 },
     origin: () => origin,
     now: () => Date.now(),
     // Minted per status answer, like a real signed URL: an expired one is fixed by asking again.

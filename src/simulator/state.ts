@@ -45,6 +45,8 @@ export class SimState {
   /** Task id by Idempotency-Key (only with the idempotency option). */
   readonly byIdempotencyKey = new Map<string, string>();
   private seq = 0;
+  /** Run by reset(), for state that protocols keep beside this one (Gemini batches and files). */
+  readonly resetHooks: Array<() => void> = [];
   /** Called on every accepted task before it is charged (the fault injector marks failures). */
   onAccept?: (task: SimTask) => void;
 
@@ -59,6 +61,12 @@ export class SimState {
     this.charges.push({ provider: task.provider, model: task.modelId, taskId: task.id, prompt: task.prompt, costUsd: task.costUsd });
   }
 
+  /** Records and charges a task that a batch job ran (no fault hook: its fate was decided at create). */
+  charge(task: SimTask): void {
+    this.tasks.set(task.id, task);
+    this.charges.push({ provider: task.provider, model: task.modelId, taskId: task.id, prompt: task.prompt, costUsd: task.costUsd });
+  }
+
   count(route: string): void {
     this.requests.set(route, (this.requests.get(route) ?? 0) + 1);
   }
@@ -68,5 +76,6 @@ export class SimState {
     this.charges.length = 0;
     this.requests.clear();
     this.byIdempotencyKey.clear();
+    for (const hook of this.resetHooks) hook();
   }
 }

@@ -65,6 +65,27 @@ export function listedPrice(
   return listed ? { ...listed, source: "catalog" } : undefined;
 }
 
+/** Google's Batch API charges this share of the standard price. */
+export const BATCH_PRICE_FACTOR = 0.5;
+
+/** The listed price of one image made in batch mode (half), or the standard one. */
+export function listedPriceFor(
+  provider: ProviderName,
+  model: ModelFamily,
+  resolution: Resolution,
+  overrides: PriceOverrides | undefined,
+  batch: boolean,
+): ReturnType<typeof listedPrice> {
+  const p = listedPrice(provider, model, resolution, overrides);
+  if (!p || !batch) return p;
+  return { ...p, usd: round(p.usd * BATCH_PRICE_FACTOR) };
+}
+
+/** An amount at the Batch API's rate when `batch` is set. */
+export function atBatchRate(usd: number, batch: boolean | undefined): number {
+  return batch ? round(usd * BATCH_PRICE_FACTOR) : usd;
+}
+
 /**
  * What one image costs: the one place a price is decided. A figure the provider reported
  * (APIDot's credits) wins; then a config override; then one computed from reported usage

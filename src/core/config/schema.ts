@@ -64,6 +64,13 @@ export const ProviderSettingsSchema = z
       .min(1000)
       .optional()
       .describe("Give up polling one task after this long; its id stays recorded (default 15 minutes)."),
+    batchMaxRequests: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe("Batch mode (Gemini only): most requests in one batch job (default 1000); more assets make more jobs."),
     resubmitUnknown: z
       .boolean()
       .optional()
@@ -94,6 +101,12 @@ export const SimulatorSettingsSchema = z
         'Faults to inject and limits to enforce, e.g. "apidot.submit:429=0.2,*:reset=5%,apidot:rpm=60" (see README: the simulator\'s fault syntax).',
       ),
     seed: z.number().int().min(0).optional().describe("Seed of the fault pattern (default 1)."),
+    batchLatencyMs: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("How long a simulated Batch API job runs (default 2000): Google's hours, compressed."),
   })
   .describe("Settings of the built-in simulator used when simulate is true.");
 
@@ -134,6 +147,12 @@ export const ConfigSchema = z
       .boolean()
       .default(false)
       .describe("Build against the built-in simulator (no key, no network, no cost) instead of the real API."),
+    batch: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Generate through Google's Batch API (provider: gemini only): half the price, results within 24 hours. For big builds nobody waits for; `--batch` sets it for one build.",
+      ),
     manifests: z.array(z.string().min(1)).min(1).default(["assets/**/*.yaml"]).describe("Globs of manifest files, relative to this file."),
     outDir: z.string().min(1).default("generated").describe("Folder the images are written to, relative to this file."),
     lockfile: z.string().min(1).default("nanobanana.lock").describe("Path of the lockfile (commit it), relative to this file."),

@@ -21,6 +21,8 @@ export interface LockEntry {
   cost: Cost;
   /** ISO time the image was collected. */
   generatedAt: string;
+  /** True when the image came from a Batch API job (charged at the batch price). */
+  batch?: boolean;
   /** True when the image came from the built-in simulator; never up to date for a real build. */
   simulated?: boolean;
   /** The resolved spec, so that `plan` can say which fields changed and reviewers can read the prompt. */

@@ -63,6 +63,10 @@ export function* variants(matrix: MatrixInput | undefined, base: Vars): Generato
   const keys = Object.keys(axes);
   const include = matrix.include ?? [];
   const exclude = matrix.exclude ?? [];
+  if (keys.length === 0 && include.length === 0) {
+    yield { vars: base }; // `matrix: {}`: the asset itself
+    return;
+  }
   const fits = (entry: Vars, combo: Vars) => keys.every((k) => !(k in entry) || matches(entry[k], combo[k]));
   const used = new Array<boolean>(include.length).fill(false);
   if (keys.length > 0) {

@@ -1,5 +1,5 @@
 import { entryConsistent } from "../lock/consistent.js";
-import { costOf, round, type PriceOverrides } from "../catalog/prices.js";
+import { atBatchRate, costOf, round, type PriceOverrides } from "../catalog/prices.js";
 import type { LockEntry, Lockfile } from "../lock/types.js";
 import type { ResolvedAsset } from "../project.js";
 import { COMPARED_FIELDS } from "../spec.js";
@@ -13,6 +13,8 @@ export interface PlanInput {
   simulate: boolean;
   provider: string;
   prices?: PriceOverrides;
+  /** Batch mode: images are estimated at the Batch API's price (half). */
+  batch?: boolean;
   /** Compare file contents too (facts must then carry sha256). */
   verify?: boolean;
   /** Plan only the assets (and orphans) whose name matches one of these globs (`--only`). */
@@ -43,7 +45,7 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
   const priceOf = (a: ResolvedAsset) => {
     const key = `${a.spec.provider}|${a.spec.model}|${a.spec.resolution}`;
     let p = prices.get(key);
-    if (p === undefined) prices.set(key, (p = costOf(a.spec, input.prices).usd));
+    if (p === undefined) prices.set(key, (p = atBatchRate(costOf(a.spec, input.prices).usd, input.batch)));
     return p;
   };
   for (const asset of input.assets) {

@@ -1,4 +1,4 @@
-import { costOf, round, type PriceOverrides } from "../../core/catalog/prices.js";
+import { atBatchRate, costOf, round, type PriceOverrides } from "../../core/catalog/prices.js";
 import { UserError } from "../../core/errors/user-error.js";
 import type { ResolvedAsset } from "../../core/project.js";
 
@@ -25,20 +25,20 @@ export class BudgetExceededError extends UserError {
 }
 
 /** Groups the assets that would be paid for by model and resolution, at listed prices. */
-export function estimateLines(assets: ResolvedAsset[], prices?: PriceOverrides): EstimateLine[] {
+export function estimateLines(assets: ResolvedAsset[], prices?: PriceOverrides, batch = false): EstimateLine[] {
   const by = new Map<string, EstimateLine>();
   for (const a of assets) {
     const key = `${a.spec.model} ${a.spec.resolution}`;
     const line = by.get(key) ?? { model: a.spec.model, resolution: a.spec.resolution, count: 0, usd: 0 };
     line.count++;
-    line.usd = round(line.usd + priceOf(a, prices));
+    line.usd = round(line.usd + priceOf(a, prices, batch));
     by.set(key, line);
   }
   return [...by.values()].sort((x, y) => (x.model + x.resolution < y.model + y.resolution ? -1 : 1));
 }
 
-export function priceOf(asset: ResolvedAsset, prices?: PriceOverrides): number {
-  return costOf(asset.spec, prices).usd;
+export function priceOf(asset: ResolvedAsset, prices?: PriceOverrides, batch = false): number {
+  return atBatchRate(costOf(asset.spec, prices).usd, batch);
 }
 
 /**
@@ -54,11 +54,13 @@ export class Budget {
   constructor(
     readonly maxUsd: number,
     private readonly prices?: PriceOverrides,
+    /** Batch mode: reservations at the Batch API's price. */
+    private readonly batch = false,
   ) {}
 
   /** Reserves the asset's price; returns a reason when the cap does not allow it. */
   reserve(asset: ResolvedAsset): string | undefined {
-    const price = priceOf(asset, this.prices);
+    const price = priceOf(asset, this.prices, this.batch);
     const committed = this.spent + this.inFlight();
     if (round(committed + price) > this.maxUsd) {
       return `budget: $${committed.toFixed(2)} spent or committed, this image ($${price.toFixed(2)}) would pass the cap of $${this.maxUsd.toFixed(2)}`;

@@ -17,22 +17,26 @@ export function checkBudget(
   assets: ResolvedAsset[],
   pending: Map<string, PendingTask>,
   store: ContentStore,
+  /** Spec hashes already in a batch job (paid for by the build that made it). */
+  inJob: Set<string> = new Set(),
 ): Budget | undefined {
   const maxUsd = opts.maxCostUsd ?? project.config.budget?.maxUsd;
   if (maxUsd === undefined) return undefined;
-  const paid = assets.filter((a) => !pending.get(a.hash)?.taskId && !store.get(a.hash));
-  const lines = estimateLines(paid, project.config.prices);
+  const paid = assets.filter((a) => !pending.get(a.hash)?.taskId && !inJob.has(a.hash) && !store.get(a.hash));
+  const lines = estimateLines(paid, project.config.prices, project.config.batch);
   const total = round(lines.reduce((s, l) => s + l.usd, 0));
   if (total > maxUsd && !opts.fitBudget) throw new BudgetExceededError(total, maxUsd, lines);
-  return new Budget(maxUsd, project.config.prices);
+  return new Budget(maxUsd, project.config.prices, project.config.batch);
 }
 
-/** Keeps a collected image in the store; a failure there is a warning, never a lost image. */
+/** Keeps a collected image in the store (in the background; the build waits for it before it ends); a failure there is a warning, never a lost image. */
 export function keep(store: ContentStore, entry: LockEntry, file: string, emit: EventSink): void {
+  const warn = (err: Error) =>
+    emit({ type: "warning", name: entry.output, message: `could not keep a copy in the local store: ${err.message}` });
   try {
-    store.put(entry, file);
+    store.putLater(entry, file, warn);
   } catch (err) {
-    emit({ type: "warning", name: entry.output, message: `could not keep a copy in the local store: ${(err as Error).message}` });
+    warn(err as Error);
   }
 }
 

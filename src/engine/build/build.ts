@@ -17,7 +17,10 @@ import type { Connection, SimulatorUrl } from "../providers/connect.js";
 import { apiKeyFor } from "../providers/credentials.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import { FirstSubmitGate } from "./first-submit-gate.js";
+import { RecordKeeper } from "./record-keeper.js";
 import { TaskJournal } from "../state/journal.js";
+import { BatchJournal } from "../batch/job-journal.js";
+import type { BatchRunner } from "../batch/batch-runner.js";
 import { LockWriter } from "../state/lock-writer.js";
 import { collectOrphan, sortPending } from "./orphan-tasks.js";
 import { acquireProjectLock } from "../state/project-lock.js";
@@ -50,6 +53,8 @@ export interface BuildOptions {
   fitBudget?: boolean;
   /** When another build holds the project lock: wait for it (default: stop with ProjectBusyError). */
   wait?: boolean;
+  /** Batch mode: create the jobs and return, leaving them running (a later build or `status` picks them up). */
+  noWait?: boolean;
   /**
    * Apply exactly this saved plan (`build --plan`): plan with its `only`, and throw
    * PlanChangedError before anything is submitted unless the project still produces the same
@@ -127,6 +132,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   // One lock write a second: each is a full serialize + fsync; the journal keeps tasks safe meanwhile.
   const writer = new LockWriter(project.lockfile, lock, 1000);
   const journal = new TaskJournal(stateDir(project));
+  const records = new RecordKeeper(journal);
   const store = new ContentStore(stateDir(project));
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
   for (const bad of journal.rejected)
@@ -145,12 +151,15 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       opts.shard,
     );
   const work = share ? needed.filter((i) => share.has(i.name)) : needed;
+  const batchJournal = new BatchJournal(stateDir(project));
+  const batchRecords = project.config.batch || opts.noWait ? batchJournal.load() : [];
   const budget = checkBudget(
     project,
     opts,
     work.filter((i) => i.estimatedUsd > 0).map((i) => byName.get(i.name)!),
     pending,
     store,
+    new Set(batchRecords.flatMap((r) => r.items.map((i) => i.hash))),
   );
   // A real build with work and no key stops before it announces anything.
   if (!opts.connection && !project.config.simulate && (work.length > 0 || orphans.length > 0)) apiKeyFor(project, opts.env ?? process.env);
@@ -185,7 +194,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       });
   }
 
-  if (scheduled.length > 0 || orphans.length > 0) {
+  let batcher: BatchRunner | undefined;
+  if (scheduled.length > 0 || orphans.length > 0 || batchRecords.length > 0) {
     // Loaded only when there is work: a no-op build never pays for undici or sharp.
     const { connect } = await import("../providers/connect.js");
     const { runAsset } = await import("./run-asset.js");
@@ -219,59 +229,123 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       beforeSubmit: budget && ((a) => budget.reserve(a)),
       submitRejected: budget && ((a) => budget.release(a)),
       firstSubmit: new FirstSubmitGate(),
+      records,
+    };
+    if (project.config.batch) {
+      const { startBatch } = await import("../batch/start.js");
+      batcher = await startBatch(project, conn, {
+        journal: batchJournal,
+        store,
+        stateDir: stateDir(project),
+        noWait: opts.noWait ?? false,
+        emit: sink,
+        signal: opts.signal,
+        references: deps.references,
+        beforeSubmit: deps.beforeSubmit,
+        submitRejected: deps.submitRejected,
+      });
+    }
+
+    /** Batch mode: the asset's request goes into a job; its image comes back through the store. */
+    const generateBatched = async (asset: ResolvedAsset, runner: BatchRunner): Promise<JobOutcome> => {
+      const restored = (await sources.restore(asset).catch(() => undefined))?.entry;
+      if (restored) {
+        writer.set(asset.name, restored);
+        result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true });
+        sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true });
+        return { ok: true, sha256: restored.sha256 };
+      }
+      const outcome = await runner.run(asset);
+      if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
+      if (outcome.status === "generated") {
+        const kept = await store.restore(asset.hash, path.join(project.root, asset.output));
+        if (kept) {
+          const entry = { ...outcome.entry, output: asset.output };
+          pusher.push(asset.name, entry, path.join(project.root, asset.output));
+          writer.set(asset.name, entry);
+          result(asset, { status: "generated", taskId: entry.taskId, costUsd: entry.cost.usd });
+          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: entry.cost.usd });
+          return { ok: true, sha256: entry.sha256 };
+        }
+        const error = "the collected image is no longer intact in .nanobanana/store";
+        result(asset, { status: "failed", taskId: outcome.entry.taskId, costUsd: 0, error });
+        sink({ type: "failed", name: asset.name, error });
+        return { ok: false };
+      }
+      if (outcome.status === "blocked") {
+        result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+        sink({ type: "blocked", name: asset.name, reason: outcome.reason });
+      } else if (outcome.status === "skipped") {
+        if (outcome.taskId) leftRunning++;
+        result(asset, { status: "skipped", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+      } else {
+        result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
+        sink({ type: "failed", name: asset.name, error: outcome.error });
+      }
+      return { ok: false };
     };
 
     /** One asset: restore from the store, or resume / submit, collect and record. */
     const generate = (asset: ResolvedAsset) =>
-      limit(async (): Promise<JobOutcome> => {
-        if (opts.signal?.aborted) {
-          if (pending.has(asset.hash)) leftRunning++;
-          result(asset, { status: "skipped", costUsd: 0, error: "interrupted" });
-          return { ok: false };
-        }
-        const back = await sources.restore(asset).catch((err: unknown) => {
-          sink({ type: "warning", name: asset.name, message: `could not restore from the remote: ${(err as Error).message}` });
-          return undefined;
-        });
-        if (back) {
-          const restored = back.entry;
-          writer.set(asset.name, restored, () => journal.remove(asset.hash));
-          result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true, restoredFrom: back.from });
-          sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: back.from, entry: restored });
-          return { ok: true, sha256: restored.sha256 };
-        }
-        const resume = pending.get(asset.hash);
-        const outcome = await runAsset(
-          asset,
-          resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined,
-          deps,
-        );
-        if (outcome.possibleDuplicate) possibleDuplicates.push({ name: asset.name, reason: outcome.possibleDuplicate });
-        if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
-        switch (outcome.status) {
-          case "generated":
-            delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
-            keep(store, outcome.entry, path.join(project.root, asset.output), sink);
-            pusher.push(asset.name, outcome.entry, path.join(project.root, asset.output));
-            writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
-            result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
-            sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd, entry: outcome.entry });
-            return { ok: true, sha256: outcome.entry.sha256 };
-          case "blocked":
-            result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
-            sink({ type: "blocked", name: asset.name, reason: outcome.reason });
-            return { ok: false };
-          case "skipped":
-            if (outcome.taskId) leftRunning++;
-            result(asset, { status: "skipped", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
-            if (!opts.signal?.aborted) sink({ type: "skipped", name: asset.name, reason: outcome.reason });
-            return { ok: false };
-          default:
-            result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
-            sink({ type: "failed", name: asset.name, error: outcome.error });
-            return { ok: false };
-        }
-      });
+      batcher
+        ? generateBatched(asset, batcher)
+        : limit(async (): Promise<JobOutcome> => {
+            if (opts.signal?.aborted) {
+              if (pending.has(asset.hash)) leftRunning++;
+              result(asset, { status: "skipped", costUsd: 0, error: "interrupted" });
+              return { ok: false };
+            }
+            const back = await sources.restore(asset).catch((err: unknown) => {
+              sink({ type: "warning", name: asset.name, message: `could not restore from the remote: ${(err as Error).message}` });
+              return undefined;
+            });
+            if (back) {
+              const restored = back.entry;
+              writer.set(asset.name, restored, () => journal.remove(asset.hash));
+              result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true, restoredFrom: back.from });
+              sink({
+                type: "generated",
+                name: asset.name,
+                output: asset.output,
+                costUsd: 0,
+                restored: true,
+                from: back.from,
+                entry: restored,
+              });
+              return { ok: true, sha256: restored.sha256 };
+            }
+            const resume = pending.get(asset.hash);
+            const outcome = await runAsset(
+              asset,
+              resume?.provider === conn.provider.name && resume.simulated === conn.simulated ? resume : undefined,
+              deps,
+            );
+            if (outcome.possibleDuplicate) possibleDuplicates.push({ name: asset.name, reason: outcome.possibleDuplicate });
+            if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
+            switch (outcome.status) {
+              case "generated":
+                delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
+                keep(store, outcome.entry, path.join(project.root, asset.output), sink);
+                pusher.push(asset.name, outcome.entry, path.join(project.root, asset.output));
+                writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
+                result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
+                sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd, entry: outcome.entry });
+                return { ok: true, sha256: outcome.entry.sha256 };
+              case "blocked":
+                result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+                sink({ type: "blocked", name: asset.name, reason: outcome.reason });
+                return { ok: false };
+              case "skipped":
+                if (outcome.taskId) leftRunning++;
+                result(asset, { status: "skipped", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
+                if (!opts.signal?.aborted) sink({ type: "skipped", name: asset.name, reason: outcome.reason });
+                return { ok: false };
+              default:
+                result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
+                sink({ type: "failed", name: asset.name, error: outcome.error });
+                return { ok: false };
+            }
+          });
 
     try {
       const collecting = orphans.map((task) =>
@@ -296,10 +370,10 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
           return { ok: false };
         },
       );
-      await Promise.all([...collecting, ordered]);
+      await Promise.all([...collecting, ordered, batcher?.settled()]);
     } finally {
       writer.flush();
-      await pusher.settled();
+      await Promise.all([pusher.settled(), store.settled()]);
       if (!opts.connection) await conn.close();
     }
   }
@@ -312,6 +386,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     interrupted,
     leftRunning,
     possibleDuplicates,
+    ...(batcher ? { batchJobs: [...batcher.reports.values()] } : {}),
+    ...(records.error ? { journalError: records.error, unrecorded: records.unrecorded } : {}),
     ...after,
   };
   if (scheduled.length > 0) recordLastBuild(stateDir(project), done);

@@ -1,6 +1,8 @@
 import type { LockEntry } from "../../core/lock/types.js";
 import type { DeriveSummary } from "../derive/derive-all.js";
 import type { Plan } from "../../core/plan/types.js";
+import type { BatchJobReport } from "../batch/types.js";
+import type { UnrecordedTask } from "./record-keeper.js";
 import type { LockHolder } from "../state/project-lock.js";
 import type { RestoreSource } from "../remote/types.js";
 
@@ -62,6 +64,12 @@ export interface BuildResult {
    * submitted again: the provider may have charged twice. Check its dashboard.
    */
   possibleDuplicates: PossibleDuplicate[];
+  /** Batch mode: the jobs this build created, followed or left running, with their state. */
+  batchJobs?: BatchJobReport[];
+  /** Set when the task journal could not be written (a full disk): no submit was sent after that. */
+  journalError?: string;
+  /** Tasks the provider accepted whose id could not be written down: settle them by hand. */
+  unrecorded?: UnrecordedTask[];
   /** What the derive step did (derived files are local work, never charged). */
   derived?: DeriveSummary;
   /** The asset module written after the build (`codegen.out`), project-relative; `changed` false when its bytes were already on disk. */

@@ -14,6 +14,9 @@ import type { EventSink } from "./events.js";
  * Every source is checked against a sha256 before its bytes are used.
  */
 export class RestoreSources {
+  private byHash?: Map<string, LockEntry[]>;
+  private listed?: Set<string>;
+
   constructor(
     private readonly root: string,
     private readonly lock: Lockfile,
@@ -22,11 +25,25 @@ export class RestoreSources {
     private readonly remote?: () => Promise<RemoteStore | undefined>,
   ) {}
 
-  /** Without downloading: which source could restore this spec hash (remote: one HEAD). */
-  async where(hash: string): Promise<RestoreSource | undefined> {
+  /** Whether a remote is configured at all (a plan asks it only then). */
+  get hasRemote(): boolean {
+    return this.remote !== undefined;
+  }
+
+  /** Without I/O beyond a stat or two: whether another lock entry's output or the local store has this spec hash. */
+  whereLocal(hash: string): RestoreSource | undefined {
     if (this.sibling(hash)) return "lockfile output";
+    this.listed ??= this.store.hashes();
+    if (!this.listed.has(hash)) return undefined;
     const kept = this.store.get(hash);
     if (kept && Boolean(kept.simulated) === this.simulated) return "local store";
+    return undefined;
+  }
+
+  /** Without downloading: which source could restore this spec hash (remote: one HEAD). */
+  async where(hash: string): Promise<RestoreSource | undefined> {
+    const local = this.whereLocal(hash);
+    if (local) return local;
     const remote = await this.remote?.();
     if (remote && (await remote.has(hash, this.simulated))) return "remote";
     return undefined;
@@ -58,8 +75,17 @@ export class RestoreSources {
 
   /** A lock entry of this kind with the same spec hash whose output file is present (size checked). */
   private sibling(hash: string): LockEntry | undefined {
-    for (const e of Object.values(this.lock.assets)) {
-      if (e.hash !== hash || Boolean(e.simulated) !== this.simulated) continue;
+    if (!this.byHash) {
+      // Indexed once: a plan asks about every asset it would pay for.
+      this.byHash = new Map();
+      for (const e of Object.values(this.lock.assets)) {
+        if (Boolean(e.simulated) !== this.simulated) continue;
+        const list = this.byHash.get(e.hash);
+        if (list) list.push(e);
+        else this.byHash.set(e.hash, [e]);
+      }
+    }
+    for (const e of this.byHash.get(hash) ?? []) {
       try {
         if (statSync(path.join(this.root, e.output)).size === e.bytes) return e;
       } catch {

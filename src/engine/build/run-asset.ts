@@ -12,6 +12,7 @@ import type { PendingTask, TaskJournal } from "../state/journal.js";
 import type { FirstSubmitGate } from "./first-submit-gate.js";
 import type { PollPlanner } from "./poll-plan.js";
 import type { ConcurrencyGate } from "../transport/rate-limit.js";
+import { RecordKeeper } from "./record-keeper.js";
 import { submitPaid, SubmitError } from "./submit.js";
 
 export type { PollSchedule } from "./poll-plan.js";
@@ -39,6 +40,8 @@ export interface RunDeps {
   submitRejected?: (asset: ResolvedAsset) => void;
   /** Only collect a journalled task; never submit (orphans whose asset changed). */
   collectOnly?: boolean;
+  /** Watches journal writes: after a failed one nothing more is submitted (see RecordKeeper). */
+  records?: RecordKeeper;
   /** Holds submits until the build's first one is recorded (see FirstSubmitGate). */
   firstSubmit?: FirstSubmitGate;
 }
@@ -139,6 +142,13 @@ async function submit(
   deps: RunDeps,
 ): Promise<{ skipped: string } | { sub: Submission; answeredAt: number; possibleDuplicate?: string }> {
   if (deps.signal?.aborted) return { skipped: "interrupted before submitting" };
+  const records = deps.records ?? new RecordKeeper(deps.journal);
+  if (records.refusal) return { skipped: records.refusal };
+  if (resume && !resume.taskId && resume.answer)
+    throw new SubmitError(
+      `an earlier submit got an answer nanobanana could not read (${resume.answer}); a paid task may exist, so it is not sent again. Check the provider's dashboard, then remove .nanobanana/tasks/${asset.hash}.json to submit anew`,
+      `an earlier submit's answer could not be read (${resume.answer})`,
+    );
   if (deps.references && asset.spec.references.length) req.references = await deps.references(asset);
   await deps.firstSubmit?.enter();
   if (deps.signal?.aborted) {
@@ -166,7 +176,11 @@ async function submit(
     output: asset.output,
     spec: asset.spec,
   };
-  deps.journal.record({ ...pending, taskId: "" });
+  if (!records.write({ ...pending, taskId: "" })) {
+    deps.submitRejected?.(asset);
+    deps.firstSubmit?.open();
+    return { skipped: records.refusal! };
+  }
   try {
     // No abort signal on the submit itself: once sent it may be accepted (and paid), so its
     // answer is always awaited and its task id recorded. Ctrl-C stops the polling instead.
@@ -185,7 +199,16 @@ async function submit(
     // nothing from its task id on disk: the intent already makes a crash from here on a
     // detectable unknown outcome, and the write would sit on the hot path of every image.
     const finalAnswer = !deps.provider.resumable && submitted.sub.status && submitted.sub.status.state !== "pending";
-    if (!finalAnswer) deps.journal.record({ ...pending, taskId: submitted.sub.taskId, handle: submitted.sub.handle });
+    const recorded = { ...pending, taskId: submitted.sub.taskId, handle: submitted.sub.handle };
+    if (!finalAnswer && !records.write(recorded)) {
+      // Not on disk: collected in this build if it can be, and reported by id either way.
+      records.unrecorded.push({ name: asset.name, provider: deps.provider.name, taskId: submitted.sub.taskId });
+      deps.emit({
+        type: "warning",
+        name: asset.name,
+        message: `task ${submitted.sub.taskId} could not be recorded (${records.error}); collecting it now; no further submits`,
+      });
+    }
     const possibleDuplicate = [resent, submitted.possibleDuplicate].filter(Boolean).join("; ") || undefined;
     return { ...submitted, possibleDuplicate, answeredAt };
   } catch (err) {
@@ -194,6 +217,9 @@ async function submit(
     if (err instanceof SubmitError && err.refused && !err.possibleDuplicate) {
       deps.submitRejected?.(asset);
       deps.journal.remove(asset.hash);
+    } else if (err instanceof SubmitError && err.excerpt) {
+      // An answer that could not be read: kept with the intent, and never sent again unasked.
+      records.write({ ...pending, taskId: "", answer: err.excerpt });
     }
     throw err;
   } finally {

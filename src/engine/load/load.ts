@@ -26,7 +26,7 @@ export interface LoadOptions {
   /** Config file path, relative to cwd (default: nanobanana.config.yaml in cwd). */
   config?: string;
   /** Settings that win over the file's, e.g. `{ simulate: true }` from `--simulate`. */
-  overrides?: Partial<Pick<Config, "simulate" | "provider" | "concurrency">>;
+  overrides?: Partial<Pick<Config, "simulate" | "provider" | "concurrency" | "batch">>;
   /** Reuse the expansion of manifests that did not change since the last load (watch mode). */
   cache?: LoadCache;
   /**
@@ -66,9 +66,19 @@ export function loadProject(opts: LoadOptions = {}): Project {
       configSource.issue(["provider"], `${JSON.stringify(config.provider)} is not available yet ${allowed(Object.keys(PROVIDERS))}`),
     );
   }
+  if (config.batch && config.provider !== "gemini") {
+    issues.push(
+      configSource.issue(
+        ["batch"],
+        `batch mode needs provider: gemini (only Google's Gemini API has a Batch API, at half price); ${config.provider} has none. Set provider: gemini or drop batch${opts.overrides?.batch ? " (--batch)" : ""}`,
+      ),
+    );
+  }
   if (issues.length) throw new ConfigError(dedupe(issues));
 
-  const manifests = fg.sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", `${rel(outDir)}/**`] }).sort();
+  const manifests = fg
+    .sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", ...(rel(outDir) ? [`${rel(outDir)}/**`] : [])] })
+    .sort();
   const cacheFile = path.join(root, ".nanobanana", "cache", "load.json");
   const cache = opts.cache ?? (opts.persistCache ? LoadCache.read(cacheFile) : undefined);
   let assets: ResolvedAsset[] = [];

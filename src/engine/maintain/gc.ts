@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, rmSync } from "node:fs";
+import { lstatSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { acquireProjectLock } from "../state/project-lock.js";
 import { TaskJournal } from "../state/journal.js";
@@ -14,6 +14,10 @@ export interface GcOptions {
   dryRun?: boolean;
   /** Wait for a running build instead of stopping. */
   wait?: boolean;
+  /** Keep stored images (history) stored less than this long ago; default: remove all unasked ones. */
+  olderThanMs?: number;
+  /** The clock, for olderThanMs (default Date.now). */
+  now?: () => number;
 }
 
 export interface GcResult {
@@ -64,8 +68,16 @@ export async function gc(project: Project, stateDir: string, opts: GcOptions = {
       result.outputs.push(path.relative(project.root, file).split(path.sep).join("/"));
       result.bytes += remove(file, opts.dryRun);
     }
+    const cutoff = opts.olderThanMs === undefined ? undefined : (opts.now?.() ?? Date.now()) - opts.olderThanMs;
     const storeDir = path.join(stateDir, "store");
     const seen = new Set<string>();
+    if (cutoff !== undefined) {
+      // Recent history stays whole: a hash any of whose files was written after the cutoff.
+      for (const file of walk(storeDir)) {
+        const hash = /^([0-9a-f]{16,})\.(img|json)$/.exec(path.basename(file))?.[1];
+        if (hash && statSync(file).mtimeMs >= cutoff) keepHashes.add(hash);
+      }
+    }
     for (const file of [...walk(storeDir), ...walk(path.join(stateDir, "incoming"))]) {
       const base = path.basename(file);
       const hash = /^([0-9a-f]{16,})\.(img|json)$/.exec(base)?.[1];

@@ -5,6 +5,7 @@ import { ConcurrencyGate, RateLimiter } from "../transport/rate-limit.js";
 import type { Project } from "../../core/project.js";
 import { PROVIDERS } from "./registry.js";
 import { ProviderRuntime } from "./runtime.js";
+import type { BatchApi } from "./batch-types.js";
 import type { ProviderDefinition } from "./types.js";
 
 /**
@@ -26,6 +27,8 @@ export interface Connection {
   simulatorUrl?: string;
   /** Limits tasks running at the provider (providers.<name>.concurrency). */
   gate?: ConcurrencyGate;
+  /** The provider's Batch API, where it has one (Gemini). */
+  batch?: BatchApi;
   close(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
     simulated: project.config.simulate,
     simulatorUrl: project.config.simulate ? baseUrl : undefined,
     gate: settings.concurrency ? new ConcurrencyGate(settings.concurrency) : undefined,
+    batch: definition.createBatch?.({ baseUrl, apiKey, http, settings }),
     close: async () => {
       if (!opts.http) await http.close();
     },

@@ -1,6 +1,7 @@
 import type { SpecSettings } from "../../core/spec.js";
 import type { ProviderSettings } from "../../core/config/schema.js";
 import type { HttpClient } from "../transport/client.js";
+import type { BatchApi } from "./batch-types.js";
 import type { Cost } from "../../core/catalog/prices.js";
 import type { ProviderProfile } from "../../core/catalog/provider-profile.js";
 import type { ProviderName } from "../../core/catalog/provider-names.js";
@@ -90,4 +91,6 @@ export interface ProviderDefinition extends ProviderProfile {
   /** Largest JSON answer in bytes it may send (Gemini's inline 4K images), unless the config says otherwise. */
   maxJsonBytes?: number;
   create(opts: ProviderOptions): ImageProvider;
+  /** The provider's Batch API, where it has one (Gemini). */
+  createBatch?(opts: ProviderOptions): BatchApi;
 }

@@ -9,8 +9,8 @@ export function tempPathFor(file: string): string {
 }
 
 /**
- * Writes `data` to `file` atomically: temp file, fsync, rename. After a crash the file is
- * either the old or the new content, never a mix.
+ * Writes `data` to `file` atomically: temp file, every write checked, fsync, rename. After a
+ * crash or a full disk the file is either the old or the new content, never a mix or a stub.
  *
  * `flush: "background"` renames first and fsyncs right after, off the event loop: the file
  * is visible to (and survives the death of) this process the moment the call returns, which
@@ -23,16 +23,34 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, opts: {
   const tmp = tempPathFor(file);
   const fd = openSync(tmp, "w");
   try {
-    writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
+    writeAll(fd, typeof data === "string" ? Buffer.from(data) : data);
     if (opts.flush === undefined || opts.flush === "sync") fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
     throw err;
   }
-  closeSync(fd);
+  try {
+    closeSync(fd);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
   renameSync(tmp, file);
   if (opts.flush === "background") flushLater(file);
+}
+
+/**
+ * Writes every byte or throws: a full disk often takes part of a write (4,096 bytes) and
+ * reports the short count instead of an error. The next write then fails with ENOSPC.
+ */
+export function writeAll(fd: number, data: Uint8Array, write: typeof writeSync = writeSync): void {
+  let done = 0;
+  while (done < data.length) {
+    const n = write(fd, data, done, data.length - done);
+    if (n <= 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: "ENOSPC", syscall: "write" });
+    done += n;
+  }
 }
 
 function flushLater(file: string): void {

@@ -19,6 +19,8 @@ export interface PendingTask {
   /** The submit's idempotency key: a resubmit after a crash reuses it. */
   key?: string;
   handle?: string;
+  /** The start of a submit answer that could not be read: a paid task may exist; not sent again unasked. */
+  answer?: string;
   submittedAt: string;
   simulated: boolean;
   /** The asset's output path and spec, so a task whose asset changed meanwhile can still be collected (into the store). */

@@ -1,4 +1,5 @@
 import { constants, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { promises as fsp } from "node:fs";
 import path from "node:path";
 import { hashFile } from "../facts.js";
 import type { LockEntry } from "../../core/lock/types.js";
@@ -14,6 +15,7 @@ import { tempPathFor, writeFileAtomic } from "../state/atomic-write.js";
  */
 export class ContentStore {
   readonly dir: string;
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(stateDir: string) {
     this.dir = path.join(stateDir, "store");
@@ -30,6 +32,32 @@ export class ContentStore {
     renameSync(tmp, img);
     // A cache verified on restore: no fsync (a synchronous one per image stalls big builds).
     writeFileAtomic(this.metaPath(entry.hash), JSON.stringify(entry), { flush: "none" });
+  }
+
+  /**
+   * `put` off the event loop: the output file and the lockfile already hold the image, so the
+   * store copy can follow a moment later (a crash before it only costs the cache entry). Errors
+   * reach `onError`; `settled()` waits for every copy started so far.
+   */
+  putLater(entry: LockEntry, file: string, onError: (err: Error) => void): void {
+    const img = this.imagePath(entry.hash);
+    const meta = this.metaPath(entry.hash);
+    const work = (async () => {
+      await fsp.mkdir(path.dirname(img), { recursive: true });
+      const tmp = tempPathFor(img);
+      await fsp.copyFile(file, tmp, constants.COPYFILE_FICLONE);
+      await fsp.rename(tmp, img);
+      const metaTmp = tempPathFor(meta);
+      await fsp.writeFile(metaTmp, JSON.stringify(entry));
+      await fsp.rename(metaTmp, meta);
+    })().catch((err: Error) => onError(err));
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  /** Waits for every `putLater` started so far. */
+  async settled(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
   }
 
   /** The stored lock entry for a spec hash, if its image is still intact in size. */

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { HttpError, redactUrl } from "./errors.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -124,6 +125,18 @@ export class HttpClient {
     );
   }
 
+  /**
+   * Hands a 2xx body to `consume` as it arrives (a batch results file read line by line, never
+   * held whole); non-2xx throws. One attempt: a consumer that has seen part of a body decides
+   * itself how to go on.
+   */
+  stream<T>(req: BytesRequest, consume: (body: Readable) => Promise<T>): Promise<T> {
+    return this.exchange(req, this.bytesHeaders(req), req.body, async (res, url) => {
+      await failUnlessOk(res, req, url);
+      return consume(res.body as unknown as Readable);
+    });
+  }
+
   async close(): Promise<void> {
     if (this.owned) await (await this.owned).close();
   }
@@ -170,14 +183,16 @@ export class HttpClient {
     const url = redactUrl(req.url);
     const secrets = [...this.secrets, ...headerSecrets(req.headers)];
     const idle = req.timeoutMs ?? this.timeoutMs;
+    // Loaded before the clock starts: the first import of undici can take a while on a busy machine.
+    const { request } = await import("undici");
+    const dispatcher = await this.dispatcher();
     const deadline = AbortSignal.timeout(req.deadlineMs ?? this.deadlineMs);
     const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
     const guard: Guard = { deadline, signal, deadlineMs: req.deadlineMs ?? this.deadlineMs };
-    const { request } = await import("undici");
     try {
       const res = await request(req.url, {
         method: req.method,
-        dispatcher: await this.dispatcher(),
+        dispatcher,
         headers: req.idempotencyKey ? { ...headers, "idempotency-key": req.idempotencyKey } : headers,
         body,
         signal,

@@ -19,8 +19,7 @@ function errorsOf(files: Record<string, string>, config = simConfig()): string[]
 describe("one problem, one report, at its own line", () => {
   it("a setting from the config's defaults: once, at the config's line, however many assets inherit it", () => {
     const config = simConfig().replace("resolution: 1K", "resolution: 0.5K");
-    const many =
-      "assets:\n" + ["a", "b", "c", "d", "e", "f"].map((n) => `  - name: ${n}\n    prompt: x\n    model: nano-banana-pro\n`).join("");
+    const many = `assets:\n${["a", "b", "c", "d", "e", "f"].map((n) => `  - name: ${n}\n    prompt: x\n    model: nano-banana-pro\n`).join("")}`;
     const errs = errorsOf(
       { "assets/one.yaml": many, "assets/two.yaml": "assets:\n  - name: g\n    prompt: x\n    model: nano-banana-pro\n" },
       config,

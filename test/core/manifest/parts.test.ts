@@ -29,6 +29,7 @@ describe("expansion parts, on plain objects", () => {
       { a: 2, b: "y", c: 0 },
     ]);
     expect(vars(undefined, { c: 0 })).toEqual([{ c: 0 }]);
+    expect(vars({}, { c: 0 })).toEqual([{ c: 0 }]);
   });
 
   it("matrix: include and exclude follow GitHub Actions (the documented example)", () => {

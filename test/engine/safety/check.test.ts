@@ -75,5 +75,8 @@ describe("build --check", () => {
     const md = readFileSync(summary, "utf8");
     expect(md).toContain("| 2 | 0 | 0 | 0 | 0 | $0.07 |");
     expect(md).toContain("| nano-banana-2 | $0.07 |");
+    // The assets the build changed, each with its cost.
+    expect(md).toContain("**Changed (2):**");
+    expect(md).toMatch(/\| `tile-1` \| `generated\/tile-1\.png` \| \$0\.0\d+ \|/);
   });
 });

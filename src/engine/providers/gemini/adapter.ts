@@ -4,6 +4,7 @@ import { HttpError, NotSentError } from "../../transport/errors.js";
 import { googleRetryDelayMs } from "../../transport/wait-hints.js";
 import type { CallOptions, Cost, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission } from "../types.js";
 import { GEMINI_PROFILE } from "../../../core/catalog/providers/gemini.js";
+import { GeminiBatchApi } from "./batch-api.js";
 import { inlineReferences } from "./references.js";
 import { geminiQuota, toGeminiBody, toGeminiStatus, type GeminiResponse } from "./translate.js";
 
@@ -15,6 +16,7 @@ export const gemini: ProviderDefinition = {
   // Inline 4K images in base64 must fit.
   maxJsonBytes: 160 * 2 ** 20,
   create: (opts) => new GeminiProvider(opts),
+  createBatch: (opts) => new GeminiBatchApi(opts.baseUrl, opts.apiKey, opts.http, describeGeminiError),
 };
 
 let localIds = 0;

@@ -1,0 +1,95 @@
+import { rmSync } from "node:fs";
+import path from "node:path";
+import type { HttpClient } from "../transport/client.js";
+import { geminiUsageCost, type GeminiUsage } from "../../core/catalog/gemini-tokens.js";
+import { BATCH_PRICE_FACTOR, listedPrice, round, type Cost, type PriceOverrides } from "../../core/catalog/prices.js";
+import type { LockEntry } from "../../core/lock/types.js";
+import { saveImage } from "../build/image-file.js";
+import { toGeminiStatus, type GeminiResponse } from "../providers/gemini/translate.js";
+import type { ContentStore } from "../store/content-store.js";
+import type { BatchItem, BatchRecord } from "./job-journal.js";
+import type { BatchOutcome } from "./types.js";
+
+export interface CollectDeps {
+  store: ContentStore;
+  http: HttpClient;
+  /** Folder for images between decoding and the store. */
+  incoming: string;
+  simulated: boolean;
+  prices?: PriceOverrides;
+  now?: () => Date;
+}
+
+/** The key of a result line: `key` (file jobs) or `metadata.key` (inline jobs). */
+export function lineKey(line: Record<string, unknown>): string | undefined {
+  const k = line.key ?? (line.metadata as Record<string, unknown> | undefined)?.key;
+  return typeof k === "string" ? k : undefined;
+}
+
+/**
+ * One result of a batch job: an error or a GenerateContentResponse read exactly as the
+ * synchronous path reads it (blocks and text-only answers end the asset blocked). An image is
+ * decoded, checked and kept in the store under its spec hash, with its cost from
+ * `usageMetadata` at the batch rate. A result whose image the store already holds (collected
+ * before a crash) is not decoded again.
+ */
+export async function collectLine(
+  line: Record<string, unknown>,
+  item: BatchItem,
+  job: BatchRecord,
+  deps: CollectDeps,
+): Promise<BatchOutcome> {
+  const taskId = `${job.jobName}/${item.hash.slice(0, 16)}`;
+  const kept = deps.store.get(item.hash);
+  if (kept) return { status: "generated", entry: kept };
+  const error = line.error as { code?: number; status?: string; message?: string } | undefined;
+  if (error)
+    return {
+      status: "failed",
+      error: `the batch request failed: ${[error.code, error.status].filter(Boolean).join(" ")}: ${error.message ?? "no message"}`,
+      taskId,
+    };
+  const response = line.response as GeminiResponse | undefined;
+  const status = toGeminiStatus(response ?? {});
+  if (status.state === "blocked")
+    return { status: "blocked", reason: status.message ? `${status.reason}: ${status.message}` : status.reason, taskId };
+  if (status.state !== "succeeded") return { status: "failed", error: status.state === "failed" ? status.message : "no image", taskId };
+  const tmp = path.join(deps.incoming, `${item.hash}.${item.spec.format}`);
+  try {
+    const facts = await saveImage(status.images[0], tmp, item.spec.format, deps.http);
+    const { provider, modelId, model, ...spec } = item.spec;
+    const entry: LockEntry = {
+      hash: item.hash,
+      provider,
+      model,
+      modelId,
+      taskId,
+      output: item.output,
+      sha256: facts.sha256,
+      bytes: facts.bytes,
+      width: facts.width,
+      height: facts.height,
+      format: facts.format,
+      cost: batchCost(item, response?.usageMetadata as GeminiUsage | undefined, deps.prices),
+      generatedAt: (deps.now?.() ?? new Date()).toISOString(),
+      batch: true,
+      simulated: deps.simulated || undefined,
+      spec,
+    };
+    deps.store.put(entry, tmp);
+    return { status: "generated", entry };
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** A config price override (halved) wins; else the reported usage at the batch rate; else the catalog's batch price. */
+function batchCost(item: BatchItem, usage: GeminiUsage | undefined, prices?: PriceOverrides): Cost {
+  const listed = listedPrice("gemini", item.spec.model, item.spec.resolution, prices);
+  if (listed?.source === "config") return { usd: round(listed.usd * BATCH_PRICE_FACTOR), source: "config" };
+  if (usage && (usage.candidatesTokenCount ?? 0) > 0) {
+    const c = geminiUsageCost(item.spec.model, usage);
+    return { usd: round(c.usd * BATCH_PRICE_FACTOR), tokens: c.tokens, source: "usage" };
+  }
+  return { usd: round((listed?.usd ?? 0) * BATCH_PRICE_FACTOR), tokens: listed?.tokens, source: "catalog" };
+}
