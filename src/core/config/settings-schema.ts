@@ -36,7 +36,7 @@ export const altField = z
   .string()
   .min(1)
   .describe(
-    'Alt text of the image, may use {{vars}} ("{{product}} on {{surface}}"); `auto` has a text model describe the generated image (a paid call, cached by the image).',
+    'Alt text of the image, may use {{vars}} ("{{product}} on {{surface}}"). (`auto`, a text model describing the image, is reserved and not supported yet.)',
   );
 
 /** Settings that cascade: config defaults → brand → manifest defaults → asset → matrix values. */

@@ -12,7 +12,7 @@ import type { AssetInput } from "./schema.js";
  */
 export interface AssetExtras {
   derive?: { entries: DeriveEntry[]; path: FieldPath };
-  alt?: { auto: true } | { template: CompiledTemplate; path: FieldPath };
+  alt?: { auto: true; path: FieldPath } | { template: CompiledTemplate; path: FieldPath };
 }
 
 type Layer = Pick<Settings, "derive" | "alt"> | undefined;
@@ -33,7 +33,7 @@ export function extrasOf(
   const derive = pick("derive");
   if (derive?.value.length) out.derive = { entries: derive.value, path: derive.path };
   const alt = pick("alt");
-  if (alt) out.alt = alt.value === "auto" ? { auto: true } : { template: compileTemplate(alt.value), path: alt.path };
+  if (alt) out.alt = alt.value === "auto" ? { auto: true, path: alt.path } : { template: compileTemplate(alt.value), path: alt.path };
   return out;
 }
 
@@ -50,6 +50,11 @@ export function applyExtras(
     if (problems.length) return false;
     resolved.derived = derived;
   }
-  if (extras.alt) resolved.alt = "auto" in extras.alt ? { auto: true } : { text: renderTemplate(extras.alt.template, vars).trim() };
+  if (extras.alt && "auto" in extras.alt) {
+    // Not built yet: say so rather than leave every alt empty without a word.
+    report(extras.alt.path, "alt: auto (a text model describing the image) is not supported yet; write the alt text, {{vars}} allowed");
+    return false;
+  }
+  if (extras.alt) resolved.alt = { text: renderTemplate(extras.alt.template, vars).trim() };
   return true;
 }
