@@ -1,19 +1,14 @@
 import path from "node:path";
 import pLimit from "p-limit";
-import { readLock } from "../state/read-lock.js";
-import type { Lockfile } from "../../core/lock/types.js";
 import { assetGraph } from "../../core/plan/graph.js";
-import { PlanChangedError, type PlanFile, planChanges } from "../../core/plan/plan-file.js";
-import { needsGeneration, type Plan, type PlanItem } from "../../core/plan/types.js";
+import { PlanChangedError, planChanges } from "../../core/plan/plan-file.js";
+import { needsGeneration } from "../../core/plan/types.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
 import { ContentStore } from "../store/content-store.js";
-import { planFromDisk } from "../plan-facts.js";
 import { checkBudget, keep, summarize } from "./build-support.js";
-import { shareOf, type Shard } from "../../core/plan/shard.js";
+import { shareOf } from "../../core/plan/shard.js";
 import { LazyRemote } from "../remote/lazy-remote.js";
-import type { RemoteStore } from "../remote/types.js";
 import { RemotePusher, RestoreSources } from "./restore-sources.js";
-import type { Connection, SimulatorUrl } from "../providers/connect.js";
 import { apiKeyFor } from "../providers/credentials.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import { FirstSubmitGate } from "./first-submit-gate.js";
@@ -29,77 +24,12 @@ import { referenceDelivery, relinkAndDecide } from "./references.js";
 import { PollPlanner, type PollSchedule } from "./poll-plan.js";
 import type { RunDeps } from "./run-asset.js";
 import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
-import { afterCollect, planDerivedWork } from "../derive/after-collect.js";
+import { afterCollect } from "../derive/after-collect.js";
+import type { BuildOptions } from "./build-options.js";
+import { planWithLock, stateDir } from "./plan-project.js";
 
-export interface BuildOptions {
-  /** Most assets in flight (default: the config's concurrency). */
-  concurrency?: number;
-  /** Build only assets whose name matches one of these globs. */
-  only?: string[];
-  /** Re-hash output files to decide what is up to date. */
-  verify?: boolean;
-  /** Receives progress events. */
-  onEvent?: EventSink;
-  /** Stops submitting and polling when aborted; submits already sent are still recorded. */
-  signal?: AbortSignal;
-  /** Use this connection (tests inject one); default connects the project's provider. */
-  connection?: Connection;
-  /** The simulator of a simulated build (default: env NANOBANANA_SIMULATOR_URL, then `simulator.url`). */
-  simulatorUrl?: SimulatorUrl;
-  env?: NodeJS.ProcessEnv;
-  /** Spend cap in USD for this build (default: the config's budget.maxUsd). */
-  maxCostUsd?: number;
-  /** With a cap: build what fits instead of refusing when the estimate is over it. */
-  fitBudget?: boolean;
-  /** When another build holds the project lock: wait for it (default: stop with ProjectBusyError). */
-  wait?: boolean;
-  /** Batch mode: create the jobs and return, leaving them running (a later build or `status` picks them up). */
-  noWait?: boolean;
-  /**
-   * Apply exactly this saved plan (`build --plan`): plan with its `only`, and throw
-   * PlanChangedError before anything is submitted unless the project still produces the same
-   * work (names, spec hashes, provider, prices). `only` is ignored when it is set.
-   */
-  plan?: PlanFile;
-  /** Build only this deterministic share of the work (`--shard I/N`); chains stay in one share. */
-  shard?: Shard;
-  /** Use this remote store (tests inject one); default: the config's `remote:`, opened on first use. */
-  remote?: RemoteStore;
-}
-
-/** `.nanobanana/`: the project's local state (task journal, store). Not committed. */
-export function stateDir(project: Project): string {
-  return path.join(project.root, ".nanobanana");
-}
-
-/** What planProject returns: the plan, with its assets under the name the CLI's `plan --json` uses. */
-export interface ProjectPlan extends Plan {
-  /** Each asset's action, reason and estimate (the same array as `items`, its deprecated name). */
-  assets: PlanItem[];
-}
-
-/** Plans the project against its lockfile and the files on disk (reads only). */
-export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only" | "remote"> = {}): Promise<ProjectPlan> {
-  const remote = new LazyRemote(project, opts.remote);
-  try {
-    const { plan } = await planWithLock(project, opts, remote);
-    return { ...plan, assets: plan.items };
-  } finally {
-    await remote.close();
-  }
-}
-
-async function planWithLock(
-  project: Project,
-  opts: Pick<BuildOptions, "verify" | "only">,
-  remote: LazyRemote,
-): Promise<{ plan: Plan; lock: Lockfile }> {
-  const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
-  const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
-  const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
-  planDerivedWork(project, p, lock, opts.only);
-  return { plan: p, lock };
-}
+export type { BuildOptions } from "./build-options.js";
+export { planProject, stateDir, type ProjectPlan } from "./plan-project.js";
 
 /**
  * Builds every asset that is new, changed or missing its output: submits with bounded

@@ -1,0 +1,42 @@
+import type { PlanFile } from "../../core/plan/plan-file.js";
+import type { Shard } from "../../core/plan/shard.js";
+import type { RemoteStore } from "../remote/types.js";
+import type { Connection, SimulatorUrl } from "../providers/connect.js";
+import type { EventSink } from "./events.js";
+
+/** How a build runs: what to build, how many at once, limits, and what it may reuse. */
+export interface BuildOptions {
+  /** Most assets in flight (default: the config's concurrency). */
+  concurrency?: number;
+  /** Build only assets whose name matches one of these globs. */
+  only?: string[];
+  /** Re-hash output files to decide what is up to date. */
+  verify?: boolean;
+  /** Receives progress events. */
+  onEvent?: EventSink;
+  /** Stops submitting and polling when aborted; submits already sent are still recorded. */
+  signal?: AbortSignal;
+  /** Use this connection (tests inject one); default connects the project's provider. */
+  connection?: Connection;
+  /** The simulator of a simulated build (default: env NANOBANANA_SIMULATOR_URL, then `simulator.url`). */
+  simulatorUrl?: SimulatorUrl;
+  env?: NodeJS.ProcessEnv;
+  /** Spend cap in USD for this build (default: the config's budget.maxUsd). */
+  maxCostUsd?: number;
+  /** With a cap: build what fits instead of refusing when the estimate is over it. */
+  fitBudget?: boolean;
+  /** When another build holds the project lock: wait for it (default: stop with ProjectBusyError). */
+  wait?: boolean;
+  /** Batch mode: create the jobs and return, leaving them running (a later build or `status` picks them up). */
+  noWait?: boolean;
+  /**
+   * Apply exactly this saved plan (`build --plan`): plan with its `only`, and throw
+   * PlanChangedError before anything is submitted unless the project still produces the same
+   * work (names, spec hashes, provider, prices). `only` is ignored when it is set.
+   */
+  plan?: PlanFile;
+  /** Build only this deterministic share of the work (`--shard I/N`); chains stay in one share. */
+  shard?: Shard;
+  /** Use this remote store (tests inject one); default: the config's `remote:`, opened on first use. */
+  remote?: RemoteStore;
+}

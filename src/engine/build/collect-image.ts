@@ -1,0 +1,83 @@
+import type { AssetOutcome, RunDeps } from "./run-types.js";
+import { message, retryEvents } from "./run-helpers.js";
+import path from "node:path";
+import { HttpError } from "../transport/errors.js";
+import { abortableSleep, retryDelayMs } from "../transport/retry.js";
+import type { LockEntry } from "../../core/lock/types.js";
+import type { ResolvedAsset } from "../../core/project.js";
+import type { ImageRequest, TaskHandle, TaskStatus } from "../providers/types.js";
+import { BadImageError, saveImage, type ImageFacts } from "./image-file.js";
+
+/* Downloading, checking and recording one finished task's image. */
+/** Fetches of an image whose bytes did not decode (or whose URL expired), each under the transport's own retries. */
+const DOWNLOAD_ATTEMPTS = 3;
+
+export async function finish(
+  asset: ResolvedAsset,
+  task: TaskHandle,
+  status: TaskStatus,
+  req: ImageRequest,
+  deps: RunDeps,
+): Promise<AssetOutcome> {
+  if (status.state === "blocked") {
+    deps.journal.remove(asset.hash);
+    return { status: "blocked", reason: status.message ? `${status.reason}: ${status.message}` : status.reason, taskId: task.taskId };
+  }
+  if (status.state === "failed") {
+    deps.journal.remove(asset.hash);
+    return { status: "failed", error: status.message, taskId: task.taskId };
+  }
+  if (status.state !== "succeeded") throw new Error(`unexpected task state ${status.state}`);
+  if (status.images.length > 1)
+    deps.emit({ type: "warning", name: asset.name, message: `the provider returned ${status.images.length} images; keeping the first` });
+  const dest = path.join(deps.root, asset.output);
+  let facts: ImageFacts | undefined;
+  let image = status.images[0];
+  const hooks = { onRetry: retryEvents(asset, "download", deps) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks);
+      break;
+    } catch (err) {
+      const expired = err instanceof HttpError && err.info.code === "url_expired";
+      const again = (err instanceof BadImageError || expired) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
+      if (!again) throw err;
+      if (expired && deps.provider.resumable) {
+        // A signed result URL has a lifetime: ask the task again for a fresh one (no new charge).
+        const fresh = await deps.provider.status(task, req, { signal: deps.signal });
+        if (fresh.state === "succeeded" && fresh.images[0]) image = fresh.images[0];
+        deps.emit({ type: "retry", name: asset.name, what: "download (fresh URL)", attempt, delayMs: 0, error: message(err) });
+        continue;
+      }
+      const delayMs = retryDelayMs(attempt - 1, err, deps.http.policy);
+      deps.emit({ type: "retry", name: asset.name, what: "download", attempt, delayMs, error: message(err) });
+      await abortableSleep(delayMs, deps.signal);
+    }
+  }
+  if (facts.convertedFrom && !status.images[0].formatChosenByModel)
+    deps.emit({
+      type: "warning",
+      name: asset.name,
+      message: `the provider sent ${facts.convertedFrom}; converted to ${asset.spec.format}`,
+    });
+  const cost = status.cost ?? deps.provider.cost(req);
+  const { provider, modelId, model, ...spec } = asset.spec;
+  const entry: LockEntry = {
+    hash: asset.hash,
+    provider,
+    model,
+    modelId,
+    taskId: task.taskId,
+    output: asset.output,
+    sha256: facts.sha256,
+    bytes: facts.bytes,
+    width: facts.width,
+    height: facts.height,
+    format: facts.format,
+    cost,
+    generatedAt: (deps.now?.() ?? new Date()).toISOString(),
+    simulated: deps.simulated || undefined,
+    spec,
+  };
+  return { status: "generated", entry, facts, resultUrl: status.images[0].url };
+}

@@ -1,0 +1,46 @@
+import path from "node:path";
+import { readLock } from "../state/read-lock.js";
+import type { Lockfile } from "../../core/lock/types.js";
+import type { Plan, PlanItem } from "../../core/plan/types.js";
+import type { Project } from "../../core/project.js";
+import { ContentStore } from "../store/content-store.js";
+import { planFromDisk } from "../plan-facts.js";
+import { LazyRemote } from "../remote/lazy-remote.js";
+import { RestoreSources } from "./restore-sources.js";
+import { planDerivedWork } from "../derive/after-collect.js";
+
+import type { BuildOptions } from "./build-options.js";
+
+/** `.nanobanana/`: the project's local state (task journal, store). Not committed. */
+export function stateDir(project: Project): string {
+  return path.join(project.root, ".nanobanana");
+}
+
+/** What planProject returns: the plan, with its assets under the name the CLI's `plan --json` uses. */
+export interface ProjectPlan extends Plan {
+  /** Each asset's action, reason and estimate (the same array as `items`, its deprecated name). */
+  assets: PlanItem[];
+}
+
+/** Plans the project against its lockfile and the files on disk (reads only). */
+export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only" | "remote"> = {}): Promise<ProjectPlan> {
+  const remote = new LazyRemote(project, opts.remote);
+  try {
+    const { plan } = await planWithLock(project, opts, remote);
+    return { ...plan, assets: plan.items };
+  } finally {
+    await remote.close();
+  }
+}
+
+export async function planWithLock(
+  project: Project,
+  opts: Pick<BuildOptions, "verify" | "only">,
+  remote: LazyRemote,
+): Promise<{ plan: Plan; lock: Lockfile }> {
+  const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
+  const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
+  const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
+  planDerivedWork(project, p, lock, opts.only);
+  return { plan: p, lock };
+}
