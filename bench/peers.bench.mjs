@@ -196,7 +196,8 @@ const CASES = {
 };
 
 export async function run() {
-  const only = process.argv.slice(2).filter((a) => !a.endsWith(".mjs") && !a.startsWith("-"));
+  // `node bench/run.mjs peers` passes the bench name itself: only case names filter.
+  const only = process.argv.slice(2).filter((a) => !a.endsWith(".mjs") && !a.startsWith("-") && a !== "peers");
   const rows = [];
   for (const [name, fn] of Object.entries(CASES)) {
     if (only.length && !only.some((o) => name.startsWith(o))) continue;
