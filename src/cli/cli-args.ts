@@ -26,6 +26,8 @@ export interface CliArgs {
   maxCost?: number;
   fitBudget: boolean;
   dryRun: boolean;
+  /** build --yes: do not ask before spending over confirmAboveUsd */
+  yes: boolean;
   output?: string;
   port?: number;
   since?: string;

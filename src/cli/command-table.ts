@@ -58,6 +58,7 @@ export const COMMANDS: CommandSpec[] = [
         help: "refuse a build whose estimate is over USD (default budget.maxUsd); never spend + commit more than USD while building",
       },
       "fit-budget": { type: "boolean", help: "with a cap: build what fits instead of refusing; the rest is skipped" },
+      yes: { type: "boolean", help: "do not ask before spending more than confirmAboveUsd (a build without a terminal never asks)" },
       ...WAIT,
       batch: {
         type: "boolean",
@@ -95,6 +96,14 @@ export const COMMANDS: CommandSpec[] = [
       },
     },
     run: async (a, io) => (await import("./commands.js")).planCommand(a, io),
+  },
+  {
+    name: "diff",
+    args: "[REF]",
+    summary:
+      "assets added, changed (which spec fields) and removed since a git ref (default HEAD), with what each change took or would take",
+    options: { ...PROJECT, ...SIMULATE, ...JSON_OUT },
+    run: async (a, io) => (await import("./diff-command.js")).diffCommand(a, io),
   },
   {
     name: "watch",

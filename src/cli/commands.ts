@@ -19,6 +19,7 @@ import type { BuildEvent } from "../engine/build/events.js";
 import type { BatchJobReport } from "../engine/batch/types.js";
 import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
+import { confirmSpend } from "./confirm.js";
 
 function load(args: CliArgs) {
   return loadProject({
@@ -73,6 +74,10 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.dryRun) return planCommand(args, io); // the conventional spelling of `plan`
   const plan = args.plan !== undefined ? readPlan(args) : undefined;
   const project = load(args);
+  if (!(await confirmSpend(project, args, io))) {
+    io.stderr.write("not built: nothing was spent\n");
+    return 1;
+  }
   const style = makeStyle(io.stderr, io.env);
   const renderer = args.json ? undefined : new ProgressRenderer(io.stderr, style);
   const controller = new AbortController();

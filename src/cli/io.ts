@@ -3,4 +3,6 @@ export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  /** Answers to questions (confirmAboveUsd); asked only when it and stderr are terminals. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }

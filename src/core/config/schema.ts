@@ -183,6 +183,13 @@ export const ConfigSchema = z
       .describe("USD per image overriding the built-in price list: prices.<provider>.<model>.<resolution>."),
     simulator: SimulatorSettingsSchema.optional(),
     budget: BudgetSchema.optional(),
+    confirmAboveUsd: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe(
+        "On a terminal, a build whose estimate is over this many USD asks before spending (`--yes` skips the question); without a terminal it never asks.",
+      ),
     remote: RemoteSchema.optional(),
     codegen: CodegenSchema.optional(),
   })
