@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Issue } from "./user-error.js";
 import type { YamlSource, FieldPath } from "./yaml-source.js";
+import { editDistance } from "../nearest.js";
 
 /** Converts zod's issues into located, readable Issues for a YAML file. */
 export function zodIssues(error: z.ZodError, source: YamlSource, data: unknown, schema?: z.ZodType): Issue[] {
@@ -94,21 +95,6 @@ function fieldNames(schema: z.ZodType): string[] {
 
 function suggest(key: string, known: string[]): string {
   const lower = key.toLowerCase();
-  const close = known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => distance(k.toLowerCase(), lower) <= 2);
+  const close = known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => editDistance(k.toLowerCase(), lower) <= 2);
   return close ? ` (did you mean ${JSON.stringify(close)}?)` : "";
-}
-
-/** Levenshtein distance, for typo hints on short field names. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
 }
