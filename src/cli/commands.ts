@@ -20,6 +20,7 @@ import type { BatchJobReport } from "../engine/batch/types.js";
 import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 import { confirmSpend } from "./confirm.js";
+import { httpReferenceOrigins } from "./reference-origins.js";
 
 function load(args: CliArgs) {
   return loadProject({
@@ -111,6 +112,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       fitBudget: args.fitBudget,
       plan,
       shard: args.shard,
+      httpReferenceOrigins: httpReferenceOrigins(io.env),
     };
     const result = await build(project, opts).catch((err: unknown) => {
       if (err instanceof BudgetExceededError) for (const line of budgetLines(err)) io.stderr.write(`${line}\n`);
