@@ -1,5 +1,5 @@
 import type { AssetOutcome, RunDeps } from "./run-types.js";
-import { message, retryEvents } from "./run-helpers.js";
+import { message, paidEmptyMessage, retryEvents } from "./run-helpers.js";
 import path from "node:path";
 import { HttpError } from "../transport/errors.js";
 import { abortableSleep, retryDelayMs } from "../transport/retry.js";
@@ -26,6 +26,22 @@ export async function finish(
   if (status.state === "failed") {
     deps.journal.remove(asset.hash);
     return { status: "failed", error: status.message, taskId: task.taskId };
+  }
+  if (status.state === "empty") {
+    // Paid, with nothing in it: recorded as such, so no later build polls or pays for it again.
+    const mark = { taskId: task.taskId, handle: task.handle, empty: true };
+    if (!deps.journal.update(asset.hash, mark))
+      deps.journal.record({
+        ...mark,
+        hash: asset.hash,
+        name: asset.name,
+        provider: deps.provider.name,
+        submittedAt: (deps.now?.() ?? new Date()).toISOString(),
+        simulated: deps.simulated,
+        output: asset.output,
+        spec: asset.spec,
+      });
+    return { status: "failed", error: paidEmptyMessage(task.taskId, status.message), taskId: task.taskId };
   }
   if (status.state !== "succeeded") throw new Error(`unexpected task state ${status.state}`);
   if (status.images.length > 1)
