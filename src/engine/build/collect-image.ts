@@ -57,7 +57,10 @@ export async function finish(
     } catch (err) {
       const expired = err instanceof HttpError && err.info.code === "url_expired";
       const again = (err instanceof BadImageError || expired) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
-      if (!again) throw err;
+      if (!again) {
+        noteCollectFailure(asset, err, deps);
+        throw err;
+      }
       if (expired && deps.provider.resumable) {
         // A signed result URL has a lifetime: ask the task again for a fresh one (no new charge).
         const fresh = await deps.provider.status(task, req, { signal: deps.signal });
@@ -96,4 +99,15 @@ export async function finish(
     spec,
   };
   return { status: "generated", entry, facts, resultUrl: status.images[0].url };
+}
+
+/** A download that failed for this build: counted in the task's journal entry with its error, for `nanobanana tasks`. */
+function noteCollectFailure(asset: ResolvedAsset, err: unknown, deps: RunDeps): void {
+  const text = deps.provider.scrub(message(err));
+  const lastError = text.length > 300 ? `${text.slice(0, 297)}...` : text;
+  try {
+    deps.journal.update(asset.hash, (t) => ({ collectFailures: (t.collectFailures ?? 0) + 1, lastError }));
+  } catch {
+    // The count is for the user's eyes only; the task id is already on disk.
+  }
 }

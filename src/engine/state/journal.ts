@@ -87,8 +87,8 @@ export class TaskJournal {
     return out;
   }
 
-  /** Merges `patch` into the entry of `hash`, if there is one; false when there is none. */
-  update(hash: string, patch: Partial<Omit<PendingTask, "hash">>): boolean {
+  /** Merges `patch` (or what it makes of the entry) into the entry of `hash`, if there is one; false when there is none. */
+  update(hash: string, patch: Partial<Omit<PendingTask, "hash">> | ((t: PendingTask) => Partial<Omit<PendingTask, "hash">>)): boolean {
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(this.file(hash), "utf8"));
@@ -97,7 +97,8 @@ export class TaskJournal {
     }
     const t = PendingTaskSchema.safeParse(raw);
     if (!t.success || t.data.hash !== hash) return false;
-    this.record({ ...(t.data as PendingTask), ...patch });
+    const task = t.data as PendingTask;
+    this.record({ ...task, ...(typeof patch === "function" ? patch(task) : patch) });
     return true;
   }
 
