@@ -109,4 +109,52 @@ describe("candidates and pick", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('take 3 of "hero" (hero.take-3) has no image yet');
   });
+
+  it("adding candidates to a built asset keeps its image as take 1 and pays only for the new takes", async () => {
+    const p = tempProject({ "assets/x.yaml": `assets:\n  - name: hero\n    prompt: "A hero"\n` }, { outDir: "out" });
+    cleanup = p.cleanup;
+    const read = (f: string) => readFileSync(path.join(p.root, f));
+    const charges = sim.ledger().length;
+    await build(loadProject({ cwd: p.root }), { simulatorUrl: sim.url });
+    const original = read("out/hero.png");
+    p.write("assets/x.yaml", `assets:\n  - name: hero\n    prompt: "A hero"\n    candidates: 2\n`);
+    const r = await build(loadProject({ cwd: p.root }), { simulatorUrl: sim.url });
+    expect(r.failed).toBe(0);
+    expect(sim.ledger().length - charges).toBe(2); // the original, then take 2 only
+    expect(read("out/hero.take-1.png").equals(original)).toBe(true);
+    expect(read("out/hero.png").equals(original)).toBe(true);
+  });
+
+  it("after a pick, the next build derives the asset's files from the picked image, at no charge", async () => {
+    const p = tempProject(
+      { "assets/x.yaml": `assets:\n  - name: hero\n    prompt: "A hero"\n    candidates: 2\n    derive: [{ width: 16, format: webp }]\n` },
+      { outDir: "out" },
+    );
+    cleanup = p.cleanup;
+    const lock = () => JSON.parse(readFileSync(path.join(p.root, "nanobanana.lock"), "utf8"));
+    await build(loadProject({ cwd: p.root }), { simulatorUrl: sim.url });
+    const derivedBefore = lock().assets.hero.derived[0];
+    expect(lock().assets["hero.take-1"].derived).toBeUndefined();
+    await pick(loadProject({ cwd: p.root }), "hero", 2);
+    const charges = sim.ledger().length;
+    await build(loadProject({ cwd: p.root }), { simulatorUrl: sim.url });
+    expect(sim.ledger().length).toBe(charges);
+    const derived = lock().assets.hero.derived[0];
+    expect(derived.output).toBe(derivedBefore.output);
+    expect(derived.sha256).not.toBe(derivedBefore.sha256);
+    expect((await runCli(["build", "--check", "-C", p.root])).code).toBe(0);
+  });
+
+  it("refuses candidates on a model that takes no seed, at the field", () => {
+    const p = tempProject(
+      {
+        "assets/x.yaml": `assets:\n  - name: hero\n    prompt: "A hero"\n    model: nano-banana-pro\n    resolution: 1K\n    candidates: 3\n`,
+      },
+      { outDir: "out" },
+    );
+    cleanup = p.cleanup;
+    expect(() => loadProject({ cwd: p.root })).toThrow(
+      /assets\/x\.yaml:6:\d+ +assets\[0\]\.candidates.*candidates: 3 needs a seed, and nano-banana-pro on apidot does not take one/,
+    );
+  });
 });
