@@ -139,6 +139,10 @@ export const LockfileSchema = z
   .object({
     version: z.number().int().min(1).describe("Lockfile format version."),
     assets: z.record(z.string(), LockEntrySchema).describe("Entries by asset name."),
+    picks: z
+      .record(z.string(), z.number().int().min(1))
+      .optional()
+      .describe("`nanobanana pick`: for an asset with `candidates: N`, the take (1 to N) its output is a copy of. Absent: take 1."),
   })
   .strict()
   .describe("nanobanana.lock");
