@@ -6,7 +6,8 @@ import { abortableSleep, retryDelayMs } from "../transport/retry.js";
 import type { LockEntry } from "../../core/lock/types.js";
 import type { ResolvedAsset } from "../../core/project.js";
 import type { ImageRequest, TaskHandle, TaskStatus } from "../providers/types.js";
-import { BadImageError, saveImage, type ImageFacts } from "./image-file.js";
+import { BadImageError, OversizeImageError, saveImage, type ImageFacts } from "./image-file.js";
+import { judgePixels } from "../../core/catalog/pixel-sizes.js";
 
 /* Downloading, checking and recording one finished task's image. */
 /** Fetches of an image whose bytes did not decode (or whose URL expired), each under the transport's own retries. */
@@ -52,13 +53,17 @@ export async function finish(
   const hooks = { onRetry: retryEvents(asset, "download", deps) };
   for (let attempt = 1; ; attempt++) {
     try {
-      facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks);
+      facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks, (w, h) => judgePixels(asset.spec, w, h));
       break;
     } catch (err) {
       const expired = err instanceof HttpError && err.info.code === "url_expired";
       const again = (err instanceof BadImageError || expired) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
       if (!again) {
         noteCollectFailure(asset, err, deps);
+        if (err instanceof OversizeImageError)
+          throw new Error(
+            `${err.message}. Task ${task.taskId} is paid and stays recorded, so nothing is paid again; \`nanobanana tasks forget ${task.taskId}\` gives it up`,
+          );
         throw err;
       }
       if (expired && deps.provider.resumable) {
@@ -73,6 +78,7 @@ export async function finish(
       await abortableSleep(delayMs, deps.signal);
     }
   }
+  if (facts.sizeDiffers) deps.emit({ type: "warning", name: asset.name, message: facts.sizeDiffers });
   if (facts.convertedFrom && !status.images[0].formatChosenByModel)
     deps.emit({
       type: "warning",

@@ -44,6 +44,7 @@ export function referenceDelivery(
     simulatorUrl: conn.simulatorUrl,
     presign: shared && !conn.simulated ? remotePresigner(shared.remote, shared) : undefined,
     signal,
+    allowPrivateHosts: project.config.references?.allowPrivateHosts,
   });
   return {
     inputsFor: (a) => delivery.inputsFor(a),
