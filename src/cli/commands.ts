@@ -32,7 +32,7 @@ function load(args: CliArgs) {
 
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
-  const p = await planProject(project, { verify: args.verify, only: args.only });
+  const p = await planProject(project, { verify: args.verify, only: args.only, retryRejected: args.retryRejected });
   const saved = args.out ? savePlan(p, args) : undefined;
   if (args.json) {
     const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
@@ -109,6 +109,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       noWait: args.noWait,
       maxCostUsd: args.maxCost,
       fitBudget: args.fitBudget,
+      retryRejected: args.retryRejected,
       plan,
       shard: args.shard,
     };
@@ -123,6 +124,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         upToDate,
         failed,
         blocked,
+        rejected,
         skipped,
         costUsd,
         simulated,
@@ -134,7 +136,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         journalError,
         unrecorded,
       } = result;
-      const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({
+      const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error, kept }) => ({
         name,
         status,
         output,
@@ -142,9 +144,10 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         taskId,
         costUsd: c,
         ...(error ? { error } : {}),
+        ...(kept ? { kept } : {}),
       }));
       io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`,
+        `${JSON.stringify({ generated, upToDate, failed, blocked, rejected, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`,
       );
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
@@ -153,7 +156,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
     }
     reportToCi(project, result, io);
     if (result.interrupted) return 130;
-    return result.failed > 0 || result.blocked > 0 || result.journalError ? 1 : 0;
+    return result.failed > 0 || result.blocked > 0 || result.rejected > 0 || result.journalError ? 1 : 0;
   } finally {
     process.off("SIGINT", onSigint);
     await simulator.close();

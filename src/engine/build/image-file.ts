@@ -4,6 +4,7 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ImageFormat } from "../../core/catalog/models.js";
+import type { ImageMeasures } from "../../core/gates/check.js";
 import type { CallHooks, HttpClient } from "../transport/client.js";
 import type { ImageOutput } from "../providers/types.js";
 import { tempPathFor } from "../state/atomic-write.js";
@@ -17,7 +18,15 @@ export interface ImageFacts {
   format: ImageFormat;
   /** Set when the provider sent another format and the image was converted. */
   convertedFrom?: string;
+  /** What the quality gates look at (measured on the decode every image gets anyway). */
+  measures: ImageMeasures;
 }
+
+/**
+ * Runs on the checked temp file before it is renamed into place; throwing keeps the image out
+ * of `dest` (the quality gates: a rejected image never replaces the previous output).
+ */
+export type AcceptImage = (tmp: string, facts: ImageFacts) => Promise<void>;
 
 /** The bytes were not a usable image: worth fetching again, not regenerating. */
 export class BadImageError extends Error {
@@ -36,6 +45,7 @@ export async function saveImage(
   http: HttpClient,
   signal?: AbortSignal,
   hooks: CallHooks = {},
+  accept?: AcceptImage,
 ): Promise<ImageFacts> {
   mkdirSync(path.dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
@@ -49,6 +59,7 @@ export async function saveImage(
       throw new BadImageError("the provider returned an image with neither URL nor data");
     }
     const facts = await inspect(tmp, format);
+    await accept?.(tmp, facts);
     // fsync on the thread pool: a synchronous one would stall every other asset in flight.
     const fh = await open(tmp, "r+");
     try {
@@ -68,11 +79,12 @@ export async function saveImage(
 async function inspect(file: string, format: ImageFormat): Promise<ImageFacts> {
   const sharp = (await import("sharp")).default;
   let meta: { format?: string; width?: number; height?: number };
+  let pixels: RawPixels;
   try {
     meta = await sharp(file).metadata();
     // Decode fully: a truncated file can have a valid header. (A raw decode is ~14x cheaper
     // than stats(), which mattered: it was the bottleneck of a 400-asset build.)
-    await sharp(file).raw().toBuffer();
+    pixels = await sharp(file).raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
     throw new BadImageError(`the downloaded file is not a readable image (${(err as Error).message.split("\n")[0]})`);
   }
@@ -83,12 +95,58 @@ async function inspect(file: string, format: ImageFormat): Promise<ImageFacts> {
     await pipeline([converted], createWriteStream(file));
   }
   const data = readFileSync(file);
+  const bytes = statSync(file).size;
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
   return {
     sha256: createHash("sha256").update(data).digest("hex"),
-    bytes: statSync(file).size,
-    width: meta.width ?? 0,
-    height: meta.height ?? 0,
+    bytes,
+    width,
+    height,
     format,
     convertedFrom,
+    measures: { width, height, format: convertedFrom ? format : (meta.format ?? format), bytes, ...pixelStats(pixels) },
   };
+}
+
+type RawPixels = { data: Buffer; info: { channels: number; width: number; height: number } };
+
+/** Most pixels looked at for the blank check: a sample is enough to tell a flat image from a picture. */
+const SAMPLES = 1 << 18;
+
+/**
+ * The largest standard deviation of a colour channel (over a strided sample of pixels), and
+ * whether any pixel is not opaque. Plain arithmetic on the raw decode inspect already made.
+ */
+export function pixelStats({ data, info }: RawPixels): { stdev: number; transparent: boolean } {
+  const ch = info.channels;
+  const pixels = info.width * info.height;
+  const colours = ch >= 3 ? 3 : 1;
+  const alpha = ch === 2 || ch === 4 ? ch - 1 : -1;
+  const step = Math.max(1, Math.floor(pixels / SAMPLES));
+  const sum = [0, 0, 0];
+  const sq = [0, 0, 0];
+  let n = 0;
+  let transparent = false;
+  for (let p = 0; p < pixels; p += step) {
+    const o = p * ch;
+    for (let c = 0; c < colours; c++) {
+      const v = data[o + c];
+      sum[c] += v;
+      sq[c] += v * v;
+    }
+    n++;
+  }
+  if (alpha >= 0) {
+    // Every pixel, not a sample: one transparent corner is what a cut-out is about.
+    for (let o = alpha; o < data.length; o += ch) {
+      if (data[o] < 255) {
+        transparent = true;
+        break;
+      }
+    }
+  }
+  let stdev = 0;
+  for (let c = 0; c < colours; c++) stdev = Math.max(stdev, Math.sqrt(Math.max(0, sq[c] / n - (sum[c] / n) ** 2)));
+  return { stdev, transparent };
 }
