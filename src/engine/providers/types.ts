@@ -32,7 +32,13 @@ export interface ImageOutput {
 
 /** A task as the provider reports it. */
 export type TaskStatus =
-  | { state: "pending"; progress?: number; queuePosition?: number }
+  | {
+      state: "pending";
+      progress?: number;
+      queuePosition?: number;
+      /** A status value the adapter does not know, as the provider sent it: polling gives up after a few of these in a row. */
+      unknown?: string;
+    }
   | { state: "succeeded"; images: ImageOutput[]; cost?: Cost; text?: string }
   | { state: "failed"; message: string; code?: string }
   | { state: "blocked"; reason: string; message?: string };

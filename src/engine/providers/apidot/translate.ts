@@ -57,6 +57,6 @@ export function toTaskStatus(data: Record<string, unknown>): TaskStatus {
     case "":
       return { state: "pending", progress: typeof data.progress === "number" ? data.progress : undefined };
     default:
-      return { state: "pending" };
+      return { state: "pending", unknown: status };
   }
 }

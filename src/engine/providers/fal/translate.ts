@@ -54,7 +54,7 @@ export function fromFalStatus(s: FalStatus): TaskStatus | undefined {
   if (status === "FAILED" || status === "CANCELED" || status === "CANCELLED" || status === "ERROR") {
     return { state: "failed", message: s.error ? errorText(s.error) : `the request ended ${status}`, code: status };
   }
-  return { state: "pending" };
+  return { state: "pending", unknown: status };
 }
 
 interface FalImage {
