@@ -33,6 +33,13 @@ export interface ResolvedAsset {
   gates?: ResolvedGates;
   /** This variant's matrix values (absent for an asset without a matrix). */
   matrix?: Record<string, string | number | boolean>;
+  /**
+   * `candidates: N` (N > 1): the names of its takes, and the take (1-based) whose spec, hash and
+   * image this asset has (1 until `nanobanana pick`). Its output is a copy of that take's, never paid.
+   */
+  candidates?: { takes: string[]; picked: number };
+  /** On a take of an asset with candidates: that asset's name and the take's number (1-based). */
+  take?: { of: string; k: number };
 }
 
 /** A loaded, validated project: the input of plan() and build(). */

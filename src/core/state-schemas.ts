@@ -139,6 +139,10 @@ export const LockfileSchema = z
   .object({
     version: z.number().int().min(1).describe("Lockfile format version."),
     assets: z.record(z.string(), LockEntrySchema).describe("Entries by asset name."),
+    picks: z
+      .record(z.string(), z.number().int().min(1))
+      .optional()
+      .describe("`nanobanana pick`: for an asset with `candidates: N`, the take (1 to N) its output is a copy of. Absent: take 1."),
   })
   .strict()
   .describe("nanobanana.lock");
@@ -156,6 +160,9 @@ export const PendingTaskSchema = z
     simulated: z.boolean().describe("True when sent to the simulator."),
     output: ProjectPathSchema.optional().describe("The asset's output path when it was submitted."),
     spec: z.record(z.string(), z.unknown()).optional().describe("The asset's spec when it was submitted."),
+    empty: z.boolean().optional().describe("The task finished (paid) with no image file: never polled or submitted again unasked."),
+    collectFailures: z.number().int().nonnegative().optional().describe("Builds in a row whose download of the task's image failed."),
+    lastError: z.string().optional().describe("The last collection error (scrubbed of credentials)."),
   })
   .passthrough()
   .refine((t) => t.taskId !== "" || Boolean(t.key), { message: "has neither a task id nor an idempotency key" })

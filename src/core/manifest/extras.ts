@@ -16,16 +16,18 @@ export interface AssetExtras {
   alt?: { auto: true; path: FieldPath } | { template: CompiledTemplate; path: FieldPath };
   /** Merged field by field over the layers; absent when nothing configures gates. */
   gates?: ResolvedGates;
+  /** `candidates: N` with N > 1. */
+  candidates?: { n: number; path: FieldPath };
 }
 
-type Layer = Pick<Settings, "derive" | "alt" | "gates"> | undefined;
+type Layer = Pick<Settings, "derive" | "alt" | "gates" | "candidates"> | undefined;
 
 export function extrasOf(
   asset: AssetInput,
   at: (field: string) => FieldPath,
   layers: { manifest: Layer; brand: Layer; config: Layer },
 ): AssetExtras {
-  const pick = <K extends "derive" | "alt">(k: K): { value: NonNullable<Settings[K]>; path: FieldPath } | undefined => {
+  const pick = <K extends "derive" | "alt" | "candidates">(k: K): { value: NonNullable<Settings[K]>; path: FieldPath } | undefined => {
     if (asset[k] !== undefined) return { value: asset[k] as NonNullable<Settings[K]>, path: at(k) };
     if (layers.manifest?.[k] !== undefined) return { value: layers.manifest[k] as NonNullable<Settings[K]>, path: ["defaults", k] };
     for (const l of [layers.brand, layers.config])
@@ -39,6 +41,8 @@ export function extrasOf(
   if (alt) out.alt = alt.value === "auto" ? { auto: true, path: alt.path } : { template: compileTemplate(alt.value), path: alt.path };
   const gates = resolveGates([asset.gates, layers.manifest?.gates, layers.brand?.gates, layers.config?.gates]);
   if (gates !== DEFAULT_GATES) out.gates = gates;
+  const candidates = pick("candidates");
+  if (candidates && candidates.value > 1) out.candidates = { n: candidates.value, path: candidates.path };
   return out;
 }
 

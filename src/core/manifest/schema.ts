@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ASPECT_RATIOS, FORMATS, RESOLUTIONS } from "../catalog/models.js";
 import { NormalizeSchema, ReferencesField } from "../references/schema.js";
-import { SettingsSchema, altField, enumOrTemplate, modelField, webSearchField } from "../config/settings-schema.js";
+import { SettingsSchema, altField, candidatesField, enumOrTemplate, modelField, webSearchField } from "../config/settings-schema.js";
 import { DeriveField } from "../derive/schema.js";
 import { GatesSchema } from "../gates/schema.js";
 
@@ -57,6 +57,7 @@ export const AssetSchema = z
     derive: DeriveField.optional(),
     alt: altField.optional(),
     gates: GatesSchema.optional(),
+    candidates: candidatesField.optional(),
   })
   .refine((a) => (a.prompt === undefined) !== (a.template === undefined), {
     message: "set exactly one of prompt or template",

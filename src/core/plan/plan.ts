@@ -5,6 +5,7 @@ import type { ResolvedAsset } from "../project.js";
 import { COMPARED_FIELDS } from "../spec.js";
 import { referenceNeeds, type UrlFacts } from "./needs.js";
 import { selectOnly } from "./only.js";
+import { pickedTake } from "../manifest/candidates.js";
 import { needsGeneration, type OutputFacts, type Plan, type PlanAction, type PlanItem } from "./types.js";
 
 export interface PlanInput {
@@ -58,11 +59,15 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
     const decided = decide(asset, lock.assets[asset.name], facts, input);
     const { changed } = decided;
     let { action } = decided;
-    const source = needsGeneration(action)
-      ? (input.restorable?.get(asset.hash) ?? (input.stored?.has(asset.hash) ? "in the local store" : undefined))
-      : undefined;
+    // An asset with candidates is a copy of its picked take, whose own item carries the price.
+    const take = pickedTake(asset);
+    const source = !needsGeneration(action)
+      ? undefined
+      : take
+        ? `a copy of take ${asset.candidates!.picked} (${take})`
+        : (input.restorable?.get(asset.hash) ?? (input.stored?.has(asset.hash) ? "in the local store" : undefined));
     const restorable = source !== undefined;
-    let reason = restorable ? `${decided.reason}; ${source}: restored at no charge` : decided.reason;
+    let reason = restorable ? `${decided.reason}; ${source}${take ? ", no charge" : ": restored at no charge"}` : decided.reason;
     const rejected = needsGeneration(action) && !restorable ? input.rejected?.get(asset.hash) : undefined;
     if (rejected !== undefined) {
       action = "rejected";

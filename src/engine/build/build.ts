@@ -27,6 +27,8 @@ import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
 import { afterCollect } from "../derive/after-collect.js";
 import type { BuildOptions } from "./build-options.js";
 import { planWithLock, stateDir } from "./plan-project.js";
+import { copyPickedTake } from "./copy-take.js";
+import { pickedTake } from "../../core/manifest/candidates.js";
 
 export type { BuildOptions } from "./build-options.js";
 
@@ -297,6 +299,21 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
             }
           });
 
+    /** An asset with candidates: its output is a copy of its picked take (built before it), never paid. */
+    const copyTake = async (asset: ResolvedAsset): Promise<JobOutcome> => {
+      const entry = await copyPickedTake(project.root, asset, lock, store, conn.simulated);
+      if (!entry) {
+        const error = `take ${asset.candidates!.picked} (${pickedTake(asset)}) has no image to copy`;
+        result(asset, { status: "failed", costUsd: 0, error });
+        sink({ type: "failed", name: asset.name, error });
+        return { ok: false };
+      }
+      writer.set(asset.name, entry);
+      result(asset, { status: "generated", taskId: entry.taskId, costUsd: 0, restored: true, restoredFrom: "lockfile output" });
+      sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: "lockfile output", entry });
+      return { ok: true, sha256: entry.sha256 };
+    };
+
     try {
       const collecting = orphans.map((task) =>
         limit(async () => {
@@ -309,7 +326,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         (n) => graph.upstream.get(n) ?? [],
         async (name, ups) => {
           const { asset, upToDate } = await relinkAndDecide(byName.get(name)!, ups, project, lock, opts.verify);
-          if (!upToDate) return generate(asset);
+          if (!upToDate) return asset.candidates ? copyTake(asset) : generate(asset);
           result(asset, { status: "up-to-date", taskId: lock.assets[name]?.taskId, costUsd: 0 });
           return { ok: true, sha256: lock.assets[name]?.sha256 };
         },

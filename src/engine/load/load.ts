@@ -8,6 +8,7 @@ import { zodIssues } from "../../core/errors/zod-issues.js";
 import { expandManifest } from "../../core/manifest/expand.js";
 import { ManifestSchema } from "../../core/manifest/schema.js";
 import { checkUnique } from "../../core/manifest/unique.js";
+import { applyPicks } from "../../core/manifest/candidates.js";
 import { readLock } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
 import { assetGraph, linkAll } from "../../core/plan/graph.js";
@@ -144,11 +145,15 @@ export function loadProject(opts: LoadOptions = {}): Project {
       path: "",
       message: ".nanobanana is a symbolic link leading outside the project folder; remove it",
     });
+  let lock = opts.lock;
+  const lockNow = () => (lock ??= readLock(lockfile, rel(lockfile)));
+  // An asset with candidates has its picked take's spec (the pick is in the lockfile).
+  if (!issues.length && assets.some((a) => a.candidates)) assets = applyPicks(assets, lockNow().picks);
   const graph = issues.length ? undefined : assetGraph(assets, issues);
   if (issues.length) throw new ConfigError(dedupe(issues));
   if (graph && graph.upstream.size > 0) {
     // Downstream specs carry the upstream output's hash: from the lock when it is current.
-    const lock = opts.lock ?? readLock(lockfile, rel(lockfile));
+    const lock = lockNow();
     assets = linkAll(assets, graph, (up) => {
       const e = lock.assets[up.name];
       return e && e.hash === up.hash && Boolean(e.simulated) === config.simulate ? e.sha256 : undefined;

@@ -75,6 +75,7 @@ export class ProviderRuntime implements ImageProvider {
       case "succeeded":
         return { ...status, cost: this.cost(req, status.cost) };
       case "failed":
+      case "empty":
         return { ...status, message: this.scrub(status.message) };
       case "blocked":
         return { ...status, reason: this.scrub(status.reason), message: status.message && this.scrub(status.message) };

@@ -41,6 +41,8 @@ export type TaskStatus =
     }
   | { state: "succeeded"; images: ImageOutput[]; cost?: Cost; text?: string }
   | { state: "failed"; message: string; code?: string }
+  /** The task finished, and so is paid, with no image file in it: recorded as such, never paid for again unasked. */
+  | { state: "empty"; message: string }
   | { state: "blocked"; reason: string; message?: string };
 
 /** A task the provider accepted: its id (recorded at once) and anything needed to poll it. */

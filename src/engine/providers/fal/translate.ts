@@ -71,7 +71,7 @@ export function fromFalResult(body: { images?: FalImage[]; description?: string 
     images.push(data ? { data: Buffer.from(data[2], "base64"), mimeType: data[1] } : { url: img.url, mimeType: img.content_type });
   }
   if (images.length === 0)
-    return { state: "failed", message: body?.description ? `no image: ${body.description}` : "the request completed without an image" };
+    return { state: "empty", message: body?.description ? `no image: ${body.description}` : "the request completed without an image" };
   return { state: "succeeded", images, text: body?.description || undefined };
 }
 

@@ -40,7 +40,7 @@ export function fromRevidTask(d: RevidTask): TaskStatus {
   const state = String(d?.state ?? "");
   if (state === "success") {
     const images: ImageOutput[] = resultUrls(d.resultJson).map((url) => ({ url }));
-    if (images.length === 0) return { state: "failed", message: "the task succeeded without a result URL" };
+    if (images.length === 0) return { state: "empty", message: "the task succeeded without a result URL" };
     return { state: "succeeded", images };
   }
   if (state === "fail" || state === "failed") {
