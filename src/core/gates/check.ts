@@ -12,7 +12,7 @@ export interface ResolvedGates {
 }
 
 /** The gates an asset gets when nothing configures them. */
-export const DEFAULT_GATES: ResolvedGates = Object.freeze({ pixelSize: true, format: true, minStdev: 2, alpha: false });
+export const DEFAULT_GATES: ResolvedGates = Object.freeze({ pixelSize: false, format: true, minStdev: 2, alpha: false });
 
 /** Fills the defaults; `layers` are merged field by field, the first that sets a field wins. */
 export function resolveGates(layers: readonly (Gates | undefined)[], transparent = false): ResolvedGates {
@@ -20,7 +20,7 @@ export function resolveGates(layers: readonly (Gates | undefined)[], transparent
   if (set.length === 0 && !transparent) return DEFAULT_GATES;
   const pick = <K extends keyof Gates>(k: K): Gates[K] => set.find((l) => l[k] !== undefined)?.[k];
   const out: ResolvedGates = {
-    pixelSize: pick("pixelSize") ?? true,
+    pixelSize: pick("pixelSize") ?? false,
     format: pick("format") ?? true,
     minStdev: pick("minStdev") ?? 2,
     alpha: pick("alpha") ?? transparent,

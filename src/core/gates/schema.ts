@@ -10,7 +10,9 @@ export const GatesSchema = z
     pixelSize: z
       .boolean()
       .optional()
-      .describe("The image must have the model's pixel size for its resolution and aspect ratio (see README: Pixel sizes). Default true."),
+      .describe(
+        "Reject an image whose pixel size is not the model's for its resolution and aspect ratio (see README: Pixel sizes). Default false: a differing size is a warning (a far larger one is refused before decoding either way).",
+      ),
     format: z
       .boolean()
       .optional()

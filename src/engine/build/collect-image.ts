@@ -6,7 +6,8 @@ import { abortableSleep, retryDelayMs } from "../transport/retry.js";
 import type { LockEntry } from "../../core/lock/types.js";
 import type { ResolvedAsset } from "../../core/project.js";
 import type { ImageRequest, TaskHandle, TaskStatus } from "../providers/types.js";
-import { BadImageError, saveImage, type ImageFacts } from "./image-file.js";
+import { BadImageError, OversizeImageError, saveImage, type ImageFacts } from "./image-file.js";
+import { judgePixels } from "../../core/catalog/pixel-sizes.js";
 import { gateImage, GateRejection } from "./gate-image.js";
 
 /* Downloading, checking and recording one finished task's image. */
@@ -56,7 +57,8 @@ export async function finish(
   const accept = (tmp: string, f: ImageFacts) => gateImage(asset, tmp, f, entryOf(f), deps);
   for (let attempt = 1; ; attempt++) {
     try {
-      facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks, accept);
+      const sizeCheck = (w: number, h: number) => judgePixels(asset.spec, w, h);
+      facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks, sizeCheck, accept);
       break;
     } catch (err) {
       if (err instanceof GateRejection) {
@@ -67,6 +69,10 @@ export async function finish(
       const again = (err instanceof BadImageError || expired) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
       if (!again) {
         noteCollectFailure(asset, err, deps);
+        if (err instanceof OversizeImageError)
+          throw new Error(
+            `${err.message}. Task ${task.taskId} is paid and stays recorded, so nothing is paid again; \`nanobanana tasks forget ${task.taskId}\` gives it up`,
+          );
         throw err;
       }
       if (expired && deps.provider.resumable) {
@@ -81,6 +87,7 @@ export async function finish(
       await abortableSleep(delayMs, deps.signal);
     }
   }
+  if (facts.sizeDiffers) deps.emit({ type: "warning", name: asset.name, message: facts.sizeDiffers });
   if (facts.convertedFrom && !status.images[0].formatChosenByModel)
     deps.emit({
       type: "warning",

@@ -7,11 +7,13 @@ const expect16x9 = { format: "png", size: { width: 1376, height: 768 } };
 describe("quality gates (pure)", () => {
   it("pass a picture of the asked size and format", () => {
     expect(gateFailures(DEFAULT_GATES, good, expect16x9)).toEqual([]);
+    // Pixel size is opt-in: by default a differing size is only a warning of the build.
+    expect(gateFailures(DEFAULT_GATES, { ...good, width: 1000 }, expect16x9)).toEqual([]);
   });
 
   it("name every gate an image fails", () => {
     const bad = { ...good, width: 1024, height: 1024, format: "jpeg", bytes: 10, stdev: 0.4 };
-    const g = resolveGates([{ minBytes: 100, alpha: true, minSharpness: 5 }]);
+    const g = resolveGates([{ pixelSize: true, minBytes: 100, alpha: true, minSharpness: 5 }]);
     expect(gateFailures(g, bad, expect16x9)).toEqual([
       "pixel size 1024×1024, the model's table says 1376×768",
       "format jpeg, asked for png",
