@@ -72,11 +72,6 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const journal = new TaskJournal(stateDir(project));
   const records = new RecordKeeper(journal);
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
-  for (const bad of journal.rejected)
-    emit({
-      type: "warning",
-      message: `ignored ${path.relative(project.root, bad.file)}: ${bad.problem} (left in place; delete it if you did not write it)`,
-    });
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const graph = project.dependencies ?? assetGraph(project.assets, []);
   const needed = p.items.filter((i) => needsGeneration(i.action));
@@ -90,6 +85,11 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const work = share ? needed.filter((i) => share.has(i.name)) : needed;
   const batchJournal = new BatchJournal(stateDir(project));
   const batchRecords = project.config.batch || opts.noWait ? batchJournal.load() : [];
+  for (const bad of [...journal.rejected, ...batchJournal.rejected])
+    emit({
+      type: "warning",
+      message: `ignored ${path.relative(project.root, bad.file)}: ${bad.problem} (left in place; delete it if you did not write it)`,
+    });
   const budget = checkBudget(
     project,
     opts,
