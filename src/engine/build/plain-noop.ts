@@ -1,0 +1,16 @@
+import type { Plan } from "../../core/plan/types.js";
+import type { Project } from "../../core/project.js";
+import type { BuildOptions } from "./build-options.js";
+import type { BuildResult } from "./events.js";
+
+/**
+ * A plain build (no selection, no verify, no saved plan, no shard, no batch) that found every
+ * asset up to date, with no warning, no derived files and no asset module to keep: what the
+ * no-op stamp may stand for.
+ */
+export function isPlainNoop(project: Project, opts: BuildOptions, p: Plan, done: BuildResult): boolean {
+  if (opts.only?.length || opts.verify || opts.plan || opts.shard || opts.noWait || project.config.batch || project.config.codegen)
+    return false;
+  if (done.interrupted || done.derived || done.codegen || done.warnings.length || p.derived?.length) return false;
+  return p.items.length === project.assets.length && done.upToDate === project.assets.length && done.assets.length === done.upToDate;
+}
