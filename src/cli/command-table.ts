@@ -134,6 +134,18 @@ export const COMMANDS: CommandSpec[] = [
     run: async (a, io) => (await import("./report-command.js")).reportCommand(a, io),
   },
   {
+    name: "pick",
+    args: "NAME [K]",
+    summary: "make take K of an asset with candidates its output (a copy; pays for nothing) and record the pick in the lockfile",
+    options: {
+      ...PROJECT,
+      ...JSON_OUT,
+      ...WAIT,
+      clear: { type: "boolean", help: "remove the pick: the output is take 1 again" },
+    },
+    run: async (a, io) => (await import("./pick-command.js")).pickCommand(a, io),
+  },
+  {
     name: "status",
     summary: "what the lockfile holds, by provider and model, and the total spend; batch jobs in flight with their state and counts",
     options: { ...PROJECT, ...SIMULATE, ...JSON_OUT },

@@ -38,9 +38,16 @@ export async function tasksCommand(args: CliArgs, io: Io): Promise<number> {
       return 0;
     }
     for (const t of list.tasks) {
-      const what = t.state === "submitted" ? `task ${t.taskId}` : "submit with no answer";
-      const use = t.current ? "the next build collects it" : "spec changed since: collected into the store only";
-      io.stdout.write(`${t.name}  ${t.provider}  ${what}  ${age(t.ageMs)} old  (${t.simulated ? "simulated; " : ""}${use})\n`);
+      const what =
+        t.state === "submitted" ? `task ${t.taskId}` : t.state === "empty" ? `task ${t.taskId} paid, no image` : "submit with no answer";
+      const use =
+        t.state === "empty"
+          ? `nothing is submitted again until you run nanobanana tasks forget ${t.taskId}`
+          : t.current
+            ? "the next build collects it"
+            : "spec changed since: collected into the store only";
+      const failed = t.collectFailures ? `; collect failed ${t.collectFailures}×: ${t.lastError ?? "no message"}` : "";
+      io.stdout.write(`${t.name}  ${t.provider}  ${what}  ${age(t.ageMs)} old  (${t.simulated ? "simulated; " : ""}${use}${failed})\n`);
     }
     for (const r of list.rejected) io.stdout.write(`ignored ${r.file}: ${r.problem}\n`);
     io.stdout.write(
@@ -58,10 +65,10 @@ export async function tasksCommand(args: CliArgs, io: Io): Promise<number> {
   const t = r.task;
   const verb = args.dryRun ? "would forget" : "forgot";
   io.stdout.write(
-    `${verb} ${t.state === "submitted" ? `task ${t.taskId}` : "an unanswered submit"} of ${t.name} (${t.provider}, ${age(t.ageMs)} old)\n`,
+    `${verb} ${t.state === "unanswered" ? "an unanswered submit" : `task ${t.taskId}`} of ${t.name} (${t.provider}, ${age(t.ageMs)} old)\n`,
   );
   io.stdout.write(
-    `cost: the provider may already have charged it, and that is not refunded; ${
+    `cost: ${t.state === "empty" ? "it is paid (with no image)" : "the provider may already have charged it"}, and that is not refunded; ${
       r.resubmits
         ? `the next build submits ${t.name} again and pays about ${usd(r.resubmitUsd)} more`
         : "no current asset has its spec, so nothing is submitted again"

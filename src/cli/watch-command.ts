@@ -110,7 +110,13 @@ async function serveLive(args: CliArgs, w: Watcher, out: (line: string) => void)
     }
   };
   const root = load()?.root ?? path.resolve(args.cwd);
-  const live = await serveLiveReport({ watcher: w, load, root, port: args.port });
+  const pickTake = async (name: string, k: number) => {
+    const { pick } = await import("../engine/pick/pick.js");
+    // Waits for a build in progress: its lockfile writes would otherwise overwrite the pick.
+    const r = await pick(loadProject(loadOpts), name, k, { wait: true });
+    out(`${r.name}: picked take ${r.picked} on the live page; ${r.output} is a copy of ${r.take}`);
+  };
+  const live = await serveLiveReport({ watcher: w, load, root, port: args.port, pick: pickTake });
   out(`live page: ${live.url}  (127.0.0.1 only; the token in the URL is the key)`);
   return live;
 }

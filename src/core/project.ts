@@ -30,6 +30,13 @@ export interface ResolvedAsset {
   alt?: { text: string } | { auto: true };
   /** This variant's matrix values (absent for an asset without a matrix). */
   matrix?: Record<string, string | number | boolean>;
+  /**
+   * `candidates: N` (N > 1): the names of its takes, and the take (1-based) whose spec, hash and
+   * image this asset has (1 until `nanobanana pick`). Its output is a copy of that take's, never paid.
+   */
+  candidates?: { takes: string[]; picked: number };
+  /** On a take of an asset with candidates: that asset's name and the take's number (1-based). */
+  take?: { of: string; k: number };
 }
 
 /** A loaded, validated project: the input of plan() and build(). */
@@ -65,4 +72,6 @@ export interface ProjectInputs {
   manifests: Array<[file: string, sha256: string]>;
   /** Each local reference file the manifests use (absolute) and its bytes. */
   references: Array<[file: string, sha256: string]>;
+  /** The lockfile's text, when the expansion used it (picks, upstream hashes): "" when it was missing, "given" when passed in. */
+  lock?: string;
 }

@@ -192,6 +192,17 @@ export const ConfigSchema = z
       ),
     remote: RemoteSchema.optional(),
     codegen: CodegenSchema.optional(),
+    references: z
+      .strictObject({
+        allowPrivateHosts: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Fetch https references whose host resolves to a loopback, private, link-local or unique-local address (default false: refused before any request).",
+          ),
+      })
+      .optional()
+      .describe("How https reference images are fetched."),
   })
   .describe("nanobanana.config.yaml: the project's settings.");
 

@@ -32,6 +32,14 @@ export const seedField = z
   .max(2 ** 31 - 1)
   .describe("Seed for reproducible generations, where the provider takes one.");
 export const webSearchField = z.boolean().describe("Ground the image in Google web search (model and provider permitting).");
+export const candidatesField = z
+  .number()
+  .int()
+  .min(1)
+  .max(16)
+  .describe(
+    "Takes to generate (1 to 16), differing only by seed, each billed: `<name>.take-K` writes `<out>.take-K.<ext>`; the asset's output is a copy of take 1 until `nanobanana pick NAME K`.",
+  );
 export const altField = z
   .string()
   .min(1)
@@ -51,6 +59,7 @@ export const SettingsSchema = z
     normalize: NormalizeSchema.optional(),
     derive: DeriveField.optional(),
     alt: altField.optional(),
+    candidates: candidatesField.optional(),
   })
   .describe("Generation settings applied to every asset that does not set its own.");
 export type Settings = z.infer<typeof SettingsSchema>;

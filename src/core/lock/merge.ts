@@ -65,12 +65,25 @@ export function mergeLocks(base: Lockfile | undefined, ours: Lockfile, theirs: L
     }
     if (pick) assets[name] = pick;
   }
+  const lock: Lockfile = { version: Math.max(ours.version, theirs.version, LOCKFILE_VERSION), assets };
+  const picks = mergePicks(base?.picks ?? {}, ours.picks ?? {}, theirs.picks ?? {});
+  if (Object.keys(picks).length) lock.picks = picks;
   return {
-    lock: { version: Math.max(ours.version, theirs.version, LOCKFILE_VERSION), assets },
+    lock,
     decisions,
     uncertain: decisions.some((d) => d.by === "newer") || inconsistent.length > 0,
     inconsistent,
   };
+}
+
+/** Picks merge like entries: a side that changed one wins over the base; both changed: ours. */
+function mergePicks(base: Record<string, number>, ours: Record<string, number>, theirs: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of new Set([...Object.keys(base), ...Object.keys(ours), ...Object.keys(theirs)])) {
+    const k = ours[name] === base[name] ? theirs[name] : ours[name];
+    if (k !== undefined) out[name] = k;
+  }
+  return out;
 }
 
 function same(a: LockEntry | undefined, b: LockEntry | undefined): boolean {

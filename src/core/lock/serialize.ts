@@ -29,7 +29,12 @@ export function serializeLock(lock: Lockfile): string {
   const blocks = names.map(
     (name) => `    ${JSON.stringify(name)}: ${indent(JSON.stringify(ordered(lock.assets[name]), sortedReplacer, 2), "    ")}`,
   );
-  return `{\n  "version": ${lock.version},\n  "assets": {${blocks.length ? `\n${blocks.join(",\n")}\n  ` : ""}}\n}\n`;
+  const picks = Object.keys(lock.picks ?? {}).sort(byCodePoint);
+  // One line per pick, after the assets: a pick changes one line of the file.
+  const pickBlock = picks.length
+    ? `,\n  "picks": {\n${picks.map((n) => `    ${JSON.stringify(n)}: ${lock.picks![n]}`).join(",\n")}\n  }`
+    : "";
+  return `{\n  "version": ${lock.version},\n  "assets": {${blocks.length ? `\n${blocks.join(",\n")}\n  ` : ""}}${pickBlock}\n}\n`;
 }
 
 function ordered(entry: LockEntry): Record<string, unknown> {

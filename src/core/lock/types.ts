@@ -59,6 +59,8 @@ export interface Lockfile {
   version: number;
   /** Entries by asset name. */
   assets: Record<string, LockEntry>;
+  /** `nanobanana pick`: the take (1-based) each asset with candidates shows; absent means take 1. */
+  picks?: Record<string, number>;
 }
 
 export function emptyLock(): Lockfile {

@@ -14,6 +14,7 @@ import { defaultOutput, nameProblem, outputInside } from "./names.js";
 import { originOf, type Origin } from "./origins.js";
 import type { AssetInput, Manifest } from "./schema.js";
 import { applyExtras, extrasOf, type AssetExtras } from "./extras.js";
+import { withTakes } from "./candidates.js";
 import { compileTemplate, fileSafe, headOf, lookup, renderTemplate, type CompiledTemplate } from "./template.js";
 import { checkSettings, type RawSettings } from "./validate.js";
 import { checkVariables, type TemplatedField } from "./variables.js";
@@ -53,7 +54,8 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
     const before = issues.length;
     for (const v of variants(asset.matrix, scope.base)) {
       const resolved = resolveVariant(v, scope, ctx);
-      if (resolved) out.push(resolved);
+      const candidates = scope.extras.candidates;
+      if (resolved) out.push(...(candidates ? withTakes(resolved, candidates.n) : [resolved]));
       else if (scope.stopped || issues.length - before > MAX_ISSUES_PER_ASSET) return;
     }
   });
@@ -276,6 +278,15 @@ function resolveVariant({ vars, include }: Variant, scope: AssetScope, ctx: Expa
   }
   const checked = settingsOf(vars, variant, scope, ctx, refSpecs.length);
   if (!checked) return undefined;
+  if (scope.extras.candidates && !ctx.provider.capabilities[checked.model]?.seed) {
+    // Takes differ only by seed: without one they would be one spec, paid N times.
+    report(
+      scope.extras.candidates.path,
+      `candidates: ${scope.extras.candidates.n}${variant} needs a seed, and ${checked.model} on ${ctx.provider.name} does not take one; remove candidates or use a model that takes a seed`,
+    );
+    if (!scope.settingsTemplated) scope.stopped = true;
+    return undefined;
+  }
   if (!scope.nameChecked) {
     // A name without {{vars}} is checked once; interpolated values are file-safe but can
     // still spell a device name (`con`) or end in a dot, so templated names are checked each.

@@ -13,16 +13,18 @@ import type { AssetInput } from "./schema.js";
 export interface AssetExtras {
   derive?: { entries: DeriveEntry[]; path: FieldPath };
   alt?: { auto: true; path: FieldPath } | { template: CompiledTemplate; path: FieldPath };
+  /** `candidates: N` with N > 1. */
+  candidates?: { n: number; path: FieldPath };
 }
 
-type Layer = Pick<Settings, "derive" | "alt"> | undefined;
+type Layer = Pick<Settings, "derive" | "alt" | "candidates"> | undefined;
 
 export function extrasOf(
   asset: AssetInput,
   at: (field: string) => FieldPath,
   layers: { manifest: Layer; brand: Layer; config: Layer },
 ): AssetExtras {
-  const pick = <K extends "derive" | "alt">(k: K): { value: NonNullable<Settings[K]>; path: FieldPath } | undefined => {
+  const pick = <K extends "derive" | "alt" | "candidates">(k: K): { value: NonNullable<Settings[K]>; path: FieldPath } | undefined => {
     if (asset[k] !== undefined) return { value: asset[k] as NonNullable<Settings[K]>, path: at(k) };
     if (layers.manifest?.[k] !== undefined) return { value: layers.manifest[k] as NonNullable<Settings[K]>, path: ["defaults", k] };
     for (const l of [layers.brand, layers.config])
@@ -34,6 +36,8 @@ export function extrasOf(
   if (derive?.value.length) out.derive = { entries: derive.value, path: derive.path };
   const alt = pick("alt");
   if (alt) out.alt = alt.value === "auto" ? { auto: true, path: alt.path } : { template: compileTemplate(alt.value), path: alt.path };
+  const candidates = pick("candidates");
+  if (candidates && candidates.value > 1) out.candidates = { n: candidates.value, path: candidates.path };
   return out;
 }
 

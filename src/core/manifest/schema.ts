@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ASPECT_RATIOS, FORMATS, RESOLUTIONS } from "../catalog/models.js";
 import { NormalizeSchema, ReferencesField } from "../references/schema.js";
-import { SettingsSchema, altField, enumOrTemplate, modelField, webSearchField } from "../config/settings-schema.js";
+import { SettingsSchema, altField, candidatesField, enumOrTemplate, modelField, webSearchField } from "../config/settings-schema.js";
 import { DeriveField } from "../derive/schema.js";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -55,6 +55,7 @@ export const AssetSchema = z
     out: z.string().min(1).optional().describe("Output path relative to outDir, overriding <name>.<ext>; may use {{vars}}."),
     derive: DeriveField.optional(),
     alt: altField.optional(),
+    candidates: candidatesField.optional(),
   })
   .refine((a) => (a.prompt === undefined) !== (a.template === undefined), {
     message: "set exactly one of prompt or template",

@@ -1,6 +1,7 @@
 import type { Issue } from "../errors/user-error.js";
 import { specHash } from "../hash.js";
 import type { ResolvedAsset } from "../project.js";
+import { pickedTake } from "../manifest/candidates.js";
 
 /** The asset → asset edges of `references: [{ asset }]`. Pure. */
 export interface AssetGraph {
@@ -12,10 +13,13 @@ export interface AssetGraph {
   order: ResolvedAsset[];
 }
 
-/** Names of the assets an asset references. */
+/** Names of the assets an asset references (and, for an asset with candidates, the take it copies). */
 export function upstreamNames(asset: ResolvedAsset): string[] {
   const out: string[] = [];
   for (const r of asset.spec.references) if (r.kind === "asset" && !out.includes(r.ref)) out.push(r.ref);
+  // An asset with candidates copies its picked take: built after it.
+  const take = pickedTake(asset);
+  if (take) out.push(take);
   return out;
 }
 

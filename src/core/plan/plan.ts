@@ -5,6 +5,7 @@ import type { ResolvedAsset } from "../project.js";
 import { COMPARED_FIELDS } from "../spec.js";
 import { referenceNeeds, type UrlFacts } from "./needs.js";
 import { selectOnly } from "./only.js";
+import { pickedTake } from "../manifest/candidates.js";
 import { needsGeneration, type OutputFacts, type Plan, type PlanAction, type PlanItem } from "./types.js";
 
 export interface PlanInput {
@@ -52,11 +53,15 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
     seen.add(asset.name);
     const decided = decide(asset, lock.assets[asset.name], facts, input);
     const { action, changed } = decided;
-    const source = needsGeneration(action)
-      ? (input.restorable?.get(asset.hash) ?? (input.stored?.has(asset.hash) ? "in the local store" : undefined))
-      : undefined;
+    // An asset with candidates is a copy of its picked take, whose own item carries the price.
+    const take = pickedTake(asset);
+    const source = !needsGeneration(action)
+      ? undefined
+      : take
+        ? `a copy of take ${asset.candidates!.picked} (${take})`
+        : (input.restorable?.get(asset.hash) ?? (input.stored?.has(asset.hash) ? "in the local store" : undefined));
     const restorable = source !== undefined;
-    const reason = restorable ? `${decided.reason}; ${source}: restored at no charge` : decided.reason;
+    const reason = restorable ? `${decided.reason}; ${source}${take ? ", no charge" : ": restored at no charge"}` : decided.reason;
     const price = needsGeneration(action) && !restorable ? priceOf(asset) : 0;
     all.push({
       name: asset.name,

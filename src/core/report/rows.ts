@@ -36,7 +36,8 @@ export interface RowsInput {
 export function reportRows(input: RowsInput): ReportRow[] {
   const items = new Map(input.plan.items.map((i) => [i.name, i]));
   const rows: ReportRow[] = [];
-  for (const a of input.assets) {
+  const byName = new Map(input.assets.map((a) => [a.name, a]));
+  const rowOf = (a: ResolvedAsset): ReportRow => {
     const item = items.get(a.name);
     const entry = input.lock.assets[a.name];
     const { status, reason } = statusOf(a.hash, item, input.lastBuild?.[a.name]);
@@ -58,7 +59,24 @@ export function reportRows(input: RowsInput): ReportRow[] {
     if (entry?.taskId) row.taskId = entry.taskId;
     const image = entry && input.images.get(entry.sha256);
     if (image) row.image = image;
-    const before = input.since && beforeAfter(a.name, entry, input.since, row.costUsd);
+    return row;
+  };
+  for (const a of input.assets) {
+    if (a.take) continue; // shown in its asset's card
+    const row = rowOf(a);
+    if (a.candidates) {
+      // The takes side by side; the asset costs what its takes cost (its output is a copy).
+      const takes = a.candidates.takes.map((name) => rowOf(byName.get(name)!));
+      row.costUsd = takes.reduce((sum, t) => sum + t.costUsd, 0);
+      row.takes = takes.map((t, i) => ({
+        k: i + 1,
+        name: t.name,
+        picked: i + 1 === a.candidates!.picked,
+        command: `nanobanana pick ${shellWord(a.name)} ${i + 1}`,
+        ...(t.image ? { image: t.image } : {}),
+      }));
+    }
+    const before = input.since && beforeAfter(a.name, input.lock.assets[a.name], input.since, row.costUsd);
     if (before) row.before = before;
     rows.push(row);
   }
@@ -79,6 +97,11 @@ export function reportRows(input: RowsInput): ReportRow[] {
     }
   }
   return rows;
+}
+
+/** A name as one shell word (quoted when it holds anything but letters, digits and ./_-). */
+function shellWord(name: string): string {
+  return /^[\w./-]+$/.test(name) ? name : `'${name.replaceAll("'", `'\\''`)}'`;
 }
 
 /** A stable, DOM-safe id for an asset name. */

@@ -29,6 +29,8 @@ import type { BuildOptions } from "./build-options.js";
 import { planWithLock, stateDir } from "./plan-project.js";
 import { isPlainNoop } from "./plain-noop.js";
 import { writeNoopStamp } from "./write-noop-stamp.js";
+import { copyPickedTake } from "./copy-take.js";
+import { pickedTake } from "../../core/manifest/candidates.js";
 
 export type { BuildOptions } from "./build-options.js";
 export { planProject, stateDir, type ProjectPlan } from "./plan-project.js";
@@ -67,11 +69,6 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const records = new RecordKeeper(journal);
   const store = new ContentStore(stateDir(project));
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
-  for (const bad of journal.rejected)
-    emit({
-      type: "warning",
-      message: `ignored ${path.relative(project.root, bad.file)}: ${bad.problem} (left in place; delete it if you did not write it)`,
-    });
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const graph = project.dependencies ?? assetGraph(project.assets, []);
   const needed = p.items.filter((i) => needsGeneration(i.action));
@@ -85,6 +82,11 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const work = share ? needed.filter((i) => share.has(i.name)) : needed;
   const batchJournal = new BatchJournal(stateDir(project));
   const batchRecords = project.config.batch || opts.noWait ? batchJournal.load() : [];
+  for (const bad of [...journal.rejected, ...batchJournal.rejected])
+    emit({
+      type: "warning",
+      message: `ignored ${path.relative(project.root, bad.file)}: ${bad.problem} (left in place; delete it if you did not write it)`,
+    });
   const budget = checkBudget(
     project,
     opts,
@@ -279,6 +281,21 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
             }
           });
 
+    /** An asset with candidates: its output is a copy of its picked take (built before it), never paid. */
+    const copyTake = async (asset: ResolvedAsset): Promise<JobOutcome> => {
+      const entry = await copyPickedTake(project.root, asset, lock, store, conn.simulated);
+      if (!entry) {
+        const error = `take ${asset.candidates!.picked} (${pickedTake(asset)}) has no image to copy`;
+        result(asset, { status: "failed", costUsd: 0, error });
+        sink({ type: "failed", name: asset.name, error });
+        return { ok: false };
+      }
+      writer.set(asset.name, entry);
+      result(asset, { status: "generated", taskId: entry.taskId, costUsd: 0, restored: true, restoredFrom: "lockfile output" });
+      sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: "lockfile output", entry });
+      return { ok: true, sha256: entry.sha256 };
+    };
+
     try {
       const collecting = orphans.map((task) =>
         limit(async () => {
@@ -291,7 +308,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         (n) => graph.upstream.get(n) ?? [],
         async (name, ups) => {
           const { asset, upToDate } = await relinkAndDecide(byName.get(name)!, ups, project, lock, opts.verify);
-          if (!upToDate) return generate(asset);
+          if (!upToDate) return asset.candidates ? copyTake(asset) : generate(asset);
           result(asset, { status: "up-to-date", taskId: lock.assets[name]?.taskId, costUsd: 0 });
           return { ok: true, sha256: lock.assets[name]?.sha256 };
         },

@@ -1,12 +1,13 @@
 import type { AssetOutcome, RunDeps } from "./run-types.js";
-import { message, retryEvents } from "./run-helpers.js";
+import { message, paidEmptyMessage, retryEvents } from "./run-helpers.js";
 import path from "node:path";
 import { HttpError } from "../transport/errors.js";
 import { abortableSleep, retryDelayMs } from "../transport/retry.js";
 import type { LockEntry } from "../../core/lock/types.js";
 import type { ResolvedAsset } from "../../core/project.js";
 import type { ImageRequest, TaskHandle, TaskStatus } from "../providers/types.js";
-import { BadImageError, saveImage, type ImageFacts } from "./image-file.js";
+import { BadImageError, OversizeImageError, saveImage, type ImageFacts } from "./image-file.js";
+import { judgePixels } from "../../core/catalog/pixel-sizes.js";
 
 /* Downloading, checking and recording one finished task's image. */
 /** Fetches of an image whose bytes did not decode (or whose URL expired), each under the transport's own retries. */
@@ -27,6 +28,22 @@ export async function finish(
     deps.journal.remove(asset.hash);
     return { status: "failed", error: status.message, taskId: task.taskId };
   }
+  if (status.state === "empty") {
+    // Paid, with nothing in it: recorded as such, so no later build polls or pays for it again.
+    const mark = { taskId: task.taskId, handle: task.handle, empty: true };
+    if (!deps.journal.update(asset.hash, mark))
+      deps.journal.record({
+        ...mark,
+        hash: asset.hash,
+        name: asset.name,
+        provider: deps.provider.name,
+        submittedAt: (deps.now?.() ?? new Date()).toISOString(),
+        simulated: deps.simulated,
+        output: asset.output,
+        spec: asset.spec,
+      });
+    return { status: "failed", error: paidEmptyMessage(task.taskId, status.message), taskId: task.taskId };
+  }
   if (status.state !== "succeeded") throw new Error(`unexpected task state ${status.state}`);
   if (status.images.length > 1)
     deps.emit({ type: "warning", name: asset.name, message: `the provider returned ${status.images.length} images; keeping the first` });
@@ -36,12 +53,19 @@ export async function finish(
   const hooks = { onRetry: retryEvents(asset, "download", deps) };
   for (let attempt = 1; ; attempt++) {
     try {
-      facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks);
+      facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks, (w, h) => judgePixels(asset.spec, w, h));
       break;
     } catch (err) {
       const expired = err instanceof HttpError && err.info.code === "url_expired";
       const again = (err instanceof BadImageError || expired) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
-      if (!again) throw err;
+      if (!again) {
+        noteCollectFailure(asset, err, deps);
+        if (err instanceof OversizeImageError)
+          throw new Error(
+            `${err.message}. Task ${task.taskId} is paid and stays recorded, so nothing is paid again; \`nanobanana tasks forget ${task.taskId}\` gives it up`,
+          );
+        throw err;
+      }
       if (expired && deps.provider.resumable) {
         // A signed result URL has a lifetime: ask the task again for a fresh one (no new charge).
         const fresh = await deps.provider.status(task, req, { signal: deps.signal });
@@ -54,6 +78,7 @@ export async function finish(
       await abortableSleep(delayMs, deps.signal);
     }
   }
+  if (facts.sizeDiffers) deps.emit({ type: "warning", name: asset.name, message: facts.sizeDiffers });
   if (facts.convertedFrom && !status.images[0].formatChosenByModel)
     deps.emit({
       type: "warning",
@@ -80,4 +105,15 @@ export async function finish(
     spec,
   };
   return { status: "generated", entry, facts, resultUrl: status.images[0].url };
+}
+
+/** A download that failed for this build: counted in the task's journal entry with its error, for `nanobanana tasks`. */
+function noteCollectFailure(asset: ResolvedAsset, err: unknown, deps: RunDeps): void {
+  const text = deps.provider.scrub(message(err));
+  const lastError = text.length > 300 ? `${text.slice(0, 297)}...` : text;
+  try {
+    deps.journal.update(asset.hash, (t) => ({ collectFailures: (t.collectFailures ?? 0) + 1, lastError }));
+  } catch {
+    // The count is for the user's eyes only; the task id is already on disk.
+  }
 }

@@ -67,6 +67,8 @@ export async function collectOrphan(
     });
     return "skipped";
   }
+  // Paid and empty: nothing to collect; it stays listed by `nanobanana tasks` until forgotten.
+  if (task.empty) return "skipped";
   const incoming = path.posix.join(".nanobanana", "incoming", `${task.hash}.img`);
   const asset: ResolvedAsset = {
     name: task.name,

@@ -30,6 +30,7 @@ export function referenceDelivery(project: Project, conn: Connection, stateDir: 
     outputs: new Map(project.assets.map((a) => [a.name, a.output])),
     simulatorUrl: conn.simulatorUrl,
     signal,
+    allowPrivateHosts: project.config.references?.allowPrivateHosts,
   });
   return {
     inputsFor: (a) => delivery.inputsFor(a),

@@ -96,7 +96,7 @@ export class RestoreSources {
   }
 }
 
-async function copyVerified(src: string, sha256: string, dest: string): Promise<boolean> {
+export async function copyVerified(src: string, sha256: string, dest: string): Promise<boolean> {
   try {
     if ((await hashFile(src)) !== sha256) return false;
     if (path.resolve(src) === path.resolve(dest)) return true;

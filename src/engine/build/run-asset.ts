@@ -13,7 +13,7 @@ import { requestFor } from "./run-types.js";
 import { submitAsset } from "./submit-asset.js";
 import { pollUntilDone } from "./poll-task.js";
 import { finish } from "./collect-image.js";
-import { message } from "./run-helpers.js";
+import { message, paidEmptyMessage } from "./run-helpers.js";
 
 /**
  * Generates one asset: submit (or resume a journalled task), record the task id durably,
@@ -21,6 +21,8 @@ import { message } from "./run-helpers.js";
  * outcomes: a failure or block is returned as data so the other assets go on.
  */
 export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undefined, deps: RunDeps): Promise<AssetOutcome> {
+  // Finished paid and empty in an earlier build: nothing to poll, nothing to submit until forgotten.
+  if (resume?.empty && resume.taskId) return { status: "failed", error: paidEmptyMessage(resume.taskId), taskId: resume.taskId };
   const req = requestFor(asset);
   let task: TaskHandle | undefined;
   let possibleDuplicate: string | undefined;

@@ -11,3 +11,8 @@ export function retryEvents(asset: ResolvedAsset, what: string, deps: RunDeps) {
 export function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Why an asset whose task finished paid and empty has no image, and how to pay for a new one. */
+export function paidEmptyMessage(taskId: string, why?: string): string {
+  return `task ${taskId} finished without an image${why ? ` (${why})` : ""} and is paid; it stays recorded so no build pays for it again. To pay for a new one: nanobanana tasks forget ${taskId}`;
+}

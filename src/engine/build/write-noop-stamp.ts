@@ -14,6 +14,8 @@ import { STAMP_VERSION, type Stamp, noopStampFile } from "./noop-stamp.js";
  */
 export function writeNoopStamp(project: Project, lock: Lockfile, lockText: string, names: string[]): void {
   if (!project.inputs || project.config.codegen || project.config.batch) return;
+  // The expansion read the lock (picks, upstream hashes): only the very text this build planned with will do.
+  if (project.inputs.lock !== undefined && project.inputs.lock !== sha256(lockText)) return;
   const rel = (abs: string) => path.relative(project.root, abs).split(path.sep).join("/");
   const outDir = rel(project.outDir);
   const folders = manifestFolders(project.root, project.config.manifests, outDir);

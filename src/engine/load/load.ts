@@ -9,7 +9,8 @@ import { zodIssues } from "../../core/errors/zod-issues.js";
 import { expandManifest } from "../../core/manifest/expand.js";
 import { ManifestSchema } from "../../core/manifest/schema.js";
 import { checkUnique } from "../../core/manifest/unique.js";
-import { readLock } from "../state/read-lock.js";
+import { applyPicks } from "../../core/manifest/candidates.js";
+import { readLockWithText } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
 import { assetGraph, linkAll } from "../../core/plan/graph.js";
 import { PROVIDERS } from "../providers/registry.js";
@@ -147,11 +148,22 @@ export function loadProject(opts: LoadOptions = {}): Project {
       path: "",
       message: ".nanobanana is a symbolic link leading outside the project folder; remove it",
     });
+  let lock = opts.lock;
+  // What the expansion took from the lockfile (picks, upstream hashes), by the digest of its text.
+  let lockDigest: string | undefined;
+  const lockNow = () => {
+    if (lock) return lock;
+    const read = readLockWithText(lockfile, rel(lockfile));
+    lockDigest = read.text === undefined ? "" : sha256(read.text);
+    return (lock = read.lock);
+  };
+  // An asset with candidates has its picked take's spec (the pick is in the lockfile).
+  if (!issues.length && assets.some((a) => a.candidates)) assets = applyPicks(assets, lockNow().picks);
   const graph = issues.length ? undefined : assetGraph(assets, issues);
   if (issues.length) throw new ConfigError(dedupe(issues));
   if (graph && graph.upstream.size > 0) {
     // Downstream specs carry the upstream output's hash: from the lock when it is current.
-    const lock = opts.lock ?? readLock(lockfile, rel(lockfile));
+    const lock = lockNow();
     assets = linkAll(assets, graph, (up) => {
       const e = lock.assets[up.name];
       return e && e.hash === up.hash && Boolean(e.simulated) === config.simulate ? e.sha256 : undefined;
@@ -167,6 +179,7 @@ export function loadProject(opts: LoadOptions = {}): Project {
     overrides: overridesKey,
     manifests: manifestDigests,
     references: files.digests(),
+    ...(lock ? { lock: lockDigest ?? "given" } : {}),
   };
   return { root, configFile, config, manifests, assets, lockfile, outDir, referenceFiles: files.files(), dependencies, inputs };
 }

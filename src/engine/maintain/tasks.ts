@@ -12,13 +12,20 @@ export interface TaskRow {
   hash: string;
   name: string;
   provider: string;
-  /** `submitted`: a task exists and the next build collects it; `unanswered`: a submit was sent, no answer came (it may exist). */
-  state: "submitted" | "unanswered";
+  /**
+   * `submitted`: a task exists and the next build collects it; `unanswered`: a submit was sent,
+   * no answer came (it may exist); `empty`: the task finished, paid, with no image (nothing is
+   * submitted again until it is forgotten).
+   */
+  state: "submitted" | "unanswered" | "empty";
   /** Whether a current asset still has this spec (else the task only feeds the store). */
   current: boolean;
   submittedAt: string;
   ageMs: number;
   simulated: boolean;
+  /** Builds in a row whose download of the task's image failed, and the last error (scrubbed). */
+  collectFailures?: number;
+  lastError?: string;
 }
 
 export interface TaskList {
@@ -42,11 +49,12 @@ function row(t: PendingTask, current: Set<string>, now: number): TaskRow {
     hash: t.hash,
     name: t.name,
     provider: t.provider,
-    state: t.taskId ? "submitted" : "unanswered",
+    state: t.empty && t.taskId ? "empty" : t.taskId ? "submitted" : "unanswered",
     current: current.has(t.hash),
     submittedAt: t.submittedAt,
     ageMs: Number.isFinite(at) ? Math.max(0, now - at) : 0,
     simulated: t.simulated,
+    ...(t.collectFailures ? { collectFailures: t.collectFailures, lastError: t.lastError } : {}),
   };
 }
 

@@ -75,11 +75,13 @@ export class ProviderRuntime implements ImageProvider {
       case "succeeded":
         return { ...status, cost: this.cost(req, status.cost) };
       case "failed":
+      case "empty":
         return { ...status, message: this.scrub(status.message) };
       case "blocked":
         return { ...status, reason: this.scrub(status.reason), message: status.message && this.scrub(status.message) };
       default:
-        return status;
+        // A status value the adapter does not know ends up in a message: scrubbed, and short.
+        return status.unknown === undefined ? status : { ...status, unknown: clipValue(this.scrub(status.unknown)) };
     }
   }
 
@@ -90,4 +92,9 @@ export class ProviderRuntime implements ImageProvider {
     }
     return err;
   }
+}
+
+/** At most 80 characters of a value a provider sent, for a message. */
+function clipValue(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

@@ -32,9 +32,17 @@ export interface ImageOutput {
 
 /** A task as the provider reports it. */
 export type TaskStatus =
-  | { state: "pending"; progress?: number; queuePosition?: number }
+  | {
+      state: "pending";
+      progress?: number;
+      queuePosition?: number;
+      /** A status value the adapter does not know, as the provider sent it: polling gives up after a few of these in a row. */
+      unknown?: string;
+    }
   | { state: "succeeded"; images: ImageOutput[]; cost?: Cost; text?: string }
   | { state: "failed"; message: string; code?: string }
+  /** The task finished, and so is paid, with no image file in it: recorded as such, never paid for again unasked. */
+  | { state: "empty"; message: string }
   | { state: "blocked"; reason: string; message?: string };
 
 /** A task the provider accepted: its id (recorded at once) and anything needed to poll it. */

@@ -73,7 +73,9 @@ export async function serveLiveReport(opts: LiveReportOptions): Promise<LiveRepo
         if (!project) continue;
         const built = await page(project);
         const rows = new Map(built.page.rows.map((r) => [r.name, r]));
-        for (const name of wanted) {
+        // A take lands in its asset's card.
+        const owner = new Map(project.assets.flatMap((a) => (a.take ? [[a.name, a.take.of] as const] : [])));
+        for (const name of new Set(wanted.map((n) => owner.get(n) ?? n))) {
           if (name === "\u0000totals") {
             send("totals", { html: renderTotals(built.page.totals) });
             continue;

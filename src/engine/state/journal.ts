@@ -26,14 +26,20 @@ export interface PendingTask {
   /** The asset's output path and spec, so a task whose asset changed meanwhile can still be collected (into the store). */
   output?: string;
   spec?: AssetSpec;
+  /** The task finished (and is paid) with no image file: not polled or submitted again until `tasks forget`. */
+  empty?: boolean;
+  /** Builds whose download of the finished task's image failed, in a row, and the last error (scrubbed). */
+  collectFailures?: number;
+  lastError?: string;
 }
 
 /**
  * Durable record of submitted tasks, one small file per spec hash in `.nanobanana/tasks/`.
  * Written the moment a submit answers, before the first status check, so a crashed or
  * interrupted build's tasks are collected by the next build instead of paid again. An entry
- * is removed only after the lock write that made its image durable (or when the task ended
- * without an image).
+ * is removed only after the lock write that made its image durable, or when the task failed
+ * or was blocked. A task that finished paid with no image stays, marked `empty`, until
+ * `nanobanana tasks forget`.
  */
 export class TaskJournal {
   private readonly dir: string;
@@ -79,6 +85,21 @@ export class TaskJournal {
       else out.set(t.data.hash, t.data as PendingTask);
     }
     return out;
+  }
+
+  /** Merges `patch` (or what it makes of the entry) into the entry of `hash`, if there is one; false when there is none. */
+  update(hash: string, patch: Partial<Omit<PendingTask, "hash">> | ((t: PendingTask) => Partial<Omit<PendingTask, "hash">>)): boolean {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(this.file(hash), "utf8"));
+    } catch {
+      return false;
+    }
+    const t = PendingTaskSchema.safeParse(raw);
+    if (!t.success || t.data.hash !== hash) return false;
+    const task = t.data as PendingTask;
+    this.record({ ...task, ...(typeof patch === "function" ? patch(task) : patch) });
+    return true;
   }
 
   remove(hash: string): void {

@@ -94,6 +94,7 @@ describe("fal shapes", () => {
     expect(fromFalStatus({ status: "COMPLETED", error: { message: "oops" } })).toMatchObject({ state: "failed", message: "oops" });
     expect(fromFalStatus({ status: "COMPLETED" })).toBeUndefined();
     expect(fromFalStatus({ status: "IN_QUEUE", queue_position: 3 })).toEqual({ state: "pending", queuePosition: 3 });
+    expect(fromFalStatus({ status: "PAUSED" })).toEqual({ state: "pending", unknown: "PAUSED" });
     expect(describeFalError(422, { detail: "bad" })).toEqual({ message: "bad" });
   });
 });

@@ -83,6 +83,8 @@ describe("revid adapter against the simulator", () => {
     });
     expect(fromRevidTask({ state: "success", resultJson: { resultUrls: ["https://x/z.png"] } })).toMatchObject({ state: "succeeded" });
     expect(fromRevidTask({ state: "waiting" })).toEqual({ state: "pending" });
+    expect(fromRevidTask({ state: "generating" })).toEqual({ state: "pending" });
+    expect(fromRevidTask({ state: "paused" })).toEqual({ state: "pending", unknown: "paused" });
   });
 });
 

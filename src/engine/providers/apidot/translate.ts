@@ -43,7 +43,7 @@ export function toTaskStatus(data: Record<string, unknown>): TaskStatus {
   switch (status) {
     case "finished": {
       const images = apidotFiles(data);
-      if (images.length === 0) return { state: "failed", message: "the task finished without an image file" };
+      if (images.length === 0) return { state: "empty", message: "the task finished without an image file" };
       return { state: "succeeded", images };
     }
     case "failed": {
@@ -57,6 +57,6 @@ export function toTaskStatus(data: Record<string, unknown>): TaskStatus {
     case "":
       return { state: "pending", progress: typeof data.progress === "number" ? data.progress : undefined };
     default:
-      return { state: "pending" };
+      return { state: "pending", unknown: status };
   }
 }

@@ -54,7 +54,7 @@ export function fromFalStatus(s: FalStatus): TaskStatus | undefined {
   if (status === "FAILED" || status === "CANCELED" || status === "CANCELLED" || status === "ERROR") {
     return { state: "failed", message: s.error ? errorText(s.error) : `the request ended ${status}`, code: status };
   }
-  return { state: "pending" };
+  return { state: "pending", unknown: status };
 }
 
 interface FalImage {
@@ -71,7 +71,7 @@ export function fromFalResult(body: { images?: FalImage[]; description?: string 
     images.push(data ? { data: Buffer.from(data[2], "base64"), mimeType: data[1] } : { url: img.url, mimeType: img.content_type });
   }
   if (images.length === 0)
-    return { state: "failed", message: body?.description ? `no image: ${body.description}` : "the request completed without an image" };
+    return { state: "empty", message: body?.description ? `no image: ${body.description}` : "the request completed without an image" };
   return { state: "succeeded", images, text: body?.description || undefined };
 }
 

@@ -32,12 +32,15 @@ export interface RevidTask {
 /** Failure messages that mean a content refusal rather than a broken task. */
 const REFUSAL = /safety|sensitive|content polic|prohibited|flagged|nsfw/i;
 
+/** States a task passes through before it ends ("" when the answer carries none yet). */
+const PENDING_STATES = new Set(["", "waiting", "queuing", "generating"]);
+
 /** `data` of a query answer → neutral status. `resultJson` is a JSON string. */
 export function fromRevidTask(d: RevidTask): TaskStatus {
   const state = String(d?.state ?? "");
   if (state === "success") {
     const images: ImageOutput[] = resultUrls(d.resultJson).map((url) => ({ url }));
-    if (images.length === 0) return { state: "failed", message: "the task succeeded without a result URL" };
+    if (images.length === 0) return { state: "empty", message: "the task succeeded without a result URL" };
     return { state: "succeeded", images };
   }
   if (state === "fail" || state === "failed") {
@@ -46,7 +49,7 @@ export function fromRevidTask(d: RevidTask): TaskStatus {
     if (REFUSAL.test(message)) return { state: "blocked", reason: code ? `content_policy (${code})` : "content_policy", message };
     return { state: "failed", message, code };
   }
-  return { state: "pending" };
+  return PENDING_STATES.has(state) ? { state: "pending" } : { state: "pending", unknown: state };
 }
 
 function resultUrls(raw: RevidTask["resultJson"]): string[] {
