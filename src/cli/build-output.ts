@@ -13,6 +13,7 @@ export function buildJson(result: BuildResult): string {
     upToDate,
     failed,
     blocked,
+    rejected,
     skipped,
     costUsd,
     simulated,
@@ -24,7 +25,7 @@ export function buildJson(result: BuildResult): string {
     journalError,
     unrecorded,
   } = result;
-  const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({
+  const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error, kept }) => ({
     name,
     status,
     output,
@@ -32,6 +33,7 @@ export function buildJson(result: BuildResult): string {
     taskId,
     costUsd: c,
     ...(error ? { error } : {}),
+    ...(kept ? { kept } : {}),
   }));
-  return `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`;
+  return `${JSON.stringify({ generated, upToDate, failed, blocked, rejected, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`;
 }

@@ -25,6 +25,10 @@ export interface CliArgs {
   shard?: Shard;
   maxCost?: number;
   fitBudget: boolean;
+  /** build --retry-rejected: pay again for assets whose image failed the quality gates */
+  retryRejected: boolean;
+  /** build --placeholders: labelled stand-ins for assets with no output yet, at $0 */
+  placeholders: boolean;
   dryRun: boolean;
   /** build --yes: do not ask before spending over confirmAboveUsd */
   yes: boolean;

@@ -58,6 +58,14 @@ export const COMMANDS: CommandSpec[] = [
         help: "refuse a build whose estimate is over USD (default budget.maxUsd); never spend + commit more than USD while building",
       },
       "fit-budget": { type: "boolean", help: "with a cap: build what fits instead of refusing; the rest is skipped" },
+      placeholders: {
+        type: "boolean",
+        help: "write a labelled stand-in at the right pixel size for every asset with no output yet; $0, nothing submitted, the lockfile untouched",
+      },
+      "retry-rejected": {
+        type: "boolean",
+        help: "pay again for assets whose earlier image failed the quality gates (otherwise they stay rejected, never paid twice unasked)",
+      },
       yes: { type: "boolean", help: "do not ask before spending more than confirmAboveUsd (a build without a terminal never asks)" },
       ...WAIT,
       batch: {

@@ -28,7 +28,7 @@ function load(args: CliArgs) {
 
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
-  const p = await planProject(project, { verify: args.verify, only: args.only });
+  const p = await planProject(project, { verify: args.verify, only: args.only, retryRejected: args.retryRejected });
   const saved = args.out ? savePlan(p, args) : undefined;
   if (args.json) {
     const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
@@ -68,6 +68,7 @@ function readPlan(args: CliArgs): PlanFile {
 export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.check) return checkCommand(args, io);
   if (args.dryRun) return planCommand(args, io); // the conventional spelling of `plan`
+  if (args.placeholders) return placeholdersCommand(args, io);
   const plan = args.plan !== undefined ? readPlan(args) : undefined;
   const project = load(args);
   if (!(await confirmSpend(project, args, io))) {
@@ -105,6 +106,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       noWait: args.noWait,
       maxCostUsd: args.maxCost,
       fitBudget: args.fitBudget,
+      retryRejected: args.retryRejected,
       plan,
       shard: args.shard,
     };
@@ -122,11 +124,28 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
     }
     reportToCi(project, result, io);
     if (result.interrupted) return 130;
-    return result.failed > 0 || result.blocked > 0 || result.journalError ? 1 : 0;
+    return result.failed > 0 || result.blocked > 0 || result.rejected > 0 || result.journalError ? 1 : 0;
   } finally {
     process.off("SIGINT", onSigint);
     await simulator.close();
   }
+}
+
+/** `build --placeholders`: stand-ins for the assets with no output yet, at $0. */
+async function placeholdersCommand(args: CliArgs, io: Io): Promise<number> {
+  const { writePlaceholders } = await import("../engine/placeholders/write-placeholders.js");
+  const r = await writePlaceholders(load(args), { only: args.only, wait: args.wait });
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    return 0;
+  }
+  const style = makeStyle(io.stderr, io.env);
+  for (const w of r.written)
+    io.stderr.write(`${style.dim("▢")} ${w.name} → ${w.output} ${style.dim(`${w.width}×${w.height} placeholder`)}\n`);
+  io.stderr.write(
+    `${r.written.length} placeholder${r.written.length === 1 ? "" : "s"} written, ${r.present} asset${r.present === 1 ? "" : "s"} already with an output; $0, nothing recorded in the lockfile (the next build generates them)\n`,
+  );
+  return 0;
 }
 
 export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {

@@ -37,6 +37,11 @@ export interface BuildOptions {
   plan?: PlanFile;
   /** Build only this deterministic share of the work (`--shard I/N`); chains stay in one share. */
   shard?: Shard;
+  /**
+   * Pay again for assets whose earlier image failed the quality gates (default: they stay
+   * `rejected`, so an image paid for is never silently paid for again).
+   */
+  retryRejected?: boolean;
   /** Use this remote store (tests inject one); default: the config's `remote:`, opened on first use. */
   remote?: RemoteStore;
 }

@@ -23,7 +23,10 @@ export interface ProjectPlan extends Plan {
 }
 
 /** Plans the project against its lockfile and the files on disk (reads only). */
-export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only" | "remote"> = {}): Promise<ProjectPlan> {
+export async function planProject(
+  project: Project,
+  opts: Pick<BuildOptions, "verify" | "only" | "remote" | "retryRejected"> = {},
+): Promise<ProjectPlan> {
   const remote = new LazyRemote(project, opts.remote);
   try {
     const { plan } = await planWithLock(project, opts, remote);
@@ -35,7 +38,7 @@ export async function planProject(project: Project, opts: Pick<BuildOptions, "ve
 
 export async function planWithLock(
   project: Project,
-  opts: Pick<BuildOptions, "verify" | "only">,
+  opts: Pick<BuildOptions, "verify" | "only" | "retryRejected">,
   remote: LazyRemote,
 ): Promise<{ plan: Plan; lock: Lockfile; lockText?: string }> {
   const { lock, text: lockText } = readLockWithText(project.lockfile, path.relative(project.root, project.lockfile));

@@ -57,6 +57,7 @@ export async function quickNoop(opts: QuickNoopOptions): Promise<BuildResult | u
       upToDate: assets.length,
       failed: 0,
       blocked: 0,
+      rejected: 0,
       skipped: 0,
       costUsd: 0,
       simulated: stamp.simulated,
