@@ -11,6 +11,7 @@ import {
   VERIFY,
   WAIT,
   durationMs,
+  remoteUrlOption,
   usdAmount,
   wholeNumber,
 } from "./option-spec.js";
@@ -33,7 +34,15 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: "init",
     summary: "write a config, an example manifest and a .gitignore that build on the simulator",
-    options: { cwd: PROJECT.cwd },
+    options: {
+      cwd: PROJECT.cwd,
+      remote: {
+        type: "string",
+        value: "s3://BUCKET/PREFIX",
+        help: "also write a remote: block for this S3-compatible store and ignore generated/ in .gitignore (commit only the lockfile; `pull` after a clone)",
+        parse: remoteUrlOption,
+      },
+    },
     run: async (a, io) => (await import("./init-command.js")).initCommand(a, io),
   },
   {

@@ -21,6 +21,7 @@ import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 import { confirmSpend } from "./confirm.js";
 import { buildJson, loadOverrides } from "./build-output.js";
+import { httpReferenceOrigins } from "./reference-origins.js";
 
 function load(args: CliArgs) {
   return loadProject({ cwd: args.cwd, config: args.config, overrides: loadOverrides(args), persistCache: true });
@@ -109,6 +110,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       retryRejected: args.retryRejected,
       plan,
       shard: args.shard,
+      httpReferenceOrigins: httpReferenceOrigins(io.env),
     };
     const result = await build(project, opts).catch((err: unknown) => {
       if (err instanceof BudgetExceededError) for (const line of budgetLines(err)) io.stderr.write(`${line}\n`);

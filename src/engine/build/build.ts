@@ -157,7 +157,18 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     const getRemote = remote.configured ? () => remote.get() : undefined;
     const sources = new RestoreSources(project.root, lock, store, conn.simulated, getRemote);
     const pusher = new RemotePusher(getRemote, sink);
-    const delivery = referenceDelivery(project, conn, stateDir(project), opts.signal);
+    const delivery = referenceDelivery(
+      project,
+      conn,
+      stateDir(project),
+      opts.signal,
+      getRemote && {
+        remote: getRemote,
+        // Valid while the provider may still fetch it: the task's whole life, and a margin.
+        ttlSeconds: Math.ceil(poll.deadlineMs / 1000) + 15 * 60,
+        httpOrigins: opts.httpReferenceOrigins,
+      },
+    );
     const deps: RunDeps = {
       provider: conn.provider,
       journal,

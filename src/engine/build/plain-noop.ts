@@ -9,8 +9,27 @@ import type { BuildResult } from "./events.js";
  * no-op stamp may stand for.
  */
 export function isPlainNoop(project: Project, opts: BuildOptions, p: Plan, done: BuildResult): boolean {
-  if (opts.only?.length || opts.verify || opts.plan || opts.shard || opts.noWait || project.config.batch || project.config.codegen)
-    return false;
+  if (!onlyPlainOptions(opts, NO_EFFECT_ON_A_NOOP) || project.config.batch || project.config.codegen) return false;
   if (done.interrupted || done.derived || done.codegen || done.warnings.length || p.derived?.length) return false;
   return p.items.length === project.assets.length && done.upToDate === project.assets.length && done.assets.length === done.upToDate;
+}
+
+/** Build options that change nothing about a build with nothing to do. */
+const NO_EFFECT_ON_A_NOOP = new Set([
+  "concurrency",
+  "onEvent",
+  "signal",
+  "connection",
+  "simulatorUrl",
+  "env",
+  "maxCostUsd",
+  "fitBudget",
+  "wait",
+  "remote",
+  "httpReferenceOrigins",
+]);
+
+/** Every option outside `plain` is unset (undefined, false or an empty list): an option added later counts as not plain. */
+export function onlyPlainOptions(opts: object, plain: ReadonlySet<string>): boolean {
+  return Object.entries(opts).every(([k, v]) => plain.has(k) || v === undefined || v === false || (Array.isArray(v) && v.length === 0));
 }

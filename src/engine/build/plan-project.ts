@@ -42,7 +42,13 @@ export async function planWithLock(
   remote: LazyRemote,
 ): Promise<{ plan: Plan; lock: Lockfile; lockText?: string }> {
   const { lock, text: lockText } = readLockWithText(project.lockfile, path.relative(project.root, project.lockfile));
-  const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
+  const sources = new RestoreSources(
+    project.root,
+    lock,
+    new ContentStore(stateDir(project)),
+    project.config.simulate,
+    remote.configured ? () => remote.get() : undefined,
+  );
   const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
   planDerivedWork(project, p, lock, opts.only);
   return { plan: p, lock, lockText };
