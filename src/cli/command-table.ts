@@ -96,7 +96,8 @@ export const COMMANDS: CommandSpec[] = [
         help: "build share I of N of the work (dependency chains stay together) and push it; a final plain build restores every share from the remote",
       },
     },
-    run: async (a, io) => (await import("./commands.js")).buildCommand(a, io),
+    run: async (a, io) =>
+      (await (await import("./quick-build.js")).quickBuild(a, io)) ?? (await import("./commands.js")).buildCommand(a, io),
   },
   {
     name: "plan",

@@ -27,6 +27,8 @@ import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
 import { afterCollect } from "../derive/after-collect.js";
 import type { BuildOptions } from "./build-options.js";
 import { planWithLock, stateDir } from "./plan-project.js";
+import { isPlainNoop } from "./plain-noop.js";
+import { writeNoopStamp } from "./write-noop-stamp.js";
 import { copyPickedTake } from "./copy-take.js";
 import { pickedTake } from "../../core/manifest/candidates.js";
 
@@ -63,7 +65,7 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
 }
 
 async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink, remote: LazyRemote): Promise<BuildResult> {
-  const { plan: p, lock } = await planWithLock(project, opts.plan ? { ...opts, only: opts.plan.only } : opts, remote);
+  const { plan: p, lock, lockText } = await planWithLock(project, opts.plan ? { ...opts, only: opts.plan.only } : opts, remote);
   const store = new ContentStore(stateDir(project));
   const changes = opts.plan && planChanges(opts.plan, p);
   if (changes?.length) throw new PlanChangedError(changes);
@@ -369,5 +371,13 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     ...after,
   };
   if (scheduled.length > 0) recordLastBuild(stateDir(project), done);
+  const nothingElse = orphans.length === 0 && pending.size === 0 && journal.rejected.length === 0 && !batcher && batchRecords.length === 0;
+  if (scheduled.length === 0 && nothingElse && lockText !== undefined && isPlainNoop(project, opts, p, done))
+    writeNoopStamp(
+      project,
+      lock,
+      lockText,
+      done.assets.map((a) => a.name),
+    );
   return done;
 }

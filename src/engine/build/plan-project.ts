@@ -1,5 +1,5 @@
 import path from "node:path";
-import { readLock } from "../state/read-lock.js";
+import { readLockWithText } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
 import type { Plan, PlanItem } from "../../core/plan/types.js";
 import type { Project } from "../../core/project.js";
@@ -40,8 +40,8 @@ export async function planWithLock(
   project: Project,
   opts: Pick<BuildOptions, "verify" | "only" | "retryRejected">,
   remote: LazyRemote,
-): Promise<{ plan: Plan; lock: Lockfile }> {
-  const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
+): Promise<{ plan: Plan; lock: Lockfile; lockText?: string }> {
+  const { lock, text: lockText } = readLockWithText(project.lockfile, path.relative(project.root, project.lockfile));
   const sources = new RestoreSources(
     project.root,
     lock,
@@ -51,5 +51,5 @@ export async function planWithLock(
   );
   const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
   planDerivedWork(project, p, lock, opts.only);
-  return { plan: p, lock };
+  return { plan: p, lock, lockText };
 }
