@@ -37,7 +37,7 @@ export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.json) {
     const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
     io.stdout.write(
-      `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets, ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}) }, null, 2)}\n`,
+      `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets, ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}), ...(p.alt ? { alt: p.alt, altUsd: p.altUsd } : {}) }, null, 2)}\n`,
     );
   } else {
     for (const line of planLines(p, makeStyle(io.stdout, io.env))) io.stdout.write(`${line}\n`);
@@ -148,7 +148,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         ...(kept ? { kept } : {}),
       }));
       io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, rejected, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`,
+        `${JSON.stringify({ generated, upToDate, failed, blocked, rejected, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.alt ? { alt: result.alt } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`,
       );
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);

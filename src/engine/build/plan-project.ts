@@ -44,6 +44,6 @@ export async function planWithLock(
   const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
   const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
-  planDerivedWork(project, p, lock, opts.only);
+  planDerivedWork(project, p, lock, opts.only, stateDir(project));
   return { plan: p, lock };
 }
