@@ -21,7 +21,8 @@ export interface CliArgs {
   batch: boolean;
   noWait: boolean;
   batchLatencyMs?: number;
-  remote: boolean;
+  /** build --check --remote (true), or init --remote s3://bucket/prefix (the URL). */
+  remote: boolean | string;
   shard?: Shard;
   maxCost?: number;
   fitBudget: boolean;

@@ -20,14 +20,11 @@ import type { BatchJobReport } from "../engine/batch/types.js";
 import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 import { confirmSpend } from "./confirm.js";
+import { buildJson, loadOverrides } from "./build-output.js";
+import { httpReferenceOrigins } from "./reference-origins.js";
 
 function load(args: CliArgs) {
-  return loadProject({
-    cwd: args.cwd,
-    config: args.config,
-    overrides: { simulate: args.simulate || undefined, batch: args.batch || undefined },
-    persistCache: true,
-  });
+  return loadProject({ cwd: args.cwd, config: args.config, overrides: loadOverrides(args), persistCache: true });
 }
 
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {
@@ -113,6 +110,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       retryRejected: args.retryRejected,
       plan,
       shard: args.shard,
+      httpReferenceOrigins: httpReferenceOrigins(io.env),
     };
     const result = await build(project, opts).catch((err: unknown) => {
       if (err instanceof BudgetExceededError) for (const line of budgetLines(err)) io.stderr.write(`${line}\n`);
@@ -120,36 +118,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
     });
     renderer?.end();
     if (args.json) {
-      const {
-        generated,
-        upToDate,
-        failed,
-        blocked,
-        rejected,
-        skipped,
-        costUsd,
-        simulated,
-        costByModel,
-        warnings,
-        interrupted,
-        leftRunning,
-        possibleDuplicates,
-        journalError,
-        unrecorded,
-      } = result;
-      const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error, kept }) => ({
-        name,
-        status,
-        output,
-        hash,
-        taskId,
-        costUsd: c,
-        ...(error ? { error } : {}),
-        ...(kept ? { kept } : {}),
-      }));
-      io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, rejected, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.alt ? { alt: result.alt } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`,
-      );
+      io.stdout.write(buildJson(result));
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
       if (result.interrupted) io.stderr.write(`${interruptedLine(project, result.leftRunning, io.env)}\n`);

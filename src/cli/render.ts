@@ -6,6 +6,11 @@ import { usd, type Style } from "./style.js";
  * Renders build events: on a terminal a live progress line (done / running / failed / spend)
  * with finished assets printed above it; elsewhere (CI, pipes) plain lines.
  */
+/** The line a build that has nothing to do starts with. */
+export function nothingToBuildLine(upToDate: number): string {
+  return `${upToDate} assets up to date; nothing to build`;
+}
+
 export class ProgressRenderer {
   private total = 0;
   private done = 0;
@@ -29,7 +34,7 @@ export class ProgressRenderer {
         const sim = e.plan.simulate ? " on the simulator" : "";
         this.print(
           this.total === 0
-            ? `${upToDate} assets up to date; nothing to build`
+            ? nothingToBuildLine(upToDate)
             : `building ${this.total} of ${this.total + upToDate} assets with ${e.plan.provider}${sim} (estimate ${usd(e.plan.estimatedUsd)})`,
         );
         break;

@@ -52,7 +52,9 @@ export async function planFromDisk(
     if (rejected.size) input.rejected = rejected;
   }
   const def = PROVIDERS[project.config.provider];
-  if (!project.config.simulate && def && referencePolicy(def).input === "url") {
+  // With a remote, local references reach a URL-only provider as presigned URLs: nothing to provide.
+  const shared = Boolean(opts.sources?.hasRemote);
+  if (!project.config.simulate && !shared && def && referencePolicy(def).input === "url") {
     const urls = new ResultUrls(stateDir);
     const liveUrls = new Set(workAssets.flatMap(referencedContent).filter((sha) => urls.get(sha)));
     input.urls = { provider: project.config.provider, liveUrls };

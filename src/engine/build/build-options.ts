@@ -44,4 +44,10 @@ export interface BuildOptions {
   retryRejected?: boolean;
   /** Use this remote store (tests inject one); default: the config's `remote:`, opened on first use. */
   remote?: RemoteStore;
+  /**
+   * Loopback origins (e.g. a local S3 server) whose plain-http presigned URLs may be handed to
+   * a provider (tests and the simulator). Real providers fetch references over https only,
+   * so every other presigned URL must be https.
+   */
+  httpReferenceOrigins?: string[];
 }

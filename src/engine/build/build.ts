@@ -29,6 +29,8 @@ import type { BuildOptions } from "./build-options.js";
 import type { Connection } from "../providers/connect.js";
 import { round } from "../../core/catalog/prices.js";
 import { planWithLock, stateDir } from "./plan-project.js";
+import { isPlainNoop } from "./plain-noop.js";
+import { writeNoopStamp } from "./write-noop-stamp.js";
 import { copyPickedTake } from "./copy-take.js";
 import { pickedTake } from "../../core/manifest/candidates.js";
 
@@ -65,7 +67,7 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
 }
 
 async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink, remote: LazyRemote): Promise<BuildResult> {
-  const { plan: p, lock } = await planWithLock(project, opts.plan ? { ...opts, only: opts.plan.only } : opts, remote);
+  const { plan: p, lock, lockText } = await planWithLock(project, opts.plan ? { ...opts, only: opts.plan.only } : opts, remote);
   const store = new ContentStore(stateDir(project));
   const changes = opts.plan && planChanges(opts.plan, p);
   if (changes?.length) throw new PlanChangedError(changes);
@@ -157,7 +159,18 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     const getRemote = remote.configured ? () => remote.get() : undefined;
     const sources = new RestoreSources(project.root, lock, store, conn.simulated, getRemote);
     const pusher = new RemotePusher(getRemote, sink);
-    const delivery = referenceDelivery(project, conn, stateDir(project), opts.signal);
+    const delivery = referenceDelivery(
+      project,
+      conn,
+      stateDir(project),
+      opts.signal,
+      getRemote && {
+        remote: getRemote,
+        // Valid while the provider may still fetch it: the task's whole life, and a margin.
+        ttlSeconds: Math.ceil(poll.deadlineMs / 1000) + 15 * 60,
+        httpOrigins: opts.httpReferenceOrigins,
+      },
+    );
     const deps: RunDeps = {
       provider: conn.provider,
       journal,
@@ -372,5 +385,13 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     ...after,
   };
   if (scheduled.length > 0) recordLastBuild(stateDir(project), done);
+  const nothingElse = orphans.length === 0 && pending.size === 0 && journal.rejected.length === 0 && !batcher && batchRecords.length === 0;
+  if (scheduled.length === 0 && nothingElse && lockText !== undefined && isPlainNoop(project, opts, p, done))
+    writeNoopStamp(
+      project,
+      lock,
+      lockText,
+      done.assets.map((a) => a.name),
+    );
   return done;
 }
