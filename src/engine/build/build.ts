@@ -185,7 +185,10 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       references: (a) => delivery.inputsFor(a),
       beforeSubmit: budget && ((a) => budget.reserve(a)),
       submitRejected: budget && ((a) => budget.release(a)),
-      firstSubmit: new FirstSubmitGate(),
+      // Only a provider that hands back a task id to record gains from warming that path first;
+      // one that answers with the image (Gemini) records nothing after the intent, so the gate
+      // would only cost it one serial round trip per build.
+      firstSubmit: conn.provider.resumable ? new FirstSubmitGate() : undefined,
       records,
       keepRejected: (entry, file, reasons) => store.keepRejected(entry, file, reasons, new Date()),
     };

@@ -4,7 +4,8 @@
  * writes), so the gap between a provider accepting a submit and the journal recording its
  * task id is widest for the very first answers; a kill then could lose a whole burst of
  * `concurrency` ids at once. Warming the path with one submit narrows that to one, at the
- * price of one round trip per build.
+ * price of one round trip per build. Only resumable providers get one: a provider that answers
+ * with the image records nothing after the intent, so there is no path to warm.
  */
 export class FirstSubmitGate {
   private state: "open-first" | "waiting" | "open" = "open-first";
