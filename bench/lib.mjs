@@ -4,18 +4,18 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-/** A project with `assets` nano-banana-2 assets on APIDot; `apidot` is inline YAML for providers.apidot. */
-export function tempProject({ assets, concurrency = 8, apidot = "{}", simulate = true, resolution = "0.5K" }) {
+/** A project with `assets` nano-banana-2 assets on `provider` (APIDot); `apidot` is inline YAML for its providers entry. */
+export function tempProject({ assets, concurrency = 8, provider = "apidot", apidot = "{}", simulate = true, resolution = "0.5K" }) {
   const root = mkdtempSync(path.join(os.tmpdir(), "nb-bench-"));
   mkdirSync(path.join(root, "assets"));
   writeFileSync(
     path.join(root, "nanobanana.config.yaml"),
     [
-      `provider: apidot`,
+      `provider: ${provider}`,
       `simulate: ${simulate}`,
       `concurrency: ${concurrency}`,
       `defaults: { model: nano-banana-2, resolution: ${resolution}, aspectRatio: "1:1", format: png }`,
-      `providers:\n  apidot: ${apidot}`,
+      `providers:\n  ${provider}: ${apidot}`,
     ].join("\n"),
   );
   const items = Array.from(
