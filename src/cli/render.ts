@@ -6,6 +6,11 @@ import { usd, type Style } from "./style.js";
  * Renders build events: on a terminal a live progress line (done / running / failed / spend)
  * with finished assets printed above it; elsewhere (CI, pipes) plain lines.
  */
+/** The line a build that has nothing to do starts with. */
+export function nothingToBuildLine(upToDate: number): string {
+  return `${upToDate} assets up to date; nothing to build`;
+}
+
 export class ProgressRenderer {
   private total = 0;
   private done = 0;
@@ -29,7 +34,7 @@ export class ProgressRenderer {
         const sim = e.plan.simulate ? " on the simulator" : "";
         this.print(
           this.total === 0
-            ? `${upToDate} assets up to date; nothing to build`
+            ? nothingToBuildLine(upToDate)
             : `building ${this.total} of ${this.total + upToDate} assets with ${e.plan.provider}${sim} (estimate ${usd(e.plan.estimatedUsd)})`,
         );
         break;
@@ -60,6 +65,12 @@ export class ProgressRenderer {
         this.running.delete(e.name);
         this.failed++;
         this.print(`${s.yellow("⊘")} ${e.name} blocked: ${e.reason}`);
+        break;
+      case "rejected":
+        this.running.delete(e.name);
+        this.failed++;
+        this.spend += e.costUsd;
+        this.print(`${s.red("✗")} ${e.name} rejected (${usd(e.costUsd)} paid, image kept in ${e.kept}): ${e.reason}`);
         break;
       case "skipped":
         this.running.delete(e.name);
@@ -110,6 +121,7 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
   const parts = [`${r.generated} generated${back ? ` (${back})` : ""}`, `${r.upToDate} up to date`];
   if (r.failed) parts.push(style.red(`${r.failed} failed`));
   if (r.blocked) parts.push(style.yellow(`${r.blocked} blocked`));
+  if (r.rejected) parts.push(style.red(`${r.rejected} rejected by the quality gates`));
   if (r.skipped) parts.push(style.yellow(`${r.skipped} skipped`));
   const lines = [`${parts.join(", ")}; spent ${usd(r.costUsd)}${r.simulated ? " (simulated: nothing was charged)" : ""}`];
   for (const d of r.possibleDuplicates ?? []) {
@@ -139,7 +151,11 @@ export function planLines(p: Plan, style: Style): string[] {
   const lines: string[] = [];
   const width = Math.min(48, Math.max(4, ...p.items.map((i) => i.name.length)));
   const color = (a: string) =>
-    a === "up-to-date" ? style.dim(a.padEnd(14)) : a === "orphaned" ? style.yellow(a.padEnd(14)) : style.bold(a.padEnd(14));
+    a === "up-to-date"
+      ? style.dim(a.padEnd(14))
+      : a === "orphaned" || a === "rejected"
+        ? style.yellow(a.padEnd(14))
+        : style.bold(a.padEnd(14));
   for (const i of p.items) {
     const cost = i.estimatedUsd ? usd(i.estimatedUsd) : "";
     lines.push(
@@ -149,7 +165,7 @@ export function planLines(p: Plan, style: Style): string[] {
   for (const n of p.needs ?? []) lines.push(`${style.yellow("needs")} ${n.name}: ${n.message}`);
   const c = p.counts;
   lines.push(
-    `${c.new} new, ${c.changed} changed, ${c["output-missing"]} output missing, ${c["up-to-date"]} up to date, ${c.orphaned} orphaned; estimated ${usd(p.estimatedUsd)} with ${p.provider}${p.simulate ? " (simulated: no charge)" : ""}`,
+    `${c.new} new, ${c.changed} changed, ${c["output-missing"]} output missing, ${c["up-to-date"]} up to date, ${c.orphaned} orphaned${c.rejected ? `, ${c.rejected} rejected (build --retry-rejected pays again)` : ""}; estimated ${usd(p.estimatedUsd)} with ${p.provider}${p.simulate ? " (simulated: no charge)" : ""}`,
   );
   if (p.derived?.length && p.derivedCounts) {
     lines.push("", style.bold("derived files (local, no charge)"));

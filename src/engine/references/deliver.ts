@@ -23,6 +23,11 @@ export interface DeliveryDeps {
   outputs: Map<string, string>;
   /** The simulator's origin on a simulated build: local bytes are uploaded to it. */
   simulatorUrl?: string;
+  /**
+   * With a remote on a real build: local bytes (files, upstream outputs) become a presigned
+   * GET URL of the remote, valid for the task's life. Never recorded anywhere.
+   */
+  presign?: (img: PreparedImage) => Promise<string>;
   signal?: AbortSignal;
   /** Fetch https references on loopback, private, link-local or unique-local hosts (config references.allowPrivateHosts). */
   allowPrivateHosts?: boolean;
@@ -32,8 +37,9 @@ export interface DeliveryDeps {
 
 /**
  * Turns an asset's references into what its provider takes: bytes for inline providers,
- * URLs for the others (an https reference as is; a local file or upstream output by a result
- * URL that is still valid, or an upload to the simulator on a simulated build). Every URL is
+ * URLs for the others (an https reference as is; a local file or upstream output by a
+ * presigned URL of the remote when one is configured, else by a result URL that is still
+ * valid, or an upload to the simulator on a simulated build). Every other URL is
  * checked (https, reachable, an image) before the paid submit, and an https reference is
  * fetched only when no address of its host is private (unless the config allows it). Throws a plain message when a
  * reference cannot be delivered; nothing has been paid for then.
@@ -65,6 +71,7 @@ export class ReferenceDelivery {
     const img = await this.bytes(r);
     if (policy.input === "inline") return { data: img.data, mimeType: img.mimeType };
     if (simulatorUrl) return { url: await this.upload(img) };
+    if (this.deps.presign) return { url: await this.deps.presign(img) };
     const known = this.deps.urls.get(img.sha256);
     if (!known) throw new Error(needsUrl(r, this.deps.provider));
     await this.check(known.url);

@@ -28,6 +28,7 @@ describe("references on a URL-only provider (real build)", () => {
     const project = await realProject(`assets:\n  - name: mug\n    prompt: "Logo on a mug"\n    references: [../refs/logo.png]\n`);
     const plan = await planProject(project);
     expect(plan.needs?.[0]).toMatchObject({ name: "mug", message: expect.stringContaining("put the image at an https:// URL") });
+    expect(plan.needs?.[0].message).toContain("a `remote:` block in nanobanana.config.yaml");
     const charges = sim.ledger().length;
     const r = await build(project, { env: { APIDOT_API_KEY: "test" } });
     expect(r.assets[0]).toMatchObject({ status: "failed", error: expect.stringContaining("is a local file") });
