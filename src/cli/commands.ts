@@ -34,7 +34,7 @@ export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.json) {
     const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
     io.stdout.write(
-      `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets, ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}) }, null, 2)}\n`,
+      `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets, ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}), ...(p.alt ? { alt: p.alt, altUsd: p.altUsd } : {}) }, null, 2)}\n`,
     );
   } else {
     for (const line of planLines(p, makeStyle(io.stdout, io.env))) io.stdout.write(`${line}\n`);
@@ -161,10 +161,12 @@ export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
     idempotency: args.idempotency,
     faults,
     seed: args.seed,
+    fetchOrigins: args.fetchOrigin,
   });
   io.stdout.write(
     `nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n` +
       (faults ? `  faults: ${describeFaults(faults)} (seed ${args.seed ?? 1}); counts at ${sim.url}/__simulator/faults\n` : "") +
+      (args.fetchOrigin.length ? `  downloads reference URLs of ${args.fetchOrigin.join(", ")}\n` : "") +
       `  simulated builds use it with NANOBANANA_SIMULATOR_URL=${sim.url} (or simulator.url in the config)\n  or point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`,
   );
   await new Promise<void>((resolve) => {
