@@ -23,7 +23,13 @@ export interface ProjectPlan extends Plan {
 }
 
 /** Plans the project against its lockfile and the files on disk (reads only). */
-export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only" | "remote"> = {}): Promise<ProjectPlan> {
+export async function planProject(
+  project: Project,
+  opts: Pick<BuildOptions, "verify" | "only" | "remote"> & {
+    /** The lockfile, when the caller has just read it (a 10,000-entry lock takes a while to parse and check). */
+    lock?: Lockfile;
+  } = {},
+): Promise<ProjectPlan> {
   const remote = new LazyRemote(project, opts.remote);
   try {
     const { plan } = await planWithLock(project, opts, remote);
@@ -35,10 +41,10 @@ export async function planProject(project: Project, opts: Pick<BuildOptions, "ve
 
 export async function planWithLock(
   project: Project,
-  opts: Pick<BuildOptions, "verify" | "only">,
+  opts: Pick<BuildOptions, "verify" | "only"> & { lock?: Lockfile },
   remote: LazyRemote,
 ): Promise<{ plan: Plan; lock: Lockfile }> {
-  const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
+  const lock = opts.lock ?? readLock(project.lockfile, path.relative(project.root, project.lockfile));
   const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
   const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
   planDerivedWork(project, p, lock, opts.only);
