@@ -20,6 +20,7 @@ import type { BatchJobReport } from "../engine/batch/types.js";
 import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 import { confirmSpend } from "./confirm.js";
+import { httpReferenceOrigins } from "./reference-origins.js";
 
 function load(args: CliArgs) {
   return loadProject({
@@ -32,7 +33,7 @@ function load(args: CliArgs) {
 
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
-  const p = await planProject(project, { verify: args.verify, only: args.only });
+  const p = await planProject(project, { verify: args.verify, only: args.only, retryRejected: args.retryRejected });
   const saved = args.out ? savePlan(p, args) : undefined;
   if (args.json) {
     const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
@@ -72,6 +73,7 @@ function readPlan(args: CliArgs): PlanFile {
 export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.check) return checkCommand(args, io);
   if (args.dryRun) return planCommand(args, io); // the conventional spelling of `plan`
+  if (args.placeholders) return placeholdersCommand(args, io);
   const plan = args.plan !== undefined ? readPlan(args) : undefined;
   const project = load(args);
   if (!(await confirmSpend(project, args, io))) {
@@ -109,8 +111,10 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       noWait: args.noWait,
       maxCostUsd: args.maxCost,
       fitBudget: args.fitBudget,
+      retryRejected: args.retryRejected,
       plan,
       shard: args.shard,
+      httpReferenceOrigins: httpReferenceOrigins(io.env),
     };
     const result = await build(project, opts).catch((err: unknown) => {
       if (err instanceof BudgetExceededError) for (const line of budgetLines(err)) io.stderr.write(`${line}\n`);
@@ -123,6 +127,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         upToDate,
         failed,
         blocked,
+        rejected,
         skipped,
         costUsd,
         simulated,
@@ -134,7 +139,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         journalError,
         unrecorded,
       } = result;
-      const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({
+      const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error, kept }) => ({
         name,
         status,
         output,
@@ -142,9 +147,10 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
         taskId,
         costUsd: c,
         ...(error ? { error } : {}),
+        ...(kept ? { kept } : {}),
       }));
       io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`,
+        `${JSON.stringify({ generated, upToDate, failed, blocked, rejected, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`,
       );
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
@@ -153,11 +159,28 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
     }
     reportToCi(project, result, io);
     if (result.interrupted) return 130;
-    return result.failed > 0 || result.blocked > 0 || result.journalError ? 1 : 0;
+    return result.failed > 0 || result.blocked > 0 || result.rejected > 0 || result.journalError ? 1 : 0;
   } finally {
     process.off("SIGINT", onSigint);
     await simulator.close();
   }
+}
+
+/** `build --placeholders`: stand-ins for the assets with no output yet, at $0. */
+async function placeholdersCommand(args: CliArgs, io: Io): Promise<number> {
+  const { writePlaceholders } = await import("../engine/placeholders/write-placeholders.js");
+  const r = await writePlaceholders(load(args), { only: args.only, wait: args.wait });
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    return 0;
+  }
+  const style = makeStyle(io.stderr, io.env);
+  for (const w of r.written)
+    io.stderr.write(`${style.dim("▢")} ${w.name} → ${w.output} ${style.dim(`${w.width}×${w.height} placeholder`)}\n`);
+  io.stderr.write(
+    `${r.written.length} placeholder${r.written.length === 1 ? "" : "s"} written, ${r.present} asset${r.present === 1 ? "" : "s"} already with an output; $0, nothing recorded in the lockfile (the next build generates them)\n`,
+  );
+  return 0;
 }
 
 export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {

@@ -61,6 +61,12 @@ export class ProgressRenderer {
         this.failed++;
         this.print(`${s.yellow("⊘")} ${e.name} blocked: ${e.reason}`);
         break;
+      case "rejected":
+        this.running.delete(e.name);
+        this.failed++;
+        this.spend += e.costUsd;
+        this.print(`${s.red("✗")} ${e.name} rejected (${usd(e.costUsd)} paid, image kept in ${e.kept}): ${e.reason}`);
+        break;
       case "skipped":
         this.running.delete(e.name);
         this.print(`${s.dim("–")} ${e.name} skipped: ${e.reason}`);
@@ -110,6 +116,7 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
   const parts = [`${r.generated} generated${back ? ` (${back})` : ""}`, `${r.upToDate} up to date`];
   if (r.failed) parts.push(style.red(`${r.failed} failed`));
   if (r.blocked) parts.push(style.yellow(`${r.blocked} blocked`));
+  if (r.rejected) parts.push(style.red(`${r.rejected} rejected by the quality gates`));
   if (r.skipped) parts.push(style.yellow(`${r.skipped} skipped`));
   const lines = [`${parts.join(", ")}; spent ${usd(r.costUsd)}${r.simulated ? " (simulated: nothing was charged)" : ""}`];
   for (const d of r.possibleDuplicates ?? []) {
@@ -139,7 +146,11 @@ export function planLines(p: Plan, style: Style): string[] {
   const lines: string[] = [];
   const width = Math.min(48, Math.max(4, ...p.items.map((i) => i.name.length)));
   const color = (a: string) =>
-    a === "up-to-date" ? style.dim(a.padEnd(14)) : a === "orphaned" ? style.yellow(a.padEnd(14)) : style.bold(a.padEnd(14));
+    a === "up-to-date"
+      ? style.dim(a.padEnd(14))
+      : a === "orphaned" || a === "rejected"
+        ? style.yellow(a.padEnd(14))
+        : style.bold(a.padEnd(14));
   for (const i of p.items) {
     const cost = i.estimatedUsd ? usd(i.estimatedUsd) : "";
     lines.push(
@@ -149,7 +160,7 @@ export function planLines(p: Plan, style: Style): string[] {
   for (const n of p.needs ?? []) lines.push(`${style.yellow("needs")} ${n.name}: ${n.message}`);
   const c = p.counts;
   lines.push(
-    `${c.new} new, ${c.changed} changed, ${c["output-missing"]} output missing, ${c["up-to-date"]} up to date, ${c.orphaned} orphaned; estimated ${usd(p.estimatedUsd)} with ${p.provider}${p.simulate ? " (simulated: no charge)" : ""}`,
+    `${c.new} new, ${c.changed} changed, ${c["output-missing"]} output missing, ${c["up-to-date"]} up to date, ${c.orphaned} orphaned${c.rejected ? `, ${c.rejected} rejected (build --retry-rejected pays again)` : ""}; estimated ${usd(p.estimatedUsd)} with ${p.provider}${p.simulate ? " (simulated: no charge)" : ""}`,
   );
   if (p.derived?.length && p.derivedCounts) {
     lines.push("", style.bold("derived files (local, no charge)"));

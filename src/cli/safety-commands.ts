@@ -12,7 +12,7 @@ import { serializeLock } from "../core/lock/serialize.js";
 import { emptyLock, type Lockfile } from "../core/lock/types.js";
 import { gc } from "../engine/maintain/gc.js";
 import { projectStatus } from "../engine/maintain/status.js";
-import { BatchJournal } from "../engine/batch/job-journal.js";
+import { BatchJournal, type BatchRecord } from "../engine/batch/job-journal.js";
 import { batchJobs, type JobStatus } from "../engine/batch/jobs.js";
 import { loadProject } from "../engine/load/load.js";
 import type { Project } from "../core/project.js";
@@ -58,9 +58,10 @@ export async function checkCommand(args: CliArgs, io: Io): Promise<number> {
 export async function statusCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
   const s = projectStatus(project, stateDir(project));
-  const jobs = await batchJobStatus(project, io);
+  const { jobs, rejected } = await batchJobStatus(project, io);
   if (args.json) {
-    io.stdout.write(`${JSON.stringify(jobs.length ? { ...s, batchJobs: jobs } : s, null, 2)}\n`);
+    const batch = { ...(jobs.length ? { batchJobs: jobs } : {}), ...(rejected.length ? { batchRejected: rejected } : {}) };
+    io.stdout.write(`${JSON.stringify({ ...s, ...batch }, null, 2)}\n`);
     return 0;
   }
   const style = makeStyle(io.stdout, io.env);
@@ -86,12 +87,23 @@ export async function statusCommand(args: CliArgs, io: Io): Promise<number> {
     );
   if (jobs.length)
     io.stdout.write(style.yellow(`the next build collects finished batch jobs (and waits for running ones unless --no-wait)\n`));
+  for (const r of rejected)
+    io.stdout.write(style.yellow(`ignored ${r.file}: ${r.problem} (left in place; delete it if you did not write it)\n`));
   return 0;
 }
 
-/** The project's batch jobs as the provider reports them now (none without a journal, or off Gemini). */
-async function batchJobStatus(project: Project, io: Io): Promise<JobStatus[]> {
-  const records = project.config.provider === "gemini" ? new BatchJournal(stateDir(project)).load() : [];
+/**
+ * The project's batch jobs as the provider reports them now (none without a journal, or off
+ * Gemini), and the journal files refused as not ours (project-relative).
+ */
+async function batchJobStatus(project: Project, io: Io): Promise<{ jobs: JobStatus[]; rejected: { file: string; problem: string }[] }> {
+  const journal = new BatchJournal(stateDir(project));
+  const records = project.config.provider === "gemini" ? journal.load() : [];
+  const rejected = journal.rejected.map((r) => ({ ...r, file: path.relative(project.root, r.file) }));
+  return { jobs: await askedJobs(project, io, records), rejected };
+}
+
+async function askedJobs(project: Project, io: Io, records: BatchRecord[]): Promise<JobStatus[]> {
   if (records.length === 0) return [];
   const { connect } = await import("../engine/providers/connect.js");
   let conn: Awaited<ReturnType<typeof connect>>;

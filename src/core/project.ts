@@ -1,6 +1,7 @@
 import type { Config } from "./config/schema.js";
 import type { AssetSpec } from "./spec.js";
 import type { DerivedSpec } from "./derive/resolve.js";
+import type { ResolvedGates } from "./gates/check.js";
 
 export type { AssetSpec, ReferenceSpec } from "./spec.js";
 
@@ -28,6 +29,8 @@ export interface ResolvedAsset {
   derived?: DerivedSpec[];
   /** Alt text: rendered from the `alt:` template, or `{ auto: true }` to have a text model describe the image. */
   alt?: { text: string } | { auto: true };
+  /** Quality gates of the generated image, when anything configures them (else DEFAULT_GATES). */
+  gates?: ResolvedGates;
   /** This variant's matrix values (absent for an asset without a matrix). */
   matrix?: Record<string, string | number | boolean>;
   /**

@@ -1,15 +1,18 @@
 import path from "node:path";
 import { z } from "zod";
+import { ASPECT_RATIOS, FORMATS, MODEL_FAMILIES, RESOLUTIONS } from "./catalog/models.js";
+import { PROVIDER_NAMES } from "./catalog/provider-names.js";
 
 /**
- * Schemas of what nanobanana reads back from disk: lock entries, the task journal, store
- * sidecars. These files are ours, but anyone can edit them (a merge, a hand, an attacker's
- * pull request), so nothing read from them is trusted: a spec hash names files, so it must be
- * hex and nothing else; a path must stay inside its folder.
+ * Schemas of what nanobanana reads back from disk: lock entries, the task journal, the batch
+ * job journal, store sidecars. These files are ours, but anyone can edit them (a merge, a hand,
+ * an attacker's pull request), so nothing read from them is trusted: a spec hash names files, so
+ * it must be hex and nothing else; a path must stay inside its folder.
  *
- * Lock entries are strict (a typo in a committed file is an error). Journal and store files are
- * local state another nanobanana version may have written with more fields: those pass through,
- * while every field we use is checked.
+ * Lock entries are strict (a typo in a committed file is an error), and so are batch journal
+ * records (every field is used, to name files, build URLs or write lock entries). The task
+ * journal and store files are local state another nanobanana version may have written with more
+ * fields: those pass through, while every field we use is checked.
  */
 
 /** A spec hash: hex only, so it can never name a path (`../../victim`). */
@@ -47,6 +50,22 @@ export const CostSchema = z
   .strict()
   .describe("What an image cost.");
 
+/** A reference image of a spec (core/spec.ts ReferenceSpec); `strict` refuses unknown fields. */
+function referenceSchema(strict: boolean) {
+  const normalize = z.object({
+    maxSide: z.number().optional().describe("Longest side after resizing."),
+    stripMetadata: z.boolean().optional().describe("Metadata removed."),
+  });
+  const reference = z.object({
+    kind: z.enum(["file", "url", "asset"]).describe("What the reference is."),
+    ref: z.string().describe("File path, URL or upstream asset name."),
+    sha256: z.string().optional().describe("Content hash, when known."),
+    url: z.string().optional().describe("URL as sent."),
+    normalize: (strict ? normalize.strict() : normalize.passthrough()).optional().describe("How a local file was prepared."),
+  });
+  return strict ? reference.strict() : reference.passthrough();
+}
+
 /** The resolved spec a lock entry keeps (for `plan`'s field-by-field comparison). */
 export const LockedSpecSchema = z
   .object({
@@ -56,27 +75,7 @@ export const LockedSpecSchema = z
     format: z.string().optional().describe("Image format asked for."),
     seed: z.number().optional().describe("Seed, when set."),
     webSearch: z.boolean().optional().describe("Web grounding on or off."),
-    references: z
-      .array(
-        z
-          .object({
-            kind: z.enum(["file", "url", "asset"]).describe("What the reference is."),
-            ref: z.string().describe("File path, URL or upstream asset name."),
-            sha256: z.string().optional().describe("Content hash, when known."),
-            url: z.string().optional().describe("URL as sent."),
-            normalize: z
-              .object({
-                maxSide: z.number().optional().describe("Longest side after resizing."),
-                stripMetadata: z.boolean().optional().describe("Metadata removed."),
-              })
-              .passthrough()
-              .optional()
-              .describe("How a local file was prepared."),
-          })
-          .passthrough(),
-      )
-      .optional()
-      .describe("Reference images."),
+    references: z.array(referenceSchema(false)).optional().describe("Reference images."),
   })
   .passthrough()
   .describe("The resolved spec of the asset when it was generated.");
@@ -167,6 +166,71 @@ export const PendingTaskSchema = z
   .passthrough()
   .refine((t) => t.taskId !== "" || Boolean(t.key), { message: "has neither a task id nor an idempotency key" })
   .describe("A journalled task.");
+
+/** A provider's model id: it goes into a URL path, so letters, digits, `.`, `-`, `_` and `/` between words only. */
+const ModelIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][\w.-]*(\/[\w.-]+)*$/, "is not a model id")
+  .describe("The provider's model id.");
+
+/** The spec an asset had when it went into a batch job (core/spec.ts AssetSpec), every field checked. */
+export const AssetSpecSchema = z
+  .object({
+    provider: z.enum(PROVIDER_NAMES).describe("Provider the request was sent to."),
+    prompt: z.string().describe("The final prompt."),
+    references: z.array(referenceSchema(true)).describe("Reference images."),
+    model: z.enum(MODEL_FAMILIES).describe("Model family."),
+    modelId: ModelIdSchema,
+    resolution: z.enum(RESOLUTIONS).describe("Resolution asked for."),
+    aspectRatio: z.enum(ASPECT_RATIOS).describe("Aspect ratio asked for."),
+    // The format names the file an image is decoded into: one of three words, nothing else.
+    format: z.enum(FORMATS).describe("Image format asked for."),
+    seed: z.number().int().min(0).max(2147483647).optional().describe("Seed, when set."),
+    webSearch: z.boolean().describe("Web grounding on or off."),
+  })
+  .strict()
+  .describe("The resolved spec of an asset.");
+
+/** A batch job's display name, which also names its journal files: `nanobanana-<date>-<12 hex digits>`. */
+export const BatchDisplayNameSchema = z
+  .string()
+  .regex(/^nanobanana-\d{4}-\d{2}-\d{2}-[0-9a-f]{12}$/, "is not a batch display name (nanobanana-YYYY-MM-DD-<12 hex digits>)")
+  .describe("The job's unique display name, journalled before the create call.");
+
+/** A batch journal file (.nanobanana/batches/<display name>.json): a job that was, or may have been, created and paid. */
+export const BatchRecordSchema = z
+  .object({
+    displayName: BatchDisplayNameSchema,
+    provider: z.literal("gemini").describe("Only Gemini has a Batch API."),
+    simulated: z.boolean().describe("True when sent to the simulator."),
+    modelId: ModelIdSchema,
+    createdAt: z.iso.datetime().describe("ISO time the intent was recorded."),
+    items: z
+      .array(
+        z
+          .object({
+            hash: SpecHashSchema.describe("The request's key: the asset's spec hash."),
+            name: z.string().min(1).describe("Asset name."),
+            output: ProjectPathSchema.describe("The asset's output path when the job was made."),
+            spec: AssetSpecSchema,
+          })
+          .strict(),
+      )
+      .min(1)
+      .describe("The job's requests."),
+    fileName: z
+      .string()
+      .regex(/^files\/[\w-]+$/, "is not a Files API name (files/<id>)")
+      .optional()
+      .describe("The uploaded JSONL input (`files/…`), for file jobs."),
+    jobName: z
+      .string()
+      .regex(/^batches\/[\w-]+$/, "is not a batch job name (batches/<id>)")
+      .optional()
+      .describe("`batches/…`, once the create answered or the job was found by its display name."),
+  })
+  .strict()
+  .describe("A journalled batch job.");
 
 /** A store sidecar (.nanobanana/store/<xx>/<hash>.json): the lock entry of a stored image, named by a real spec hash. */
 export const StoredEntrySchema = LockEntrySchema.extend({ hash: SpecHashSchema }).describe("A stored image's lock entry.");

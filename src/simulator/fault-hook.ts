@@ -46,7 +46,7 @@ export class FaultHook {
     // Faults answered in place of the service still count as a request to that route.
     if (
       !ownsFault(name, fault.kind) &&
-      ["reset", "expired", "429", "500", "502", "503", "504", "leak-key", "redirect"].includes(fault.kind)
+      ["reset", "expired", "429", "500", "502", "503", "504", "leak-key", "redirect", "giant"].includes(fault.kind)
     )
       this.state.count(name);
     return applyFault(fault, name, req, res, route);

@@ -20,6 +20,8 @@ import { ROUTE_NAMES, ROUTE_PROVIDERS } from "./route-names.js";
  *   megabytes (default 600), chunked, no content-length.
  * - `leak-key`: a 401 whose message echoes the request's key headers (nothing processed).
  * - `redirect`: a redirect to the same URL, forever (nothing processed).
+ * - `giant/PX`: downloads only: a valid PNG of PX×PX pixels (default 16000), a few KB on the
+ *   wire (a decompression bomb).
  */
 export const FAULT_KINDS = [
   "429",
@@ -43,6 +45,7 @@ export const FAULT_KINDS = [
   "huge",
   "leak-key",
   "redirect",
+  "giant",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -50,6 +53,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 export const FAULT_PARAMS: Partial<Record<FaultKind, { default: number; unit: string }>> = {
   trickle: { default: 5000, unit: "ms per byte" },
   huge: { default: 600, unit: "MB" },
+  giant: { default: 16000, unit: "pixels a side" },
 };
 
 /** One fault rule: which routes, which fault, and when it fires. */

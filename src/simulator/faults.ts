@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { errorAnswer } from "./error-answers.js";
 import { FAULT_PARAMS, toFaultPlan, type FaultKind, type FaultPlan, type FaultRule } from "./fault-syntax.js";
-import { huge, leakKey, redirectLoop, rewriteJson, trickle, type HeldAnswer } from "./hostile-answers.js";
+import { giantPng, huge, leakKey, redirectLoop, rewriteJson, trickle, type HeldAnswer } from "./hostile-answers.js";
 import { createsTask, routeMatches, routeProvider } from "./route-names.js";
 import type { SimTask } from "./state.js";
 
@@ -41,7 +41,7 @@ export function applicableKinds(route: string): FaultKind[] {
 
 /** Every kind that fits a route, hostile ones included. */
 export function fittingKinds(route: string): FaultKind[] {
-  if (route === "files") return [...DOWNLOAD, ...EVERYWHERE];
+  if (route === "files") return [...DOWNLOAD, ...EVERYWHERE, "giant"];
   return [
     ...applicableKinds(route),
     ...API,
@@ -161,6 +161,12 @@ export async function applyFault(
       return send(res, leakKey(req, routeName, requestUrl(req)));
     case "redirect":
       return redirectLoop(req, res, requestUrl(req));
+    case "giant": {
+      const body = giantPng(param);
+      res.writeHead(200, { "content-type": "image/png", "content-length": body.length });
+      res.end(body);
+      return;
+    }
     case "huge":
       // Processed first (a submit is charged), then answered with more than anyone should read.
       hold(res, () => huge(res, routeName, param));

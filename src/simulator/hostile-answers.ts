@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { crc32, deflateSync } from "node:zlib";
 import { errorAnswer } from "./error-answers.js";
 import type { FaultKind } from "./fault-syntax.js";
 import { routeProvider } from "./route-names.js";
@@ -135,4 +136,36 @@ export function redirectLoop(req: IncomingMessage, res: ServerResponse, url: URL
   // 307 keeps the method and body, so a submit loops as a submit.
   res.writeHead(req.method === "GET" ? 302 : 307, { location: `${next.pathname}${next.search}`, "content-length": 0 });
   res.end();
+}
+
+const giants = new Map<number, Buffer>();
+
+/**
+ * A valid PNG of `side`×`side` pixels, 1-bit grey, black and white stripes: tens of KB on the wire, `side²`
+ * pixels for whoever decodes it. Built by hand (a 32 MB deflate of zero rows), kept per size.
+ */
+export function giantPng(side: number): Buffer {
+  let png = giants.get(side);
+  if (!png) {
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(side, 0);
+    ihdr.writeUInt32BE(side, 4);
+    ihdr.set([1, 0, 0, 0, 0], 8); // bit depth 1, greyscale, deflate, no filter, no interlace
+    const stride = 1 + Math.ceil(side / 8);
+    const rows = Buffer.alloc(stride * side); // filter byte 0 and black pixels, row after row
+    // Every other row white: a picture to the quality gates (a flat one is rejected as blank), still a few KB deflated.
+    for (let r = 1; r < side; r += 2) rows.fill(0xff, r * stride + 1, (r + 1) * stride);
+    png = Buffer.concat([PNG_SIGNATURE, pngChunk("IHDR", ihdr), pngChunk("IDAT", deflateSync(rows)), pngChunk("IEND", Buffer.alloc(0))]);
+    giants.set(side, png);
+  }
+  return png;
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, "ascii");
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
 }

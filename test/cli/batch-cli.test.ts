@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../src/simulator/server.js";
@@ -41,3 +41,24 @@ it("build --batch --no-wait leaves the job; status shows it; batch cancel says w
   expect(sim.ledger()).toHaveLength(4);
   expect(new Set(sim.ledger().map((c) => c.prompt)).size).toBe(4);
 }, 60_000);
+
+it("status reports a batch journal file it refuses (and asks the provider nothing for it)", async () => {
+  const dir = makeProject({ count: 1 });
+  writeFileSync(
+    path.join(dir, "nanobanana.config.yaml"),
+    `provider: gemini\nsimulate: true\ndefaults: { model: nano-banana-2, resolution: 0.5K, aspectRatio: "1:1", format: png }\n`,
+  );
+  mkdirSync(path.join(dir, ".nanobanana", "batches"), { recursive: true });
+  writeFileSync(path.join(dir, ".nanobanana", "batches", "evil.json"), JSON.stringify({ displayName: "../../victim", items: [] }));
+  const env = { NANOBANANA_SIMULATOR_URL: sim.url };
+  const before = Object.values(sim.requestCounts()).reduce((s, n) => s + n, 0);
+  const json = runCli(["status", "-C", dir, "--json"], env);
+  expect(await json.exit, json.stderr()).toBe(0);
+  expect(JSON.parse(json.stdout()).batchRejected).toEqual([
+    { file: path.join(".nanobanana", "batches", "evil.json"), problem: expect.stringMatching(/^displayName: is not a batch display name/) },
+  ]);
+  const text = runCli(["status", "-C", dir], env);
+  expect(await text.exit, text.stderr()).toBe(0);
+  expect(text.stdout()).toMatch(/ignored \.nanobanana\/batches\/evil\.json: displayName: is not a batch display name/);
+  expect(Object.values(sim.requestCounts()).reduce((s, n) => s + n, 0)).toBe(before);
+}, 30_000);

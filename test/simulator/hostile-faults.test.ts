@@ -60,7 +60,7 @@ describe("hostile fault syntax", () => {
     const inj = new FaultInjector("*:any", 7);
     const drawn = new Set<string>();
     for (let i = 0; i < 400; i++) for (const r of ["apidot.submit", "apidot.status", "files"]) drawn.add(inj.decide(r)!.kind);
-    for (const k of ["shape", "renamed", "unknown-status", "empty", "trickle", "huge", "leak-key", "redirect"])
+    for (const k of ["shape", "renamed", "unknown-status", "empty", "trickle", "huge", "leak-key", "redirect", "giant"])
       expect(drawn).not.toContain(k);
   });
 });

@@ -63,3 +63,42 @@ export function pixelSize(model: ModelFamily, resolution: Resolution, ratio: Asp
   const s = SCALE[resolution];
   return { width: base[0] * s, height: base[1] * s };
 }
+
+/**
+ * An image may hold this many times the pixels of its table size (at least the 1K size)
+ * before it is refused undecoded: twice the side is already far from anything asked for.
+ */
+export const OVERSIZE_FACTOR = 4;
+
+/** What an image's header says against the model's pixel table. */
+export interface PixelVerdict {
+  /** Most pixels a decode may hold (sharp's `limitInputPixels`). */
+  maxPixels: number;
+  /** Set when the image is far larger than the table: refused before decoding. */
+  refuse?: string;
+  /** Set when the size merely differs from the table: a warning. */
+  differs?: string;
+}
+
+/** Judges an image of `width`×`height` (from its header) against what `model` makes at `resolution` and `ratio`. */
+export function judgePixels(
+  spec: { model: ModelFamily; resolution: Resolution; aspectRatio: AspectRatio },
+  width: number,
+  height: number,
+): PixelVerdict {
+  const expected = pixelSize(spec.model, spec.resolution, spec.aspectRatio);
+  const side = 1024 * SCALE[spec.resolution];
+  const tableArea = expected ? expected.width * expected.height : side * side;
+  const maxPixels = OVERSIZE_FACTOR * Math.max(tableArea, 1024 * 1024);
+  const what = expected
+    ? `${expected.width}×${expected.height} that ${spec.model} makes at ${spec.resolution} ${spec.aspectRatio}`
+    : `about ${side}×${side} (${spec.resolution})`;
+  if (width * height > maxPixels)
+    return {
+      maxPixels,
+      refuse: `the image is ${width}×${height} (${((width * height) / 1e6).toFixed(1)} megapixels), far larger than the ${what}; refused before decoding`,
+    };
+  if (expected && (width !== expected.width || height !== expected.height))
+    return { maxPixels, differs: `the image is ${width}×${height}, not the ${what}` };
+  return { maxPixels };
+}

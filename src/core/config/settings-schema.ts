@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ASPECT_RATIOS, FORMATS, MODEL_FAMILIES, RESOLUTIONS } from "../catalog/models.js";
 import { NormalizeSchema } from "../references/schema.js";
 import { DeriveField } from "../derive/schema.js";
+import { GatesSchema } from "../gates/schema.js";
 
 const TEMPLATE = /\{\{\s*[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?\s*\}\}/;
 
@@ -59,6 +60,7 @@ export const SettingsSchema = z
     normalize: NormalizeSchema.optional(),
     derive: DeriveField.optional(),
     alt: altField.optional(),
+    gates: GatesSchema.optional(),
     candidates: candidatesField.optional(),
   })
   .describe("Generation settings applied to every asset that does not set its own.");

@@ -1,8 +1,11 @@
 import type { PlanNeed } from "./needs.js";
 import type { DerivedAction, DerivedPlanItem } from "../derive/plan.js";
 
-/** What a build will do with one asset. */
-export type PlanAction = "new" | "changed" | "output-missing" | "up-to-date" | "orphaned";
+/**
+ * What a build will do with one asset. `rejected`: an image for this exact spec was paid for
+ * and failed its quality gates; nothing is paid again unless asked (`build --retry-rejected`).
+ */
+export type PlanAction = "new" | "changed" | "output-missing" | "up-to-date" | "orphaned" | "rejected";
 
 export interface PlanItem {
   name: string;

@@ -4,6 +4,7 @@ import type { HttpClient } from "../transport/client.js";
 import { geminiUsageCost, type GeminiUsage } from "../../core/catalog/gemini-tokens.js";
 import { BATCH_PRICE_FACTOR, listedPrice, round, type Cost, type PriceOverrides } from "../../core/catalog/prices.js";
 import type { LockEntry } from "../../core/lock/types.js";
+import { judgePixels } from "../../core/catalog/pixel-sizes.js";
 import { saveImage } from "../build/image-file.js";
 import { toGeminiStatus, type GeminiResponse } from "../providers/gemini/translate.js";
 import type { ContentStore } from "../store/content-store.js";
@@ -56,7 +57,9 @@ export async function collectLine(
   if (status.state !== "succeeded") return { status: "failed", error: status.state === "failed" ? status.message : "no image", taskId };
   const tmp = path.join(deps.incoming, `${item.hash}.${item.spec.format}`);
   try {
-    const facts = await saveImage(status.images[0], tmp, item.spec.format, deps.http);
+    const facts = await saveImage(status.images[0], tmp, item.spec.format, deps.http, undefined, {}, (w, h) =>
+      judgePixels(item.spec, w, h),
+    );
     const { provider, modelId, model, ...spec } = item.spec;
     const entry: LockEntry = {
       hash: item.hash,

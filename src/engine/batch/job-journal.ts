@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { AssetSpec } from "../../core/project.js";
+import { BatchDisplayNameSchema, BatchRecordSchema, firstProblem } from "../../core/state-schemas.js";
 import { writeFileAtomic } from "../state/atomic-write.js";
 
 /** One request of a batch job: the spec hash is its key. */
@@ -43,7 +44,18 @@ export class BatchJournal {
     writeFileAtomic(this.file(job.displayName), JSON.stringify(job), { flush: "background" });
   }
 
+  /** Journal files that failed validation at the last load(), with why: never used, never deleted. */
+  rejected: Array<{ file: string; problem: string }> = [];
+
+  /**
+   * Every journalled job. Each file is checked against its strict schema and must be named
+   * after its own display name: a crafted record (`"displayName": "../../victim"`, an output
+   * outside the project, a hash or format that would name another file, a job name that
+   * would change the URL) is refused and listed in `rejected`, so no path or URL is ever built
+   * from it. Torn temp files are skipped.
+   */
   load(): BatchRecord[] {
+    this.rejected = [];
     let names: string[];
     try {
       names = readdirSync(this.dir);
@@ -52,11 +64,18 @@ export class BatchJournal {
     }
     const out: BatchRecord[] = [];
     for (const n of names.filter((f) => f.endsWith(".json")).sort()) {
+      const file = path.join(this.dir, n);
+      let raw: unknown;
       try {
-        out.push(JSON.parse(readFileSync(path.join(this.dir, n), "utf8")) as BatchRecord);
+        raw = JSON.parse(readFileSync(file, "utf8"));
       } catch {
-        // a torn temp file from a crash: ignore
+        continue; // a torn temp file from a crash: ignore
       }
+      const r = BatchRecordSchema.safeParse(raw);
+      if (!r.success) this.rejected.push({ file, problem: firstProblem(r.error) });
+      else if (n !== `${r.data.displayName}.json`)
+        this.rejected.push({ file, problem: `displayName ${r.data.displayName} does not match the file name` });
+      else out.push(r.data as BatchRecord);
     }
     return out;
   }
@@ -68,10 +87,11 @@ export class BatchJournal {
 
   /** Where a file job's JSONL input is written before upload. */
   inputFile(displayName: string): string {
-    return path.join(this.dir, `${displayName}.input.jsonl`);
+    return path.join(this.dir, `${BatchDisplayNameSchema.parse(displayName)}.input.jsonl`);
   }
 
   private file(displayName: string): string {
-    return path.join(this.dir, `${displayName}.json`);
+    // The file name comes from a display name: checked, or it could name a path outside.
+    return path.join(this.dir, `${BatchDisplayNameSchema.parse(displayName)}.json`);
   }
 }

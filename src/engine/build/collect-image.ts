@@ -6,7 +6,9 @@ import { abortableSleep, retryDelayMs } from "../transport/retry.js";
 import type { LockEntry } from "../../core/lock/types.js";
 import type { ResolvedAsset } from "../../core/project.js";
 import type { ImageRequest, TaskHandle, TaskStatus } from "../providers/types.js";
-import { BadImageError, saveImage, type ImageFacts } from "./image-file.js";
+import { BadImageError, OversizeImageError, saveImage, type ImageFacts } from "./image-file.js";
+import { judgePixels } from "../../core/catalog/pixel-sizes.js";
+import { gateImage, GateRejection } from "./gate-image.js";
 
 /* Downloading, checking and recording one finished task's image. */
 /** Fetches of an image whose bytes did not decode (or whose URL expired), each under the transport's own retries. */
@@ -50,15 +52,27 @@ export async function finish(
   let facts: ImageFacts | undefined;
   let image = status.images[0];
   const hooks = { onRetry: retryEvents(asset, "download", deps) };
+  const entryOf = (f: ImageFacts): LockEntry => lockEntry(asset, task, status, req, f, deps);
+  // The gates look at the checked temp file: a rejected image is kept aside, never renamed over the output.
+  const accept = (tmp: string, f: ImageFacts) => gateImage(asset, tmp, f, entryOf(f), deps);
   for (let attempt = 1; ; attempt++) {
     try {
-      facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks);
+      const sizeCheck = (w: number, h: number) => judgePixels(asset.spec, w, h);
+      facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks, sizeCheck, accept);
       break;
     } catch (err) {
+      if (err instanceof GateRejection) {
+        deps.journal.remove(asset.hash);
+        return { status: "rejected", reason: err.reasons.join("; "), taskId: task.taskId, entry: err.entry };
+      }
       const expired = err instanceof HttpError && err.info.code === "url_expired";
       const again = (err instanceof BadImageError || expired) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
       if (!again) {
         noteCollectFailure(asset, err, deps);
+        if (err instanceof OversizeImageError)
+          throw new Error(
+            `${err.message}. Task ${task.taskId} is paid and stays recorded, so nothing is paid again; \`nanobanana tasks forget ${task.taskId}\` gives it up`,
+          );
         throw err;
       }
       if (expired && deps.provider.resumable) {
@@ -73,15 +87,28 @@ export async function finish(
       await abortableSleep(delayMs, deps.signal);
     }
   }
+  if (facts.sizeDiffers) deps.emit({ type: "warning", name: asset.name, message: facts.sizeDiffers });
   if (facts.convertedFrom && !status.images[0].formatChosenByModel)
     deps.emit({
       type: "warning",
       name: asset.name,
       message: `the provider sent ${facts.convertedFrom}; converted to ${asset.spec.format}`,
     });
-  const cost = status.cost ?? deps.provider.cost(req);
+  return { status: "generated", entry: entryOf(facts), facts, resultUrl: status.images[0].url };
+}
+
+/** The lock entry of a collected image (also what a rejected image's record keeps). */
+function lockEntry(
+  asset: ResolvedAsset,
+  task: TaskHandle,
+  status: TaskStatus,
+  req: ImageRequest,
+  facts: ImageFacts,
+  deps: RunDeps,
+): LockEntry {
+  const cost = (status.state === "succeeded" ? status.cost : undefined) ?? deps.provider.cost(req);
   const { provider, modelId, model, ...spec } = asset.spec;
-  const entry: LockEntry = {
+  return {
     hash: asset.hash,
     provider,
     model,
@@ -98,7 +125,6 @@ export async function finish(
     simulated: deps.simulated || undefined,
     spec,
   };
-  return { status: "generated", entry, facts, resultUrl: status.images[0].url };
 }
 
 /** A download that failed for this build: counted in the task's journal entry with its error, for `nanobanana tasks`. */

@@ -17,6 +17,8 @@ export type BuildEvent =
   | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean; from?: RestoreSource; entry?: LockEntry }
   | { type: "failed"; name: string; error: string }
   | { type: "blocked"; name: string; reason: string }
+  /** Paid for and failed a quality gate: the image is kept at `kept` (project-relative), the output left as it was. */
+  | { type: "rejected"; name: string; reason: string; costUsd: number; kept: string }
   /** Not submitted: over the budget (`fitBudget`) or interrupted before its submit. Not a failure. */
   | { type: "skipped"; name: string; reason: string }
   | { type: "warning"; name?: string; message: string }
@@ -25,7 +27,7 @@ export type BuildEvent =
 export type EventSink = (event: BuildEvent) => void;
 
 /** The outcome of one asset in a build. */
-export type AssetStatus = "generated" | "up-to-date" | "failed" | "blocked" | "skipped";
+export type AssetStatus = "generated" | "up-to-date" | "failed" | "blocked" | "skipped" | "rejected";
 
 export interface AssetResult {
   name: string;
@@ -35,6 +37,8 @@ export interface AssetResult {
   taskId?: string;
   costUsd: number;
   error?: string;
+  /** For a rejected asset: where its image is kept for inspection (project-relative). */
+  kept?: string;
   /** True when the image came back at no cost (from `restoredFrom`). */
   restored?: boolean;
   restoredFrom?: RestoreSource;
@@ -47,6 +51,11 @@ export interface BuildResult {
   /** Assets that failed (skipped ones are not counted here). */
   failed: number;
   blocked: number;
+  /**
+   * Assets whose image failed the quality gates (paid for now, or in an earlier build and not
+   * retried): the output and the lock entry are left as they were.
+   */
+  rejected: number;
   /** Assets not submitted: over the budget with `fitBudget`, or interrupted before their submit. */
   skipped: number;
   costUsd: number;

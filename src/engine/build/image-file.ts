@@ -4,9 +4,11 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ImageFormat } from "../../core/catalog/models.js";
+import type { ImageMeasures } from "../../core/gates/check.js";
 import type { CallHooks, HttpClient } from "../transport/client.js";
 import type { ImageOutput } from "../providers/types.js";
 import { tempPathFor } from "../state/atomic-write.js";
+import type { PixelVerdict } from "../../core/catalog/pixel-sizes.js";
 
 /** Facts about an image file on disk, as recorded in the lockfile. */
 export interface ImageFacts {
@@ -17,17 +19,36 @@ export interface ImageFacts {
   format: ImageFormat;
   /** Set when the provider sent another format and the image was converted. */
   convertedFrom?: string;
+  /** Set when the size differs from the model's pixel table (worth a warning). */
+  sizeDiffers?: string;
+  /** What the quality gates look at (measured on the decode every image gets anyway). */
+  measures: ImageMeasures;
 }
+
+/** Judges an image's size from its header, before it is decoded (see core judgePixels). */
+export type SizeCheck = (width: number, height: number) => PixelVerdict;
+
+/**
+ * Runs on the checked temp file before it is renamed into place; throwing keeps the image out
+ * of `dest` (the quality gates: a rejected image never replaces the previous output).
+ */
+export type AcceptImage = (tmp: string, facts: ImageFacts) => Promise<void>;
 
 /** The bytes were not a usable image: worth fetching again, not regenerating. */
 export class BadImageError extends Error {
   override name = "BadImageError";
 }
 
+/** The image is far larger than the model makes: refused undecoded (fetching it again would not help). */
+export class OversizeImageError extends Error {
+  override name = "OversizeImageError";
+}
+
 /**
  * Downloads (through the one transport) or takes inline one image, streams it to a temp file beside `dest` while
  * hashing, checks that it decodes as an image of `format` (converting another format), and
- * renames it into place: `dest` is never half-written.
+ * renames it into place: `dest` is never half-written. With `check`, the size in the header is
+ * judged first and a far too large image is refused before anything decodes it.
  */
 export async function saveImage(
   out: ImageOutput,
@@ -36,6 +57,8 @@ export async function saveImage(
   http: HttpClient,
   signal?: AbortSignal,
   hooks: CallHooks = {},
+  check?: SizeCheck,
+  accept?: AcceptImage,
 ): Promise<ImageFacts> {
   mkdirSync(path.dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
@@ -48,7 +71,8 @@ export async function saveImage(
     } else {
       throw new BadImageError("the provider returned an image with neither URL nor data");
     }
-    const facts = await inspect(tmp, format);
+    const facts = await inspect(tmp, format, check);
+    await accept?.(tmp, facts);
     // fsync on the thread pool: a synchronous one would stall every other asset in flight.
     const fh = await open(tmp, "r+");
     try {
@@ -64,31 +88,88 @@ export async function saveImage(
   }
 }
 
-/** Decodes the file's header; converts it when the provider sent another format. */
-async function inspect(file: string, format: ImageFormat): Promise<ImageFacts> {
+/** Reads the file's header, judges its size, decodes it; converts it when the provider sent another format. */
+async function inspect(file: string, format: ImageFormat, check?: SizeCheck): Promise<ImageFacts> {
   const sharp = (await import("sharp")).default;
+  const unreadable = (err: unknown) =>
+    new BadImageError(`the downloaded file is not a readable image (${(err as Error).message.split("\n")[0]})`);
   let meta: { format?: string; width?: number; height?: number };
+  let pixels: RawPixels;
   try {
-    meta = await sharp(file).metadata();
+    meta = await sharp(file).metadata(); // the header only
+  } catch (err) {
+    throw unreadable(err);
+  }
+  const verdict = check?.(meta.width ?? 0, meta.height ?? 0);
+  if (verdict?.refuse) throw new OversizeImageError(verdict.refuse);
+  const opts = { limitInputPixels: verdict?.maxPixels ?? true };
+  try {
     // Decode fully: a truncated file can have a valid header. (A raw decode is ~14x cheaper
     // than stats(), which mattered: it was the bottleneck of a 400-asset build.)
-    await sharp(file).raw().toBuffer();
+    pixels = await sharp(file, opts).raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw new BadImageError(`the downloaded file is not a readable image (${(err as Error).message.split("\n")[0]})`);
+    throw unreadable(err);
   }
   let convertedFrom: string | undefined;
   if (meta.format !== format) {
     convertedFrom = meta.format;
-    const converted = await sharp(file).toFormat(format).toBuffer();
+    const converted = await sharp(file, opts).toFormat(format).toBuffer();
     await pipeline([converted], createWriteStream(file));
   }
   const data = readFileSync(file);
+  const bytes = statSync(file).size;
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
   return {
     sha256: createHash("sha256").update(data).digest("hex"),
-    bytes: statSync(file).size,
-    width: meta.width ?? 0,
-    height: meta.height ?? 0,
+    bytes,
+    width,
+    height,
     format,
     convertedFrom,
+    sizeDiffers: verdict?.differs,
+    measures: { width, height, format: convertedFrom ? format : (meta.format ?? format), bytes, ...pixelStats(pixels) },
   };
+}
+
+type RawPixels = { data: Buffer; info: { channels: number; width: number; height: number } };
+
+/** Most pixels looked at for the blank check: a sample is enough to tell a flat image from a picture. */
+const SAMPLES = 1 << 18;
+
+/**
+ * The largest standard deviation of a colour channel (over a strided sample of pixels), and
+ * whether any pixel is not opaque. Plain arithmetic on the raw decode inspect already made.
+ */
+export function pixelStats({ data, info }: RawPixels): { stdev: number; transparent: boolean } {
+  const ch = info.channels;
+  const pixels = info.width * info.height;
+  const colours = ch >= 3 ? 3 : 1;
+  const alpha = ch === 2 || ch === 4 ? ch - 1 : -1;
+  const step = Math.max(1, Math.floor(pixels / SAMPLES));
+  const sum = [0, 0, 0];
+  const sq = [0, 0, 0];
+  let n = 0;
+  let transparent = false;
+  for (let p = 0; p < pixels; p += step) {
+    const o = p * ch;
+    for (let c = 0; c < colours; c++) {
+      const v = data[o + c];
+      sum[c] += v;
+      sq[c] += v * v;
+    }
+    n++;
+  }
+  if (alpha >= 0) {
+    // Every pixel, not a sample: one transparent corner is what a cut-out is about.
+    for (let o = alpha; o < data.length; o += ch) {
+      if (data[o] < 255) {
+        transparent = true;
+        break;
+      }
+    }
+  }
+  let stdev = 0;
+  for (let c = 0; c < colours; c++) stdev = Math.max(stdev, Math.sqrt(Math.max(0, sq[c] / n - (sum[c] / n) ** 2)));
+  return { stdev, transparent };
 }

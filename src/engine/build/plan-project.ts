@@ -25,7 +25,7 @@ export interface ProjectPlan extends Plan {
 /** Plans the project against its lockfile and the files on disk (reads only). */
 export async function planProject(
   project: Project,
-  opts: Pick<BuildOptions, "verify" | "only" | "remote"> & {
+  opts: Pick<BuildOptions, "verify" | "only" | "remote" | "retryRejected"> & {
     /** The lockfile, when the caller has just read it (a 10,000-entry lock takes a while to parse and check). */
     lock?: Lockfile;
   } = {},
@@ -41,11 +41,17 @@ export async function planProject(
 
 export async function planWithLock(
   project: Project,
-  opts: Pick<BuildOptions, "verify" | "only"> & { lock?: Lockfile },
+  opts: Pick<BuildOptions, "verify" | "only" | "retryRejected"> & { lock?: Lockfile },
   remote: LazyRemote,
 ): Promise<{ plan: Plan; lock: Lockfile }> {
   const lock = opts.lock ?? readLock(project.lockfile, path.relative(project.root, project.lockfile));
-  const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
+  const sources = new RestoreSources(
+    project.root,
+    lock,
+    new ContentStore(stateDir(project)),
+    project.config.simulate,
+    remote.configured ? () => remote.get() : undefined,
+  );
   const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
   planDerivedWork(project, p, lock, opts.only);
   return { plan: p, lock };
