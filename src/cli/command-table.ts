@@ -11,6 +11,7 @@ import {
   VERIFY,
   WAIT,
   durationMs,
+  originOption,
   remoteUrlOption,
   usdAmount,
   wholeNumber,
@@ -95,7 +96,8 @@ export const COMMANDS: CommandSpec[] = [
         help: "build share I of N of the work (dependency chains stay together) and push it; a final plain build restores every share from the remote",
       },
     },
-    run: async (a, io) => (await import("./commands.js")).buildCommand(a, io),
+    run: async (a, io) =>
+      (await (await import("./quick-build.js")).quickBuild(a, io)) ?? (await import("./commands.js")).buildCommand(a, io),
   },
   {
     name: "plan",
@@ -244,6 +246,13 @@ export const COMMANDS: CommandSpec[] = [
         help: 'inject faults and enforce limits, e.g. "apidot.submit:429=0.2,*:reset=5%,files:truncate=0.1,apidot:rpm=60"',
       },
       seed: { type: "string", value: "N", parse: wholeNumber, help: "seed of the fault pattern (default 1)" },
+      "fetch-origin": {
+        type: "string",
+        multiple: true,
+        value: "ORIGIN",
+        parse: originOption,
+        help: "download reference URLs of this origin when a task is submitted, as the real service would (e.g. a local S3 server handing out presigned URLs); repeatable",
+      },
     },
     run: async (a, io) => (await import("./commands.js")).simulatorCommand(a, io),
   },

@@ -20,15 +20,11 @@ import type { BatchJobReport } from "../engine/batch/types.js";
 import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 import { confirmSpend } from "./confirm.js";
+import { buildJson, loadOverrides } from "./build-output.js";
 import { httpReferenceOrigins } from "./reference-origins.js";
 
 function load(args: CliArgs) {
-  return loadProject({
-    cwd: args.cwd,
-    config: args.config,
-    overrides: { simulate: args.simulate || undefined, batch: args.batch || undefined },
-    persistCache: true,
-  });
+  return loadProject({ cwd: args.cwd, config: args.config, overrides: loadOverrides(args), persistCache: true });
 }
 
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {
@@ -38,7 +34,7 @@ export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.json) {
     const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
     io.stdout.write(
-      `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets, ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}) }, null, 2)}\n`,
+      `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets, ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}), ...(p.alt ? { alt: p.alt, altUsd: p.altUsd } : {}) }, null, 2)}\n`,
     );
   } else {
     for (const line of planLines(p, makeStyle(io.stdout, io.env))) io.stdout.write(`${line}\n`);
@@ -122,36 +118,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
     });
     renderer?.end();
     if (args.json) {
-      const {
-        generated,
-        upToDate,
-        failed,
-        blocked,
-        rejected,
-        skipped,
-        costUsd,
-        simulated,
-        costByModel,
-        warnings,
-        interrupted,
-        leftRunning,
-        possibleDuplicates,
-        journalError,
-        unrecorded,
-      } = result;
-      const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error, kept }) => ({
-        name,
-        status,
-        output,
-        hash,
-        taskId,
-        costUsd: c,
-        ...(error ? { error } : {}),
-        ...(kept ? { kept } : {}),
-      }));
-      io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, rejected, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`,
-      );
+      io.stdout.write(buildJson(result));
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
       if (result.interrupted) io.stderr.write(`${interruptedLine(project, result.leftRunning, io.env)}\n`);
@@ -194,10 +161,12 @@ export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
     idempotency: args.idempotency,
     faults,
     seed: args.seed,
+    fetchOrigins: args.fetchOrigin,
   });
   io.stdout.write(
     `nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n` +
       (faults ? `  faults: ${describeFaults(faults)} (seed ${args.seed ?? 1}); counts at ${sim.url}/__simulator/faults\n` : "") +
+      (args.fetchOrigin.length ? `  downloads reference URLs of ${args.fetchOrigin.join(", ")}\n` : "") +
       `  simulated builds use it with NANOBANANA_SIMULATOR_URL=${sim.url} (or simulator.url in the config)\n  or point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`,
   );
   await new Promise<void>((resolve) => {

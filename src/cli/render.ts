@@ -6,6 +6,11 @@ import { usd, type Style } from "./style.js";
  * Renders build events: on a terminal a live progress line (done / running / failed / spend)
  * with finished assets printed above it; elsewhere (CI, pipes) plain lines.
  */
+/** The line a build that has nothing to do starts with. */
+export function nothingToBuildLine(upToDate: number): string {
+  return `${upToDate} assets up to date; nothing to build`;
+}
+
 export class ProgressRenderer {
   private total = 0;
   private done = 0;
@@ -29,7 +34,7 @@ export class ProgressRenderer {
         const sim = e.plan.simulate ? " on the simulator" : "";
         this.print(
           this.total === 0
-            ? `${upToDate} assets up to date; nothing to build`
+            ? nothingToBuildLine(upToDate)
             : `building ${this.total} of ${this.total + upToDate} assets with ${e.plan.provider}${sim} (estimate ${usd(e.plan.estimatedUsd)})`,
         );
         break;
@@ -70,6 +75,10 @@ export class ProgressRenderer {
       case "skipped":
         this.running.delete(e.name);
         this.print(`${s.dim("–")} ${e.name} skipped: ${e.reason}`);
+        break;
+      case "described":
+        this.spend += e.costUsd;
+        if (!s.tty) this.print(s.dim(`described ${e.name} (${usd(e.costUsd)}): ${e.text}`));
         break;
       case "retry":
         if (!s.tty) this.print(s.dim(`retrying ${e.what} of ${e.name} in ${Math.round(e.delayMs)} ms: ${e.error}`));
@@ -133,6 +142,10 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
       `derived files: ${d.made} made, ${d.upToDate} up to date${d.removed ? `, ${d.removed} removed` : ""}${failed} (local, no charge)`,
     );
   }
+  if (r.alt && (r.alt.described || r.alt.cached || r.alt.failed)) {
+    const failed = r.alt.failed ? style.red(`, ${r.alt.failed} failed`) : "";
+    lines.push(`alt text: ${r.alt.described} described (${usd(r.alt.costUsd)}), ${r.alt.cached} from the cache${failed}`);
+  }
   if (r.codegen?.changed) lines.push(`wrote ${r.codegen.out}`);
   const models = Object.entries(r.costByModel);
   if (models.length > 1 || (models.length === 1 && r.generated > 0)) {
@@ -162,6 +175,15 @@ export function planLines(p: Plan, style: Style): string[] {
   lines.push(
     `${c.new} new, ${c.changed} changed, ${c["output-missing"]} output missing, ${c["up-to-date"]} up to date, ${c.orphaned} orphaned${c.rejected ? `, ${c.rejected} rejected (build --retry-rejected pays again)` : ""}; estimated ${usd(p.estimatedUsd)} with ${p.provider}${p.simulate ? " (simulated: no charge)" : ""}`,
   );
+  if (p.alt?.length) {
+    lines.push("", style.bold("alt text (alt: auto, the provider's text model; paid)"));
+    for (const a of p.alt)
+      if (a.action !== "up-to-date")
+        lines.push(`${style.bold(a.action.padEnd(16))} ${a.name}  ${a.estimatedUsd ? usd(a.estimatedUsd) : ""}  ${style.dim(a.reason)}`);
+    lines.push(
+      `${p.alt.filter((a) => a.action === "describe" || a.action === "after-generation").length} to describe; estimated ${usd(p.altUsd ?? 0)}`,
+    );
+  }
   if (p.derived?.length && p.derivedCounts) {
     lines.push("", style.bold("derived files (local, no charge)"));
     for (const d of p.derived)

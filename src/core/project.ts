@@ -61,4 +61,20 @@ export interface Project {
   referenceFiles?: string[];
   /** Asset → asset edges of `references: [{ asset }]`, by name (computed by loadProject). */
   dependencies?: { upstream: Map<string, string[]>; downstream: Map<string, string[]> };
+  /** What the load read, by content (set by loadProject): a later load that reads the same expands the same. */
+  inputs?: ProjectInputs;
+}
+
+/** The files a load read and how it was asked, as sha256 digests of their content. */
+export interface ProjectInputs {
+  /** The config file's text. */
+  config: string;
+  /** The overrides the load applied, as JSON. */
+  overrides: string;
+  /** Each manifest (relative to the root, in load order) and its text. */
+  manifests: Array<[file: string, sha256: string]>;
+  /** Each local reference file the manifests use (absolute) and its bytes. */
+  references: Array<[file: string, sha256: string]>;
+  /** The lockfile's text, when the expansion used it (picks, upstream hashes): "" when it was missing, "given" when passed in. */
+  lock?: string;
 }

@@ -24,7 +24,8 @@ export function moduleEntries(
     // A take is a candidate for its asset, which the app uses (a copy of the picked take).
     if (!e || a.take) continue;
     const main = { src: src(e.output), width: e.width, height: e.height, format: e.format };
-    const alt = e.alt?.source === "auto" ? e.alt.text : a.alt && "text" in a.alt ? a.alt.text : "";
+    // A literal alt wins over a description recorded earlier; `auto` reads the description of the image.
+    const alt = a.alt && "text" in a.alt ? a.alt.text : a.alt && e.alt?.source === "auto" ? e.alt.text : "";
     out.push({
       name: a.name,
       ...main,

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { readLock } from "../state/read-lock.js";
+import { readLockWithText } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
 import type { Plan, PlanItem } from "../../core/plan/types.js";
 import type { Project } from "../../core/project.js";
@@ -43,8 +43,11 @@ export async function planWithLock(
   project: Project,
   opts: Pick<BuildOptions, "verify" | "only" | "retryRejected"> & { lock?: Lockfile },
   remote: LazyRemote,
-): Promise<{ plan: Plan; lock: Lockfile }> {
-  const lock = opts.lock ?? readLock(project.lockfile, path.relative(project.root, project.lockfile));
+): Promise<{ plan: Plan; lock: Lockfile; lockText?: string }> {
+  // A lock the caller has read comes without its text: no no-op stamp is written from it.
+  const { lock, text: lockText } = opts.lock
+    ? { lock: opts.lock, text: undefined }
+    : readLockWithText(project.lockfile, path.relative(project.root, project.lockfile));
   const sources = new RestoreSources(
     project.root,
     lock,
@@ -53,6 +56,6 @@ export async function planWithLock(
     remote.configured ? () => remote.get() : undefined,
   );
   const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
-  planDerivedWork(project, p, lock, opts.only);
-  return { plan: p, lock };
+  planDerivedWork(project, p, lock, opts.only, stateDir(project));
+  return { plan: p, lock, lockText };
 }
