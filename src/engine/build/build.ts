@@ -12,6 +12,8 @@ import { RemotePusher, RestoreSources } from "./restore-sources.js";
 import { apiKeyFor } from "../providers/credentials.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import { FirstSubmitGate } from "./first-submit-gate.js";
+import { allOf } from "./provider-slots.js";
+import { ConcurrencyGate } from "../transport/rate-limit.js";
 import { RecordKeeper } from "./record-keeper.js";
 import { TaskJournal } from "../state/journal.js";
 import { BatchJournal } from "../batch/job-journal.js";
@@ -155,7 +157,11 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       deadlineMs: settings.taskTimeoutMs ?? 15 * 60_000,
       minMs: conn.simulated ? 20 : 500,
     };
-    const limit = pLimit(opts.concurrency ?? project.config.concurrency);
+    const concurrency = opts.concurrency ?? project.config.concurrency;
+    // `concurrency` assets at the provider (submit and polls, deps.gate); as many again may be
+    // downloading, checking and writing their images meanwhile, so that the local work on one
+    // round of answers overlaps the next round's requests instead of delaying them.
+    const limit = pLimit(2 * concurrency);
     const getRemote = remote.configured ? () => remote.get() : undefined;
     const sources = new RestoreSources(project.root, lock, store, conn.simulated, getRemote);
     const pusher = new RemotePusher(getRemote, sink);
@@ -178,7 +184,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       root: project.root,
       simulated: conn.simulated,
       poll: new PollPlanner(poll),
-      gate: conn.gate,
+      gate: allOf([new ConcurrencyGate(concurrency), conn.gate]),
       resubmitUnknown: settings.resubmitUnknown,
       emit: sink,
       signal: opts.signal,

@@ -8,7 +8,7 @@ import type { ImageFacts } from "./image-file.js";
 import type { TaskJournal } from "../state/journal.js";
 import type { FirstSubmitGate } from "./first-submit-gate.js";
 import type { PollPlanner } from "./poll-plan.js";
-import type { ConcurrencyGate } from "../transport/rate-limit.js";
+import type { ProviderGate } from "./provider-slots.js";
 import type { RecordKeeper } from "./record-keeper.js";
 
 /* What running one asset needs and returns. */
@@ -20,8 +20,8 @@ export interface RunDeps {
   root: string;
   simulated: boolean;
   poll: PollPlanner;
-  /** Tasks running at the provider at once (providers.<name>.concurrency). */
-  gate?: ConcurrencyGate;
+  /** Assets at the provider at once (submit and polls; released before the download and checks). */
+  gate?: ProviderGate;
   /** Submit again after an unknown outcome, reporting a possible duplicate (default true). */
   resubmitUnknown?: boolean;
   emit: EventSink;
