@@ -88,6 +88,20 @@ export async function saveImage(
   }
 }
 
+let warming = false;
+
+/**
+ * Starts loading the image codec (sharp: a native library, ~100-500 ms of synchronous load)
+ * shortly after the build's first request has left, so that it loads while the answers are
+ * awaited instead of when the first images arrive. The short delay lets the first requests
+ * reach their sockets first; the load is the same work either way.
+ */
+export function warmImageCodec(): void {
+  if (warming) return;
+  warming = true;
+  setTimeout(() => void import("sharp").catch(() => {}), 20).unref();
+}
+
 /** Reads the file's header, judges its size, decodes it; converts it when the provider sent another format. */
 async function inspect(file: string, format: ImageFormat, check?: SizeCheck): Promise<ImageFacts> {
   const sharp = (await import("sharp")).default;

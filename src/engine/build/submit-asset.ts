@@ -5,6 +5,7 @@ import type { ImageRequest, Submission } from "../providers/types.js";
 import type { PendingTask } from "../state/journal.js";
 import { RecordKeeper } from "./record-keeper.js";
 import { submitPaid, SubmitError } from "./submit.js";
+import { warmImageCodec } from "./image-file.js";
 
 /* The paid submit of one asset. */
 /**
@@ -62,6 +63,7 @@ export async function submitAsset(
   try {
     // No abort signal on the submit itself: once sent it may be accepted (and paid), so its
     // answer is always awaited and its task id recorded. Ctrl-C stops the polling instead.
+    warmImageCodec();
     const submitted = await submitPaid(deps.provider, req, {
       idempotencyKey: key,
       onRetry: retryEvents(asset, "submit", deps),
