@@ -35,5 +35,5 @@ export function buildJson(result: BuildResult): string {
     ...(error ? { error } : {}),
     ...(kept ? { kept } : {}),
   }));
-  return `${JSON.stringify({ generated, upToDate, failed, blocked, rejected, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`;
+  return `${JSON.stringify({ generated, upToDate, failed, blocked, rejected, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.alt ? { alt: result.alt } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`;
 }

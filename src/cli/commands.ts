@@ -34,7 +34,7 @@ export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.json) {
     const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
     io.stdout.write(
-      `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets, ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}) }, null, 2)}\n`,
+      `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets, ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}), ...(p.alt ? { alt: p.alt, altUsd: p.altUsd } : {}) }, null, 2)}\n`,
     );
   } else {
     for (const line of planLines(p, makeStyle(io.stdout, io.env))) io.stdout.write(`${line}\n`);

@@ -76,6 +76,10 @@ export class ProgressRenderer {
         this.running.delete(e.name);
         this.print(`${s.dim("–")} ${e.name} skipped: ${e.reason}`);
         break;
+      case "described":
+        this.spend += e.costUsd;
+        if (!s.tty) this.print(s.dim(`described ${e.name} (${usd(e.costUsd)}): ${e.text}`));
+        break;
       case "retry":
         if (!s.tty) this.print(s.dim(`retrying ${e.what} of ${e.name} in ${Math.round(e.delayMs)} ms: ${e.error}`));
         break;
@@ -138,6 +142,10 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
       `derived files: ${d.made} made, ${d.upToDate} up to date${d.removed ? `, ${d.removed} removed` : ""}${failed} (local, no charge)`,
     );
   }
+  if (r.alt && (r.alt.described || r.alt.cached || r.alt.failed)) {
+    const failed = r.alt.failed ? style.red(`, ${r.alt.failed} failed`) : "";
+    lines.push(`alt text: ${r.alt.described} described (${usd(r.alt.costUsd)}), ${r.alt.cached} from the cache${failed}`);
+  }
   if (r.codegen?.changed) lines.push(`wrote ${r.codegen.out}`);
   const models = Object.entries(r.costByModel);
   if (models.length > 1 || (models.length === 1 && r.generated > 0)) {
@@ -167,6 +175,15 @@ export function planLines(p: Plan, style: Style): string[] {
   lines.push(
     `${c.new} new, ${c.changed} changed, ${c["output-missing"]} output missing, ${c["up-to-date"]} up to date, ${c.orphaned} orphaned${c.rejected ? `, ${c.rejected} rejected (build --retry-rejected pays again)` : ""}; estimated ${usd(p.estimatedUsd)} with ${p.provider}${p.simulate ? " (simulated: no charge)" : ""}`,
   );
+  if (p.alt?.length) {
+    lines.push("", style.bold("alt text (alt: auto, the provider's text model; paid)"));
+    for (const a of p.alt)
+      if (a.action !== "up-to-date")
+        lines.push(`${style.bold(a.action.padEnd(16))} ${a.name}  ${a.estimatedUsd ? usd(a.estimatedUsd) : ""}  ${style.dim(a.reason)}`);
+    lines.push(
+      `${p.alt.filter((a) => a.action === "describe" || a.action === "after-generation").length} to describe; estimated ${usd(p.altUsd ?? 0)}`,
+    );
+  }
   if (p.derived?.length && p.derivedCounts) {
     lines.push("", style.bold("derived files (local, no charge)"));
     for (const d of p.derived)

@@ -45,7 +45,7 @@ export const altField = z
   .string()
   .min(1)
   .describe(
-    'Alt text of the image, may use {{vars}} ("{{product}} on {{surface}}"). (`auto`, a text model describing the image, is reserved and not supported yet.)',
+    "Alt text of the image, may use {{vars}} (\"{{product}} on {{surface}}\"); or `auto`: the provider's text model describes the generated image (paid, a fraction of a cent; cached by the image's sha256; gemini only). An asset's own alt overrides the defaults' `auto`.",
   );
 
 /** Settings that cascade: config defaults → brand → manifest defaults → asset → matrix values. */

@@ -2,6 +2,7 @@ import type { Settings } from "../config/settings-schema.js";
 import type { FieldPath } from "../errors/yaml-source.js";
 import { resolveDerived } from "../derive/resolve.js";
 import type { DeriveEntry } from "../derive/schema.js";
+import { DESCRIBE_MODELS } from "../catalog/describe.js";
 import { DEFAULT_GATES, resolveGates, type ResolvedGates } from "../gates/check.js";
 import type { ResolvedAsset } from "../project.js";
 import { compileTemplate, renderTemplate, type CompiledTemplate } from "./template.js";
@@ -60,11 +61,17 @@ export function applyExtras(
     resolved.derived = derived;
   }
   if (extras.alt && "auto" in extras.alt) {
-    // Not built yet: say so rather than leave every alt empty without a word.
-    report(extras.alt.path, "alt: auto (a text model describing the image) is not supported yet; write the alt text, {{vars}} allowed");
-    return false;
-  }
-  if (extras.alt) resolved.alt = { text: renderTemplate(extras.alt.template, vars).trim() };
+    const provider = resolved.spec.provider;
+    if (!DESCRIBE_MODELS[provider]) {
+      const able = Object.keys(DESCRIBE_MODELS).join(", ");
+      report(
+        extras.alt.path,
+        `alt: auto needs a text model to describe the image, and ${provider} has none (${able} has); write the alt text, {{vars}} allowed`,
+      );
+      return false;
+    }
+    resolved.alt = { auto: true };
+  } else if (extras.alt) resolved.alt = { text: renderTemplate(extras.alt.template, vars).trim() };
   if (extras.gates) resolved.gates = extras.gates;
   return true;
 }

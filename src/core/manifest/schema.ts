@@ -4,6 +4,7 @@ import { NormalizeSchema, ReferencesField } from "../references/schema.js";
 import { SettingsSchema, altField, candidatesField, enumOrTemplate, modelField, webSearchField } from "../config/settings-schema.js";
 import { DeriveField } from "../derive/schema.js";
 import { GatesSchema } from "../gates/schema.js";
+import { CellsField, GridField } from "../grid/grid.js";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const varName = z.string().regex(/^[A-Za-z_][\w-]*$/, "variable names use letters, digits, _ and -");
@@ -58,6 +59,8 @@ export const AssetSchema = z
     alt: altField.optional(),
     gates: GatesSchema.optional(),
     candidates: candidatesField.optional(),
+    grid: GridField.optional(),
+    cells: CellsField.optional(),
   })
   .refine((a) => (a.prompt === undefined) !== (a.template === undefined), {
     message: "set exactly one of prompt or template",

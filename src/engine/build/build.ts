@@ -26,6 +26,8 @@ import type { RunDeps } from "./run-asset.js";
 import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
 import { afterCollect } from "../derive/after-collect.js";
 import type { BuildOptions } from "./build-options.js";
+import type { Connection } from "../providers/connect.js";
+import { round } from "../../core/catalog/prices.js";
 import { planWithLock, stateDir } from "./plan-project.js";
 import { isPlainNoop } from "./plain-noop.js";
 import { writeNoopStamp } from "./write-noop-stamp.js";
@@ -358,11 +360,23 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     }
   }
   // Local steps on what was collected: derived files, the asset module (no provider involved).
-  const after = await afterCollect(project, writer, opts, sink, p, stateDir(project));
+  const describer = async () => {
+    // Descriptions come after the images: a connection of their own, closed when the build ends.
+    describeConn ??=
+      opts.connection ??
+      (await (await import("../providers/connect.js")).connect(project, { simulatorUrl: opts.simulatorUrl, env: opts.env }));
+    return describeConn.provider;
+  };
+  let describeConn: Connection | undefined;
+  const after = await afterCollect(project, writer, opts, sink, p, stateDir(project), describer).finally(async () => {
+    if (describeConn && !opts.connection) await describeConn.close();
+  });
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const summary = summarize(results, project.config.simulate, warnings, lock.assets);
+  if (after.alt?.costUsd) summary.costUsd = round(summary.costUsd + after.alt.costUsd);
   const done = {
-    ...summarize(results, project.config.simulate, warnings, lock.assets),
+    ...summary,
     interrupted,
     leftRunning,
     possibleDuplicates,

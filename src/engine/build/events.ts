@@ -1,5 +1,6 @@
 import type { LockEntry } from "../../core/lock/types.js";
 import type { DeriveSummary } from "../derive/derive-all.js";
+import type { AltSummary } from "../alt/describe-all.js";
 import type { Plan } from "../../core/plan/types.js";
 import type { BatchJobReport } from "../batch/types.js";
 import type { UnrecordedTask } from "./record-keeper.js";
@@ -22,7 +23,9 @@ export type BuildEvent =
   /** Not submitted: over the budget (`fitBudget`) or interrupted before its submit. Not a failure. */
   | { type: "skipped"; name: string; reason: string }
   | { type: "warning"; name?: string; message: string }
-  | { type: "derived"; name: string; output: string };
+  | { type: "derived"; name: string; output: string }
+  /** `alt: auto`: the provider's text model described the image (paid `costUsd`). */
+  | { type: "described"; name: string; text: string; costUsd: number };
 
 export type EventSink = (event: BuildEvent) => void;
 
@@ -81,6 +84,8 @@ export interface BuildResult {
   unrecorded?: UnrecordedTask[];
   /** What the derive step did (derived files are local work, never charged). */
   derived?: DeriveSummary;
+  /** What `alt: auto` did: descriptions paid for (their cost is in costUsd), reused, current, failed. */
+  alt?: AltSummary;
   /** The asset module written after the build (`codegen.out`), project-relative; `changed` false when its bytes were already on disk. */
   codegen?: { out: string; changed: boolean };
 }

@@ -50,6 +50,6 @@ export async function planWithLock(
     remote.configured ? () => remote.get() : undefined,
   );
   const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
-  planDerivedWork(project, p, lock, opts.only);
+  planDerivedWork(project, p, lock, opts.only, stateDir(project));
   return { plan: p, lock, lockText };
 }

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { build, loadProject, readLock, writePlaceholders } from "../../../src/index.js";
-import { startSimulator, type Simulator } from "../../../src/simulator/index.js";
-import { removeProject, simConfig, tempProject } from "../../helpers/project.js";
+import { simConfig } from "../../helpers/project.js";
+import { simSuite } from "../../helpers/sim-suite.js";
 
 const MANIFEST = `assets:
   - name: hero
@@ -20,23 +20,14 @@ const MANIFEST = `assets:
     format: jpeg
 `;
 
-let sim: Simulator;
-let dir = "";
-beforeAll(async () => {
-  sim = await startSimulator({ latencyMs: 5 });
-});
-afterAll(() => sim.close());
-afterEach(() => {
-  removeProject(dir);
-  sim.state.reset();
-});
+const suite = simSuite();
 
-const load = () => loadProject({ cwd: dir });
-const file = (f: string) => path.join(dir, f);
+const load = () => loadProject({ cwd: suite.dir() });
+const file = (f: string) => path.join(suite.dir(), f);
 
 describe("build --placeholders", () => {
   it("writes stand-ins at the model's pixel size, records nothing, and the first real build replaces them, one charge each", async () => {
-    dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/a.yaml": MANIFEST });
+    suite.project({ "nanobanana.config.yaml": simConfig(), "assets/a.yaml": MANIFEST });
     const r = await writePlaceholders(load());
     expect(r.written.map((w) => [w.name, w.width, w.height])).toEqual([
       ["hero", 1376, 768],
@@ -49,15 +40,15 @@ describe("build --placeholders", () => {
     expect((await sharp(file("generated/hero-400w.webp")).metadata()).width).toBe(400);
     // $0 and nothing recorded: no lockfile, no charge.
     expect(existsSync(file("nanobanana.lock"))).toBe(false);
-    expect(sim.ledger()).toHaveLength(0);
+    expect(suite.sim().ledger()).toHaveLength(0);
     const stand = readFileSync(file("generated/hero.png"));
 
     // A second run leaves the stand-ins alone (they are outputs now).
     expect(await writePlaceholders(load())).toMatchObject({ written: [], present: 2 });
 
-    const built = await build(load(), { simulatorUrl: sim.url });
+    const built = await build(load(), { simulatorUrl: suite.sim().url });
     expect(built).toMatchObject({ generated: 2, costUsd: expect.any(Number) });
-    expect(sim.ledger()).toHaveLength(2);
+    expect(suite.sim().ledger()).toHaveLength(2);
     const real = readFileSync(file("generated/hero.png"));
     expect(real.equals(stand)).toBe(false);
     const lock = readLock(file("nanobanana.lock"));
@@ -66,7 +57,7 @@ describe("build --placeholders", () => {
 
     // Outputs exist now: placeholders write nothing, and a rebuild pays nothing.
     expect(await writePlaceholders(load())).toMatchObject({ written: [], present: 2 });
-    expect(await build(load(), { simulatorUrl: sim.url })).toMatchObject({ generated: 0, upToDate: 2 });
-    expect(sim.ledger()).toHaveLength(2);
+    expect(await build(load(), { simulatorUrl: suite.sim().url })).toMatchObject({ generated: 0, upToDate: 2 });
+    expect(suite.sim().ledger()).toHaveLength(2);
   });
 });
