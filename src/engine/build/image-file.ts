@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createWriteStream, renameSync, rmSync, mkdirSync, statSync, readFileSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ImageFormat } from "../../core/catalog/models.js";
@@ -54,7 +54,7 @@ export async function saveImage(
   const tmp = tempPathFor(dest);
   try {
     if (out.data) {
-      await pipeline([Buffer.from(out.data)], createWriteStream(tmp));
+      await writeFile(tmp, out.data);
     } else if (out.url) {
       // Through the transport: the retry policy, the idle timeout, the total deadline and the size cap.
       await http.download({ method: "GET", url: out.url, signal, expiring: true, what: "download" }, tmp, hooks);
@@ -92,9 +92,9 @@ async function inspect(file: string, format: ImageFormat, check?: SizeCheck): Pr
   if (verdict?.refuse) throw new OversizeImageError(verdict.refuse);
   const opts = { limitInputPixels: verdict?.maxPixels ?? true };
   try {
-    // Decode fully: a truncated file can have a valid header. (A raw decode is ~14x cheaper
-    // than stats(), which mattered: it was the bottleneck of a 400-asset build.)
-    await sharp(file, opts).raw().toBuffer();
+    // Decode fully: a truncated file can have a valid header. (~14x cheaper than stats(),
+    // which was the bottleneck of a 400-asset build.)
+    await decodeEveryRow(sharp, file, opts, meta.width ?? 0, meta.height ?? 0);
   } catch (err) {
     throw unreadable(err);
   }
@@ -114,4 +114,32 @@ async function inspect(file: string, format: ImageFormat, check?: SizeCheck): Pr
     convertedFrom,
     sizeDiffers: verdict?.differs,
   };
+}
+
+/**
+ * Decodes the whole image but keeps only its last row: libvips reads the rows before it
+ * sequentially (a few in memory), so a truncated file still fails, without the whole bitmap
+ * becoming a buffer for the GC to reclaim (48 MB at 4K; at 1K, 3 MB per image kept the RSS of a
+ * 10,000-image batch collection high). Falls back to a full decode when the header's size is
+ * not the decoded one (an animated image).
+ */
+async function decodeEveryRow(
+  sharp: typeof import("sharp").default,
+  file: string,
+  opts: { limitInputPixels: number | boolean },
+  width: number,
+  height: number,
+): Promise<void> {
+  if (width > 0 && height > 0) {
+    try {
+      await sharp(file, opts)
+        .extract({ left: 0, top: height - 1, width, height: 1 })
+        .raw()
+        .toBuffer();
+      return;
+    } catch (err) {
+      if (!/extract_area|bad extract area/i.test((err as Error).message)) throw err;
+    }
+  }
+  await sharp(file, opts).raw().toBuffer();
 }
