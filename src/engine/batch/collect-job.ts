@@ -105,13 +105,19 @@ function readResults(
     fileName,
     async (stream) => {
       const running = new Set<Promise<void>>();
+      const lines = jsonlLines(stream);
       try {
-        for await (const text of jsonlLines(stream)) {
-          const p = handle(parseLine(text)).finally(() => running.delete(p));
+        for (;;) {
+          // Wait for room before the next line is read, never while holding one: a line's text
+          // (its base64 images) then dies young instead of outliving a wait and being promoted.
+          while (running.size >= IN_FLIGHT) await Promise.race(running);
+          const next = await lines.next();
+          if (next.done) break;
+          const p = handle(parseLine(next.value)).finally(() => running.delete(p));
           running.add(p);
-          if (running.size >= IN_FLIGHT) await Promise.race(running);
         }
       } finally {
+        await lines.return(undefined);
         await Promise.all(running);
       }
     },

@@ -1,4 +1,4 @@
-import { serializeLock } from "../../core/lock/serialize.js";
+import { lockText } from "../../core/lock/serialize.js";
 import type { LockEntry, Lockfile } from "../../core/lock/types.js";
 import { writeFileAtomic } from "./atomic-write.js";
 
@@ -43,7 +43,7 @@ export class LockWriter {
     this.timer = undefined;
     if (!this.dirty) return;
     const start = Date.now();
-    writeFileAtomic(this.file, serializeLock(this.lock));
+    writeFileAtomic(this.file, lockText(this.lock));
     this.dirty = false;
     this.last = Date.now();
     this.pauseMs = Math.max(this.intervalMs, (this.last - start) * PAUSE_PER_WRITE);
