@@ -44,4 +44,5 @@ export { checkPlan, type CheckReport, type CheckProblem, type CheckKind } from "
 export { mergeLocks, type MergeResult, type MergeDecision } from "./core/lock/merge.js";
 export { splitConflict, hasConflictMarkers } from "./core/lock/conflict-markers.js";
 export { gc, type GcOptions, type GcResult } from "./engine/maintain/gc.js";
+export { writePlaceholders, type PlaceholderFile, type PlaceholderResult } from "./engine/placeholders/write-placeholders.js";
 export { projectStatus, type ProjectStatus } from "./engine/maintain/status.js";

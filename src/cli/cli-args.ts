@@ -21,10 +21,15 @@ export interface CliArgs {
   batch: boolean;
   noWait: boolean;
   batchLatencyMs?: number;
-  remote: boolean;
+  /** build --check --remote (true), or init --remote s3://bucket/prefix (the URL). */
+  remote: boolean | string;
   shard?: Shard;
   maxCost?: number;
   fitBudget: boolean;
+  /** build --retry-rejected: pay again for assets whose image failed the quality gates */
+  retryRejected: boolean;
+  /** build --placeholders: labelled stand-ins for assets with no output yet, at $0 */
+  placeholders: boolean;
   dryRun: boolean;
   /** build --yes: do not ask before spending over confirmAboveUsd */
   yes: boolean;

@@ -11,6 +11,7 @@ import {
   VERIFY,
   WAIT,
   durationMs,
+  remoteUrlOption,
   usdAmount,
   wholeNumber,
 } from "./option-spec.js";
@@ -33,7 +34,15 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: "init",
     summary: "write a config, an example manifest and a .gitignore that build on the simulator",
-    options: { cwd: PROJECT.cwd },
+    options: {
+      cwd: PROJECT.cwd,
+      remote: {
+        type: "string",
+        value: "s3://BUCKET/PREFIX",
+        help: "also write a remote: block for this S3-compatible store and ignore generated/ in .gitignore (commit only the lockfile; `pull` after a clone)",
+        parse: remoteUrlOption,
+      },
+    },
     run: async (a, io) => (await import("./init-command.js")).initCommand(a, io),
   },
   {
@@ -58,6 +67,14 @@ export const COMMANDS: CommandSpec[] = [
         help: "refuse a build whose estimate is over USD (default budget.maxUsd); never spend + commit more than USD while building",
       },
       "fit-budget": { type: "boolean", help: "with a cap: build what fits instead of refusing; the rest is skipped" },
+      placeholders: {
+        type: "boolean",
+        help: "write a labelled stand-in at the right pixel size for every asset with no output yet; $0, nothing submitted, the lockfile untouched",
+      },
+      "retry-rejected": {
+        type: "boolean",
+        help: "pay again for assets whose earlier image failed the quality gates (otherwise they stay rejected, never paid twice unasked)",
+      },
       yes: { type: "boolean", help: "do not ask before spending more than confirmAboveUsd (a build without a terminal never asks)" },
       ...WAIT,
       batch: {
@@ -78,7 +95,8 @@ export const COMMANDS: CommandSpec[] = [
         help: "build share I of N of the work (dependency chains stay together) and push it; a final plain build restores every share from the remote",
       },
     },
-    run: async (a, io) => (await import("./commands.js")).buildCommand(a, io),
+    run: async (a, io) =>
+      (await (await import("./quick-build.js")).quickBuild(a, io)) ?? (await import("./commands.js")).buildCommand(a, io),
   },
   {
     name: "plan",

@@ -20,24 +20,21 @@ import type { BatchJobReport } from "../engine/batch/types.js";
 import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
 import { confirmSpend } from "./confirm.js";
+import { buildJson, loadOverrides } from "./build-output.js";
+import { httpReferenceOrigins } from "./reference-origins.js";
 
 function load(args: CliArgs) {
-  return loadProject({
-    cwd: args.cwd,
-    config: args.config,
-    overrides: { simulate: args.simulate || undefined, batch: args.batch || undefined },
-    persistCache: true,
-  });
+  return loadProject({ cwd: args.cwd, config: args.config, overrides: loadOverrides(args), persistCache: true });
 }
 
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   const project = load(args);
-  const p = await planProject(project, { verify: args.verify, only: args.only });
+  const p = await planProject(project, { verify: args.verify, only: args.only, retryRejected: args.retryRejected });
   const saved = args.out ? savePlan(p, args) : undefined;
   if (args.json) {
     const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
     io.stdout.write(
-      `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets, ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}) }, null, 2)}\n`,
+      `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets, ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}), ...(p.alt ? { alt: p.alt, altUsd: p.altUsd } : {}) }, null, 2)}\n`,
     );
   } else {
     for (const line of planLines(p, makeStyle(io.stdout, io.env))) io.stdout.write(`${line}\n`);
@@ -72,6 +69,7 @@ function readPlan(args: CliArgs): PlanFile {
 export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.check) return checkCommand(args, io);
   if (args.dryRun) return planCommand(args, io); // the conventional spelling of `plan`
+  if (args.placeholders) return placeholdersCommand(args, io);
   const plan = args.plan !== undefined ? readPlan(args) : undefined;
   const project = load(args);
   if (!(await confirmSpend(project, args, io))) {
@@ -109,8 +107,10 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       noWait: args.noWait,
       maxCostUsd: args.maxCost,
       fitBudget: args.fitBudget,
+      retryRejected: args.retryRejected,
       plan,
       shard: args.shard,
+      httpReferenceOrigins: httpReferenceOrigins(io.env),
     };
     const result = await build(project, opts).catch((err: unknown) => {
       if (err instanceof BudgetExceededError) for (const line of budgetLines(err)) io.stderr.write(`${line}\n`);
@@ -118,34 +118,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
     });
     renderer?.end();
     if (args.json) {
-      const {
-        generated,
-        upToDate,
-        failed,
-        blocked,
-        skipped,
-        costUsd,
-        simulated,
-        costByModel,
-        warnings,
-        interrupted,
-        leftRunning,
-        possibleDuplicates,
-        journalError,
-        unrecorded,
-      } = result;
-      const assets = result.assets.map(({ name, status, output, hash, taskId, costUsd: c, error }) => ({
-        name,
-        status,
-        output,
-        hash,
-        taskId,
-        costUsd: c,
-        ...(error ? { error } : {}),
-      }));
-      io.stdout.write(
-        `${JSON.stringify({ generated, upToDate, failed, blocked, skipped, costUsd, simulated, costByModel, warnings, interrupted, leftRunning, possibleDuplicates, journalError, unrecorded, ...(result.batchJobs ? { batchJobs: result.batchJobs } : {}), assets, ...(result.derived ? { derived: result.derived } : {}), ...(result.codegen ? { codegen: result.codegen } : {}) }, null, 2)}\n`,
-      );
+      io.stdout.write(buildJson(result));
     } else {
       for (const line of summaryLines(result, style)) io.stderr.write(`${line}\n`);
       if (result.interrupted) io.stderr.write(`${interruptedLine(project, result.leftRunning, io.env)}\n`);
@@ -153,11 +126,28 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
     }
     reportToCi(project, result, io);
     if (result.interrupted) return 130;
-    return result.failed > 0 || result.blocked > 0 || result.journalError ? 1 : 0;
+    return result.failed > 0 || result.blocked > 0 || result.rejected > 0 || result.journalError ? 1 : 0;
   } finally {
     process.off("SIGINT", onSigint);
     await simulator.close();
   }
+}
+
+/** `build --placeholders`: stand-ins for the assets with no output yet, at $0. */
+async function placeholdersCommand(args: CliArgs, io: Io): Promise<number> {
+  const { writePlaceholders } = await import("../engine/placeholders/write-placeholders.js");
+  const r = await writePlaceholders(load(args), { only: args.only, wait: args.wait });
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    return 0;
+  }
+  const style = makeStyle(io.stderr, io.env);
+  for (const w of r.written)
+    io.stderr.write(`${style.dim("▢")} ${w.name} → ${w.output} ${style.dim(`${w.width}×${w.height} placeholder`)}\n`);
+  io.stderr.write(
+    `${r.written.length} placeholder${r.written.length === 1 ? "" : "s"} written, ${r.present} asset${r.present === 1 ? "" : "s"} already with an output; $0, nothing recorded in the lockfile (the next build generates them)\n`,
+  );
+  return 0;
 }
 
 export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {

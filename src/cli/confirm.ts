@@ -12,7 +12,7 @@ import { usd } from "./style.js";
 export async function confirmSpend(project: Project, args: CliArgs, io: Io): Promise<boolean> {
   const limit = project.config.confirmAboveUsd;
   if (limit === undefined || args.yes || !io.stdin?.isTTY || !io.stderr.isTTY) return true;
-  const plan = await planProject(project, { only: args.only });
+  const plan = await planProject(project, { only: args.only, retryRejected: args.retryRejected });
   if (plan.estimatedUsd <= limit) return true;
   const simulated = project.config.simulate ? " (simulated: nothing is charged)" : "";
   io.stderr.write(`This build would spend about ${usd(plan.estimatedUsd)}${simulated}, over confirmAboveUsd ${usd(limit)}. Build? [y/N] `);

@@ -36,9 +36,40 @@ const GITIGNORE = `# nanobanana's local state: task journal and image store (not
 .nanobanana/
 `;
 
+/** The `remote:` block `init --remote` appends to the config. */
+function remoteBlock(url: string): string {
+  return `remote:                       # images shared with the team and CI; credentials from the AWS chain (AWS_ACCESS_KEY_ID/…, profile, role)
+  url: ${url}
+  # endpoint: https://…         # R2, MinIO, GCS interop: the service's S3 endpoint
+  # region: us-east-1
+  # forcePathStyle: true        # MinIO and most local services
+`;
+}
+
+/** With a remote, the team commits only the lockfile: outputs come back with `nanobanana pull`. */
+const GITIGNORE_OUTPUTS = `# generated images live in the remote store: commit the lockfile, run \`nanobanana pull\` after a clone
+generated/
+`;
+
+/**
+ * Appends what `.gitignore` lacks: `.nanobanana/`, and with a remote the outputs folder.
+ * Returns the entries it added.
+ */
+function extendGitignore(file: string, withRemote: boolean): string[] {
+  const ignored = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const blocks: Array<[string, string, RegExp]> = [[".nanobanana/", GITIGNORE, /^\/?\.nanobanana\/?$/m]];
+  if (withRemote) blocks.push(["generated/", GITIGNORE_OUTPUTS, /^\/?generated\/?$/m]);
+  const missing = blocks.filter(([, , present]) => !present.test(ignored));
+  if (missing.length)
+    writeFileSync(file, `${ignored}${ignored && !ignored.endsWith("\n") ? "\n" : ""}${missing.map(([, text]) => text).join("")}`);
+  return missing.map(([entry]) => entry);
+}
+
 /**
  * `nanobanana init`: a config and an example manifest that build on the simulator, and
- * `.nanobanana/` in .gitignore (appended when the file exists). Never overwrites.
+ * `.nanobanana/` in .gitignore (appended when the file exists). `--remote s3://bucket/prefix`
+ * adds the `remote:` block and ignores the outputs folder: the team commits only the
+ * lockfile (the README's recipe). Never overwrites.
  */
 export async function initCommand(args: CliArgs, io: Io): Promise<number> {
   const root = path.resolve(args.cwd);
@@ -46,21 +77,26 @@ export async function initCommand(args: CliArgs, io: Io): Promise<number> {
   const existing = CONFIG_NAMES.map((n) => path.join(root, n)).find((f) => existsSync(f));
   if (existing) throw new UserError(`${existing} already exists; init writes only into a project without one`);
   const manifest = path.join(root, "assets", "example.yaml");
-  writeFileSync(path.join(root, "nanobanana.config.yaml"), CONFIG);
+  const remote = typeof args.remote === "string" ? args.remote : undefined;
+  writeFileSync(path.join(root, "nanobanana.config.yaml"), remote ? `${CONFIG}${remoteBlock(remote)}` : CONFIG);
   const ignore = path.join(root, ".gitignore");
-  const ignored = existsSync(ignore) ? readFileSync(ignore, "utf8") : "";
-  const addIgnore = !/^\/?\.nanobanana\/?$/m.test(ignored);
-  if (addIgnore) writeFileSync(ignore, `${ignored}${ignored && !ignored.endsWith("\n") ? "\n" : ""}${GITIGNORE}`);
+  const existed = existsSync(ignore);
+  const added = extendGitignore(ignore, remote !== undefined);
   if (!existsSync(manifest)) {
     mkdirSync(path.dirname(manifest), { recursive: true });
     writeFileSync(manifest, MANIFEST);
   }
   const rel = path.relative(process.cwd(), root);
   const here = rel === "" ? "." : rel.startsWith("..") ? root : rel;
+  const at = here === "." ? "" : ` -C ${here}`;
   io.stdout.write(
-    `wrote ${path.join(here, "nanobanana.config.yaml")} and ${path.join(here, "assets", "example.yaml")}${addIgnore ? `; ${ignored ? "added .nanobanana/ to" : "wrote"} ${path.join(here, ".gitignore")}` : ""}\n` +
-      `next: npx nanobanana plan${here === "." ? "" : ` -C ${here}`}   (what a build would make, and its cost)\n` +
-      `      npx nanobanana build${here === "." ? "" : ` -C ${here}`}  (images in generated/, on the simulator)\n`,
+    `wrote ${path.join(here, "nanobanana.config.yaml")} and ${path.join(here, "assets", "example.yaml")}${added.length ? `; ${existed ? `added ${added.join(" and ")} to` : "wrote"} ${path.join(here, ".gitignore")}` : ""}\n` +
+      `next: npx nanobanana plan${at}   (what a build would make, and its cost)\n` +
+      `      npx nanobanana build${at}  (images in generated/, on the simulator)\n` +
+      (remote
+        ? `remote: ${remote} (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or a role); commit only the lockfile,\n` +
+          `      and after a clone: npx nanobanana pull${at}\n`
+        : ""),
   );
   return 0;
 }

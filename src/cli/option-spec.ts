@@ -1,3 +1,4 @@
+import { REMOTE_URL } from "../core/config/remote-url.js";
 import { UserError } from "../core/errors/user-error.js";
 
 /**
@@ -46,6 +47,13 @@ export function usdAmount(value: string, flag: string): number {
   if (!Number.isFinite(n) || n <= 0)
     throw new UserError(`${flag} takes an amount in USD above 0, e.g. 5 or 2.50, not ${JSON.stringify(value)}`);
   return n;
+}
+
+/** `s3://bucket/prefix`, as `remote.url` takes it. */
+export function remoteUrlOption(value: string, flag: string): string {
+  if (!REMOTE_URL.test(value))
+    throw new UserError(`${flag} takes s3://bucket/prefix (an S3-compatible bucket and a key prefix), not ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** "30d", "12h", "2w", "90m" → milliseconds. */

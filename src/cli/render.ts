@@ -6,6 +6,11 @@ import { usd, type Style } from "./style.js";
  * Renders build events: on a terminal a live progress line (done / running / failed / spend)
  * with finished assets printed above it; elsewhere (CI, pipes) plain lines.
  */
+/** The line a build that has nothing to do starts with. */
+export function nothingToBuildLine(upToDate: number): string {
+  return `${upToDate} assets up to date; nothing to build`;
+}
+
 export class ProgressRenderer {
   private total = 0;
   private done = 0;
@@ -29,7 +34,7 @@ export class ProgressRenderer {
         const sim = e.plan.simulate ? " on the simulator" : "";
         this.print(
           this.total === 0
-            ? `${upToDate} assets up to date; nothing to build`
+            ? nothingToBuildLine(upToDate)
             : `building ${this.total} of ${this.total + upToDate} assets with ${e.plan.provider}${sim} (estimate ${usd(e.plan.estimatedUsd)})`,
         );
         break;
@@ -61,9 +66,19 @@ export class ProgressRenderer {
         this.failed++;
         this.print(`${s.yellow("⊘")} ${e.name} blocked: ${e.reason}`);
         break;
+      case "rejected":
+        this.running.delete(e.name);
+        this.failed++;
+        this.spend += e.costUsd;
+        this.print(`${s.red("✗")} ${e.name} rejected (${usd(e.costUsd)} paid, image kept in ${e.kept}): ${e.reason}`);
+        break;
       case "skipped":
         this.running.delete(e.name);
         this.print(`${s.dim("–")} ${e.name} skipped: ${e.reason}`);
+        break;
+      case "described":
+        this.spend += e.costUsd;
+        if (!s.tty) this.print(s.dim(`described ${e.name} (${usd(e.costUsd)}): ${e.text}`));
         break;
       case "retry":
         if (!s.tty) this.print(s.dim(`retrying ${e.what} of ${e.name} in ${Math.round(e.delayMs)} ms: ${e.error}`));
@@ -110,6 +125,7 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
   const parts = [`${r.generated} generated${back ? ` (${back})` : ""}`, `${r.upToDate} up to date`];
   if (r.failed) parts.push(style.red(`${r.failed} failed`));
   if (r.blocked) parts.push(style.yellow(`${r.blocked} blocked`));
+  if (r.rejected) parts.push(style.red(`${r.rejected} rejected by the quality gates`));
   if (r.skipped) parts.push(style.yellow(`${r.skipped} skipped`));
   const lines = [`${parts.join(", ")}; spent ${usd(r.costUsd)}${r.simulated ? " (simulated: nothing was charged)" : ""}`];
   for (const d of r.possibleDuplicates ?? []) {
@@ -126,6 +142,10 @@ export function summaryLines(r: BuildResult, style: Style): string[] {
       `derived files: ${d.made} made, ${d.upToDate} up to date${d.removed ? `, ${d.removed} removed` : ""}${failed} (local, no charge)`,
     );
   }
+  if (r.alt && (r.alt.described || r.alt.cached || r.alt.failed)) {
+    const failed = r.alt.failed ? style.red(`, ${r.alt.failed} failed`) : "";
+    lines.push(`alt text: ${r.alt.described} described (${usd(r.alt.costUsd)}), ${r.alt.cached} from the cache${failed}`);
+  }
   if (r.codegen?.changed) lines.push(`wrote ${r.codegen.out}`);
   const models = Object.entries(r.costByModel);
   if (models.length > 1 || (models.length === 1 && r.generated > 0)) {
@@ -139,7 +159,11 @@ export function planLines(p: Plan, style: Style): string[] {
   const lines: string[] = [];
   const width = Math.min(48, Math.max(4, ...p.items.map((i) => i.name.length)));
   const color = (a: string) =>
-    a === "up-to-date" ? style.dim(a.padEnd(14)) : a === "orphaned" ? style.yellow(a.padEnd(14)) : style.bold(a.padEnd(14));
+    a === "up-to-date"
+      ? style.dim(a.padEnd(14))
+      : a === "orphaned" || a === "rejected"
+        ? style.yellow(a.padEnd(14))
+        : style.bold(a.padEnd(14));
   for (const i of p.items) {
     const cost = i.estimatedUsd ? usd(i.estimatedUsd) : "";
     lines.push(
@@ -149,8 +173,17 @@ export function planLines(p: Plan, style: Style): string[] {
   for (const n of p.needs ?? []) lines.push(`${style.yellow("needs")} ${n.name}: ${n.message}`);
   const c = p.counts;
   lines.push(
-    `${c.new} new, ${c.changed} changed, ${c["output-missing"]} output missing, ${c["up-to-date"]} up to date, ${c.orphaned} orphaned; estimated ${usd(p.estimatedUsd)} with ${p.provider}${p.simulate ? " (simulated: no charge)" : ""}`,
+    `${c.new} new, ${c.changed} changed, ${c["output-missing"]} output missing, ${c["up-to-date"]} up to date, ${c.orphaned} orphaned${c.rejected ? `, ${c.rejected} rejected (build --retry-rejected pays again)` : ""}; estimated ${usd(p.estimatedUsd)} with ${p.provider}${p.simulate ? " (simulated: no charge)" : ""}`,
   );
+  if (p.alt?.length) {
+    lines.push("", style.bold("alt text (alt: auto, the provider's text model; paid)"));
+    for (const a of p.alt)
+      if (a.action !== "up-to-date")
+        lines.push(`${style.bold(a.action.padEnd(16))} ${a.name}  ${a.estimatedUsd ? usd(a.estimatedUsd) : ""}  ${style.dim(a.reason)}`);
+    lines.push(
+      `${p.alt.filter((a) => a.action === "describe" || a.action === "after-generation").length} to describe; estimated ${usd(p.altUsd ?? 0)}`,
+    );
+  }
   if (p.derived?.length && p.derivedCounts) {
     lines.push("", style.bold("derived files (local, no charge)"));
     for (const d of p.derived)

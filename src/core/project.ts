@@ -1,6 +1,7 @@
 import type { Config } from "./config/schema.js";
 import type { AssetSpec } from "./spec.js";
 import type { DerivedSpec } from "./derive/resolve.js";
+import type { ResolvedGates } from "./gates/check.js";
 
 export type { AssetSpec, ReferenceSpec } from "./spec.js";
 
@@ -28,6 +29,8 @@ export interface ResolvedAsset {
   derived?: DerivedSpec[];
   /** Alt text: rendered from the `alt:` template, or `{ auto: true }` to have a text model describe the image. */
   alt?: { text: string } | { auto: true };
+  /** Quality gates of the generated image, when anything configures them (else DEFAULT_GATES). */
+  gates?: ResolvedGates;
   /** This variant's matrix values (absent for an asset without a matrix). */
   matrix?: Record<string, string | number | boolean>;
   /**
@@ -58,4 +61,20 @@ export interface Project {
   referenceFiles?: string[];
   /** Asset → asset edges of `references: [{ asset }]`, by name (computed by loadProject). */
   dependencies?: { upstream: Map<string, string[]>; downstream: Map<string, string[]> };
+  /** What the load read, by content (set by loadProject): a later load that reads the same expands the same. */
+  inputs?: ProjectInputs;
+}
+
+/** The files a load read and how it was asked, as sha256 digests of their content. */
+export interface ProjectInputs {
+  /** The config file's text. */
+  config: string;
+  /** The overrides the load applied, as JSON. */
+  overrides: string;
+  /** Each manifest (relative to the root, in load order) and its text. */
+  manifests: Array<[file: string, sha256: string]>;
+  /** Each local reference file the manifests use (absolute) and its bytes. */
+  references: Array<[file: string, sha256: string]>;
+  /** The lockfile's text, when the expansion used it (picks, upstream hashes): "" when it was missing, "given" when passed in. */
+  lock?: string;
 }

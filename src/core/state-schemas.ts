@@ -34,11 +34,7 @@ export const ProjectPathSchema = z
   .refine(staysInside, "must be a path inside the project (relative, no `..` leaving it)")
   .describe("A file path relative to the project root.");
 
-/** `file` (absolute) is `dir` itself or below it, compared as given (resolve links first where they matter). */
-export function isInsideFolder(dir: string, file: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-}
+export { isInsideFolder } from "./inside-folder.js";
 
 export const CostSchema = z
   .object({

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Lockfile } from "../core/lock/types.js";
 import { referencedContent } from "../core/plan/needs.js";
 import { plan, workOf, type PlanInput } from "../core/plan/plan.js";
@@ -21,7 +22,7 @@ export async function planFromDisk(
   project: Project,
   lock: Lockfile,
   stateDir: string,
-  opts: { verify?: boolean; only?: readonly string[]; sources?: RestoreSources } = {},
+  opts: { verify?: boolean; only?: readonly string[]; sources?: RestoreSources; retryRejected?: boolean } = {},
 ): Promise<Plan> {
   const facts = await gatherFacts(project.root, project.assets, lock, opts.verify);
   const input: PlanInput = {
@@ -42,8 +43,18 @@ export async function planFromDisk(
     workAssets.map((a) => a.hash),
     project.config.simulate,
   );
+  if (!opts.retryRejected) {
+    const rejected = rejectedReasons(
+      stateDir,
+      project.root,
+      workAssets.map((a) => a.hash),
+    );
+    if (rejected.size) input.rejected = rejected;
+  }
   const def = PROVIDERS[project.config.provider];
-  if (!project.config.simulate && def && referencePolicy(def).input === "url") {
+  // With a remote, local references reach a URL-only provider as presigned URLs: nothing to provide.
+  const shared = Boolean(opts.sources?.hasRemote);
+  if (!project.config.simulate && !shared && def && referencePolicy(def).input === "url") {
     const urls = new ResultUrls(stateDir);
     const liveUrls = new Set(workAssets.flatMap(referencedContent).filter((sha) => urls.get(sha)));
     input.urls = { provider: project.config.provider, liveUrls };
@@ -80,6 +91,25 @@ const WHERE: Record<RestoreSource, string> = {
 };
 
 /** The hashes among `wanted` whose image the store holds, made the way this build makes them. */
+/** Why each of these spec hashes is not paid for again: its image failed the gates (store/rejected). */
+function rejectedReasons(stateDir: string, root: string, wanted: string[]): Map<string, string> {
+  const store = new ContentStore(stateDir);
+  const listed = store.rejectedHashes();
+  const out = new Map<string, string>();
+  if (listed.size === 0) return out;
+  for (const hash of wanted) {
+    if (!listed.has(hash)) continue;
+    const rec = store.rejected(hash);
+    if (!rec) continue;
+    const kept = path.relative(root, store.rejectedPath(hash, "img")).split(path.sep).join("/");
+    out.set(
+      hash,
+      `the image paid for (task ${rec.entry.taskId}, $${rec.entry.cost.usd}) failed the quality gates: ${rec.reasons.join("; ")}; kept in ${kept}; build --retry-rejected pays for another`,
+    );
+  }
+  return out;
+}
+
 function storedHashes(stateDir: string, wanted: string[], simulate: boolean): Set<string> {
   const store = new ContentStore(stateDir);
   const listed = store.hashes();

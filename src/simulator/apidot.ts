@@ -10,6 +10,7 @@ import { listedPrice } from "../core/catalog/prices.js";
 import { pixelSize } from "../core/catalog/pixel-sizes.js";
 import { sha256 } from "../core/hash.js";
 import type { SimContext, SimRoute } from "./context.js";
+import { referenceBytes } from "./fetch-references.js";
 import { readJson, sendJson } from "./http-util.js";
 
 /** APIDot's models and what each takes (the service's own validation). */
@@ -109,10 +110,8 @@ async function handleSubmit(ctx: SimContext, req: Parameters<SimRoute>[1], res: 
   ) {
     return fail(ctx, res, 400, "invalid_request", "input.image_urls takes at most 14 http(s) URLs.");
   }
-  const origin = `${ctx.origin()}/__simulator/uploads/`;
-  const own = Array.isArray(urls) ? (urls as string[]).filter((u) => u.startsWith(origin)).map((u) => u.slice(origin.length)) : [];
-  const missing = own.find((id) => !ctx.state.uploads.has(id));
-  if (missing) return fail(ctx, res, 400, "invalid_request", `input.image_urls: ${origin}${missing} could not be fetched.`);
+  const refs = Array.isArray(urls) ? await referenceBytes(ctx, urls as string[]) : undefined;
+  if (refs && "error" in refs) return fail(ctx, res, 400, "invalid_request", `input.image_urls: ${refs.error}.`);
   const ratio = (size === "auto" ? "1:1" : size) as AspectRatio;
   const px = pixelSize(model.family, resolution, ratio) ?? { width: 1024, height: 1024 };
   const format: ImageFormat = fmt === "jpg" ? "jpeg" : (fmt as ImageFormat);
@@ -129,19 +128,8 @@ async function handleSubmit(ctx: SimContext, req: Parameters<SimRoute>[1], res: 
     readyAt: now + ctx.options.latencyMs,
     costUsd: price?.usd ?? 0,
     credits: price?.credits,
-    imageKey: sha256(
-      JSON.stringify([
-        "apidot",
-        body.model,
-        prompt,
-        resolution,
-        size,
-        fmt,
-        input.seed ?? null,
-        Array.isArray(urls) ? urls.map((u) => String(u).replace(ctx.origin(), "")) : null,
-      ]),
-    ),
-    ...(own.length ? { references: own } : {}),
+    imageKey: sha256(JSON.stringify(["apidot", body.model, prompt, resolution, size, fmt, input.seed ?? null, refs?.keyParts ?? null])),
+    ...(refs?.ids.length ? { references: refs.ids } : {}),
     title: `${body.model} · ${resolution} · ${size} · ${fmt}${input.seed !== undefined ? ` · seed ${input.seed}` : ""}`,
   };
   ctx.state.accept(task);

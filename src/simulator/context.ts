@@ -25,12 +25,20 @@ export interface SimulatorOptions {
   faults?: FaultsOption;
   /** Seed of the fault pattern (default 1): the same seed, the same failing requests. */
   seed?: number;
+  /**
+   * Origins (e.g. `http://127.0.0.1:4568`, a loopback S3 server) whose reference URLs the
+   * simulator downloads when a task is submitted, as the real service fetches them: the bytes
+   * are drawn into the image and listed in `state.fetched`, and one that cannot be fetched
+   * fails the submit. URLs of other origins are taken unfetched (the simulator reaches no
+   * network). Default none.
+   */
+  fetchOrigins?: string[];
 }
 
 /** What a protocol handler may use. */
 export interface SimContext {
   state: SimState;
-  options: Required<Pick<SimulatorOptions, "latencyMs" | "idempotency" | "batchLatencyMs">>;
+  options: Required<Pick<SimulatorOptions, "latencyMs" | "idempotency" | "batchLatencyMs" | "fetchOrigins">>;
   /** The server's origin, e.g. http://127.0.0.1:4321 */
   origin(): string;
   now(): number;

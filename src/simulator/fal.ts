@@ -11,6 +11,7 @@ import { pixelSize } from "../core/catalog/pixel-sizes.js";
 import { sha256 } from "../core/hash.js";
 import type { SimContext, SimRoute } from "./context.js";
 import { taskImage } from "./files.js";
+import { referenceBytes } from "./fetch-references.js";
 import { readJson, sendJson } from "./http-util.js";
 import type { SimTask } from "./state.js";
 import { failureFor, keyProblem, promptTrigger } from "./triggers.js";
@@ -98,6 +99,8 @@ async function submit(ctx: SimContext, req: Parameters<SimRoute>[1], res: Res, e
   if (edit && (!Array.isArray(urls) || urls.length === 0)) return invalid(res, "image_urls", "Field required", "missing");
   if (Array.isArray(urls) && urls.some((u) => typeof u !== "string" || !/^(https?:|data:image\/)/.test(u)))
     return invalid(res, "image_urls", "Input should be a valid URL", "url_parsing");
+  const refs = Array.isArray(urls) ? await referenceBytes(ctx, urls as string[]) : undefined;
+  if (refs && "error" in refs) return invalid(res, "image_urls", `Could not download ${refs.error}`, "image_load_error");
   const n = input.num_images ?? 1;
   if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 4)
     return invalid(res, "num_images", "Input should be an integer from 1 to 4", "int_type");
@@ -117,7 +120,7 @@ async function submit(ctx: SimContext, req: Parameters<SimRoute>[1], res: Res, e
     failure,
     // fal bills a request when it succeeds.
     costUsd: failure ? 0 : (listedPrice("fal", app.family, resolution)?.usd ?? 0),
-    imageKey: sha256(JSON.stringify(["fal", endpoint, prompt, resolution, ratio, fmt, input.seed ?? null, urls ?? null])),
+    imageKey: sha256(JSON.stringify(["fal", endpoint, prompt, resolution, ratio, fmt, input.seed ?? null, refs?.keyParts ?? null])),
     title: `${endpoint} · ${app.resolutions ? resolution : "1K"} · ${ratio} · ${fmt}${input.seed !== undefined ? ` · seed ${input.seed}` : ""}`,
     syncMode: input.sync_mode === true,
   };

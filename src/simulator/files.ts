@@ -1,5 +1,7 @@
 import { extensionOf } from "../core/catalog/models.js";
+import sharp from "sharp";
 import { renderCard } from "./card.js";
+import { promptTrigger } from "./triggers.js";
 import { withReferences } from "./edit-image.js";
 import type { SimRoute } from "./context.js";
 import { sendJson } from "./http-util.js";
@@ -15,20 +17,30 @@ export function taskImage(task: SimTask, uploads: Map<string, { data: Buffer }>)
   const key = `${task.imageKey}:${task.width}x${task.height}.${task.format}:${refs.length}`;
   let img = cache.get(key);
   if (!img) {
-    img = renderCard({
-      width: task.width,
-      height: task.height,
-      format: task.format,
-      title: task.title,
-      text: task.prompt,
-      seed: task.imageKey,
-    });
+    img =
+      promptTrigger(task.prompt) === "blank"
+        ? blankImage(task)
+        : renderCard({
+            width: task.width,
+            height: task.height,
+            format: task.format,
+            title: task.title,
+            text: task.prompt,
+            seed: task.imageKey,
+          });
     if (refs.length) img = img.then((card) => withReferences(card, task.width, task.height, task.format, refs));
     cache.set(key, img);
     img.catch(() => cache.delete(key));
     if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   }
   return img;
+}
+
+/** `[[blank]]`: one flat colour at the task's size and format. */
+function blankImage(task: SimTask): Promise<Buffer> {
+  return sharp({ create: { width: task.width, height: task.height, channels: 3, background: "#d8d8d8" } })
+    .toFormat(task.format)
+    .toBuffer();
 }
 
 export function filePath(task: SimTask, index = 0): string {

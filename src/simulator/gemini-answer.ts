@@ -88,7 +88,7 @@ export function decideAnswer(ctx: SimContext, modelId: string, model: GeminiMode
   const prices = GEMINI_TOKEN_PRICES[model.family];
   const promptTokens = Math.ceil(p.prompt.length / 4) + (p.images.length + p.fileUris.length) * prices.inputImageTokens;
   const imageTokens = GEMINI_IMAGE_TOKENS[model.family][resolution] ?? 1290;
-  const draws = p.modalities.includes("IMAGE") && !trigger;
+  const draws = p.modalities.includes("IMAGE") && (!trigger || trigger === "blank");
   const thoughts = model.thinks ? 184 : 0;
   const textTokens = draws ? (model.thinks ? 0 : 9) : 24;
   const usage = {

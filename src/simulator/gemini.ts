@@ -3,6 +3,7 @@ import type { SimContext, SimRoute } from "./context.js";
 import { parseGeminiRequest, type ParsedGeminiRequest } from "./gemini-request.js";
 import { readJson, sendJson } from "./http-util.js";
 import { keyProblem } from "./triggers.js";
+import { describeAnswer, GEMINI_TEXT_MODELS } from "./gemini-describe.js";
 
 type Res = Parameters<SimRoute>[2];
 
@@ -58,6 +59,12 @@ export const geminiRoute: SimRoute = async (ctx, req, res, url) => {
   }
   const modelId = decodeURIComponent(m[2]);
   const model = GEMINI_MODELS[modelId];
+  if (!model && GEMINI_TEXT_MODELS.has(modelId)) {
+    const parsed = parseGeminiRequest(await readJson(req));
+    if ("error" in parsed) googleError(res, 400, "INVALID_ARGUMENT", parsed.error);
+    else sendJson(res, 200, await describeAnswer(ctx, modelId, parsed));
+    return true;
+  }
   if (!model) {
     // Retired preview ids (gemini-3-pro-image-preview, …) answer exactly like unknown ones.
     googleError(

@@ -3,6 +3,7 @@ import { listedPrice } from "../core/catalog/prices.js";
 import { pixelSize } from "../core/catalog/pixel-sizes.js";
 import { sha256 } from "../core/hash.js";
 import type { SimContext, SimRoute } from "./context.js";
+import { referenceBytes } from "./fetch-references.js";
 import { readJson, sendJson } from "./http-util.js";
 import type { SimTask } from "./state.js";
 import { failureFor, keyProblem, promptTrigger } from "./triggers.js";
@@ -65,6 +66,8 @@ async function handleCreate(ctx: SimContext, req: Parameters<SimRoute>[1], res: 
   if (Array.isArray(refs) && (refs.length > 8 || refs.some((u) => typeof u !== "string" || !/^https?:\/\//.test(u)))) {
     return fail(res, 422, "reference images: at most 8 http(s) URLs");
   }
+  const fetched = Array.isArray(refs) ? await referenceBytes(ctx, refs as string[]) : undefined;
+  if (fetched && "error" in fetched) return fail(res, 422, `reference images: ${fetched.error}`);
   const px = pixelSize(model.family, resolution, (ratio === "auto" ? "1:1" : ratio) as AspectRatio) ?? { width: 1024, height: 1024 };
   const price = listedPrice("revid", model.family, resolution);
   const now = ctx.now();
@@ -80,7 +83,7 @@ async function handleCreate(ctx: SimContext, req: Parameters<SimRoute>[1], res: 
     costUsd: price?.usd ?? 0,
     credits: price?.credits,
     failure: failureFor(promptTrigger(prompt)),
-    imageKey: sha256(JSON.stringify(["revid", body.model, prompt, resolution, ratio, fmt, refs ?? null])),
+    imageKey: sha256(JSON.stringify(["revid", body.model, prompt, resolution, ratio, fmt, fetched?.keyParts ?? null])),
     title: `${body.model} · ${resolution} · ${ratio} · ${fmt}`,
     param: JSON.stringify(body),
   };

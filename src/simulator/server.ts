@@ -72,7 +72,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   let origin = "";
   const ctx: SimContext = {
     state,
-    options: { latencyMs: opts.latencyMs ?? 400, idempotency: opts.idempotency ?? false, batchLatencyMs: opts.batchLatencyMs ?? 2000 },
+    options: {
+      latencyMs: opts.latencyMs ?? 400,
+      idempotency: opts.idempotency ?? false,
+      batchLatencyMs: opts.batchLatencyMs ?? 2000,
+      fetchOrigins: (opts.fetchOrigins ?? []).map((o) => new URL(o).origin),
+    },
     origin: () => origin,
     now: () => Date.now(),
     // Minted per status answer, like a real signed URL: an expired one is fixed by asking again.

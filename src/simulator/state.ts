@@ -42,6 +42,8 @@ export class SimState {
   readonly requests = new Map<string, number>();
   /** Reference images uploaded to POST /__simulator/uploads, by `<sha256>.<ext>`. */
   readonly uploads = new Map<string, { data: Buffer; mimeType: string }>();
+  /** Reference URLs downloaded from a `fetchOrigins` origin, in order, with what they held. */
+  readonly fetched: Array<{ url: string; sha256: string; bytes: number }> = [];
   /** Task id by Idempotency-Key (only with the idempotency option). */
   readonly byIdempotencyKey = new Map<string, string>();
   private seq = 0;
@@ -76,6 +78,7 @@ export class SimState {
     this.charges.length = 0;
     this.requests.clear();
     this.byIdempotencyKey.clear();
+    this.fetched.length = 0;
     for (const hook of this.resetHooks) hook();
   }
 }

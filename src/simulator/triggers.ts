@@ -8,11 +8,13 @@
  * - `[[text-only]]`: Gemini answers with text and no image;
  * - `[[no-image]]`: Gemini ends with `finishReason: "NO_IMAGE"` and `content: {}` (no parts at
  *   all, as real answers do); other providers treat it like `[[blocked]]`;
- * - `[[fail]]`: the task fails (fal `COMPLETED` with `error`, Revid `state: fail`, Gemini 500).
+ * - `[[fail]]`: the task fails (fal `COMPLETED` with `error`, Revid `state: fail`, Gemini 500);
+ * - `[[blank]]`: the task succeeds, is charged, and its image is one flat colour at the right
+ *   size (what a quality gate must catch), on every provider.
  */
-export type PromptTrigger = "blocked" | "blocked-prompt" | "text-only" | "no-image" | "fail";
+export type PromptTrigger = "blocked" | "blocked-prompt" | "text-only" | "no-image" | "fail" | "blank";
 
-const MARKER = /\[\[(blocked-prompt|blocked|text-only|no-image|fail)\]\]/;
+const MARKER = /\[\[(blocked-prompt|blocked|text-only|no-image|fail|blank)\]\]/;
 
 export function promptTrigger(prompt: string): PromptTrigger | undefined {
   return MARKER.exec(prompt)?.[1] as PromptTrigger | undefined;

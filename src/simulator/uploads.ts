@@ -3,7 +3,8 @@ import { sniffImageType } from "../core/references/sniff.js";
 import type { SimRoute } from "./context.js";
 import { sendJson } from "./http-util.js";
 
-const EXT = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" } as const;
+/** File extension of an upload id, by image type. */
+export const UPLOAD_EXT = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" } as const;
 const LIMIT = 64 * 1024 * 1024;
 
 /**
@@ -25,7 +26,7 @@ export const uploadsRoute: SimRoute = async (ctx, req, res, url) => {
     const data = Buffer.concat(chunks);
     const mime = sniffImageType(data.subarray(0, 16));
     if (!mime) return (sendJson(res, 415, { error: "uploads must be jpeg, png or webp images" }), true);
-    const id = `${sha256(data)}.${EXT[mime]}`;
+    const id = `${sha256(data)}.${UPLOAD_EXT[mime]}`;
     ctx.state.uploads.set(id, { data, mimeType: mime });
     sendJson(res, 200, { url: `${ctx.origin()}/__simulator/uploads/${id}` });
     return true;

@@ -107,7 +107,7 @@ describe("nanobanana CLI", () => {
       expect.stringMatching(/no asset matches --only nomatch\/\* \(3 assets, e\.g\. card-1, card-2, card-3\)/),
     ]);
     const some = await runCli(["plan", "-C", dir, "--only", "card-1", "--json"]);
-    expect(JSON.parse(some.stdout).counts).toEqual({ new: 1, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 });
+    expect(JSON.parse(some.stdout).counts).toEqual({ new: 1, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0, rejected: 0 });
   });
 
   it("a real build without a key stops before announcing anything", async () => {

@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { glyphRows, toFontText } from "../../src/simulator/bitmap-font.js";
+import { glyphRows, toFontText } from "../../src/core/card/bitmap-font.js";
 import { renderCard, type CardFormat, type CardOptions } from "../../src/simulator/card.js";
 
 const PROMPT =

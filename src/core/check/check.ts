@@ -2,7 +2,7 @@ import type { Plan, PlanItem } from "../plan/types.js";
 import type { AssetSource, Project } from "../project.js";
 
 /** Why an asset fails `build --check`. */
-export type CheckKind = "missing" | "stale" | "simulated" | "output-missing" | "modified" | "orphaned";
+export type CheckKind = "missing" | "stale" | "simulated" | "output-missing" | "modified" | "orphaned" | "rejected";
 
 export interface CheckProblem {
   name: string;
@@ -47,6 +47,8 @@ function kindOf(item: PlanItem): CheckKind | undefined {
       return item.changed?.includes("simulated") ? "simulated" : "stale";
     case "output-missing":
       return /differs|bytes/.test(item.reason) ? "modified" : "output-missing";
+    case "rejected":
+      return "rejected";
   }
 }
 
@@ -64,5 +66,7 @@ function messageOf(kind: CheckKind, item: PlanItem): string {
       return `${item.output} no longer matches the lockfile (${item.reason})`;
     case "orphaned":
       return "in the lockfile but in no manifest (run nanobanana gc)";
+    case "rejected":
+      return `its image failed the quality gates: ${item.reason}`;
   }
 }

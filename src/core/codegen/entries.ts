@@ -23,7 +23,8 @@ export function moduleEntries(
     const e = lock[a.name];
     if (!e) continue;
     const main = { src: src(e.output), width: e.width, height: e.height, format: e.format };
-    const alt = e.alt?.source === "auto" ? e.alt.text : a.alt && "text" in a.alt ? a.alt.text : "";
+    // A literal alt wins over a description recorded earlier; `auto` reads the description of the image.
+    const alt = a.alt && "text" in a.alt ? a.alt.text : a.alt && e.alt?.source === "auto" ? e.alt.text : "";
     out.push({
       name: a.name,
       ...main,

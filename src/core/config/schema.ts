@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REMOTE_URL } from "./remote-url.js";
 import { PROVIDER_NAMES } from "../catalog/provider-names.js";
 import { SettingsSchema } from "./settings-schema.js";
 import { CodegenSchema } from "../codegen/schema.js";
@@ -125,7 +126,7 @@ export const RemoteSchema = z
   .strictObject({
     url: z
       .string()
-      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, "must look like s3://bucket/prefix")
+      .regex(REMOTE_URL, "must look like s3://bucket/prefix")
       .describe("Bucket and key prefix of the shared store, e.g. s3://my-bucket/nanobanana."),
     endpoint: z.url().optional().describe("S3 API endpoint of a non-AWS service (R2, MinIO, GCS interop); default AWS S3."),
     region: z.string().min(1).optional().describe("Region of the bucket (default: the AWS SDK's, else us-east-1)."),
@@ -192,6 +193,17 @@ export const ConfigSchema = z
       ),
     remote: RemoteSchema.optional(),
     codegen: CodegenSchema.optional(),
+    references: z
+      .strictObject({
+        allowPrivateHosts: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Fetch https references whose host resolves to a loopback, private, link-local or unique-local address (default false: refused before any request).",
+          ),
+      })
+      .optional()
+      .describe("How https reference images are fetched."),
   })
   .describe("nanobanana.config.yaml: the project's settings.");
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ASPECT_RATIOS, FORMATS, MODEL_FAMILIES, RESOLUTIONS } from "../catalog/models.js";
 import { NormalizeSchema } from "../references/schema.js";
 import { DeriveField } from "../derive/schema.js";
+import { GatesSchema } from "../gates/schema.js";
 
 const TEMPLATE = /\{\{\s*[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?\s*\}\}/;
 
@@ -44,7 +45,7 @@ export const altField = z
   .string()
   .min(1)
   .describe(
-    'Alt text of the image, may use {{vars}} ("{{product}} on {{surface}}"). (`auto`, a text model describing the image, is reserved and not supported yet.)',
+    "Alt text of the image, may use {{vars}} (\"{{product}} on {{surface}}\"); or `auto`: the provider's text model describes the generated image (paid, a fraction of a cent; cached by the image's sha256; gemini only). An asset's own alt overrides the defaults' `auto`.",
   );
 
 /** Settings that cascade: config defaults → brand → manifest defaults → asset → matrix values. */
@@ -59,6 +60,7 @@ export const SettingsSchema = z
     normalize: NormalizeSchema.optional(),
     derive: DeriveField.optional(),
     alt: altField.optional(),
+    gates: GatesSchema.optional(),
     candidates: candidatesField.optional(),
   })
   .describe("Generation settings applied to every asset that does not set its own.");

@@ -21,6 +21,8 @@ export interface DerivePipeline {
   padColor: string;
   format: DerivedFormat;
   quality: number | null;
+  /** A grid cell [row, col, rows, cols], cut first (grid: sheets); absent for derive entries. */
+  cell?: [number, number, number, number];
 }
 
 /** Fills an entry's defaults; `sourceFormat` is the generated image's format. */
@@ -67,6 +69,8 @@ export function deriveHash(sourceSha256: string, pipeline: DerivePipeline): stri
     p.padColor,
     p.format,
     p.quality,
+    // Only when set: derive entries keep the hashes they had before cells existed.
+    ...(p.cell ? [p.cell] : []),
   ];
   return createHash("sha256").update(JSON.stringify(hashed)).digest("hex");
 }

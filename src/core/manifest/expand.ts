@@ -14,6 +14,7 @@ import { defaultOutput, nameProblem, outputInside } from "./names.js";
 import { originOf, type Origin } from "./origins.js";
 import type { AssetInput, Manifest } from "./schema.js";
 import { applyExtras, extrasOf, type AssetExtras } from "./extras.js";
+import { cellSpecs, gridProblem, sheetPrompt } from "../grid/grid.js";
 import { withTakes } from "./candidates.js";
 import { compileTemplate, fileSafe, headOf, lookup, renderTemplate, type CompiledTemplate } from "./template.js";
 import { checkSettings, type RawSettings } from "./validate.js";
@@ -307,7 +308,14 @@ function resolveVariant({ vars, include }: Variant, scope: AssetScope, ctx: Expa
     }
     output = o.output;
   } else output = defaultOutput(ctx.outDir, name, extensionOf(checked.format));
-  const prompt = assemblePrompt(renderTemplate(scope.promptOf(vars), vars), scope.brand);
+  const grid = scope.asset.grid as [number, number] | undefined;
+  const gridIssue = grid && gridProblem(grid, scope.asset.cells);
+  if (gridIssue) {
+    report(at(scope.asset.cells ? "cells" : "grid"), gridIssue);
+    return undefined;
+  }
+  const body = assemblePrompt(renderTemplate(scope.promptOf(vars), vars), scope.brand);
+  const prompt = grid ? sheetPrompt(body, grid, scope.asset.cells!) : body;
   const maxChars = ctx.provider.maxPromptChars;
   if (maxChars !== undefined && prompt.length > maxChars) {
     const chars = [...prompt].length;
@@ -332,6 +340,16 @@ function resolveVariant({ vars, include }: Variant, scope: AssetScope, ctx: Expa
   if (scope.refSources.length) resolved.referenceSources = scope.refSources;
   if (scope.asset.matrix) resolved.matrix = matrixValues(vars, scope.matrixKeys);
   if (!applyExtras(resolved, scope.extras, vars, report)) return undefined;
+  if (grid) {
+    const cells = cellSpecs(output, checked.format, grid, scope.asset.cells!);
+    const taken = new Set((resolved.derived ?? []).map((d) => d.output));
+    const clash = cells.find((c) => taken.has(c.output));
+    if (clash) {
+      report(at("cells"), `cell file ${clash.output} is also written by a derive entry; rename the cell or give the entry a name`);
+      return undefined;
+    }
+    resolved.derived = [...cells, ...(resolved.derived ?? [])];
+  }
   return resolved;
 }
 

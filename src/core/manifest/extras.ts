@@ -2,6 +2,8 @@ import type { Settings } from "../config/settings-schema.js";
 import type { FieldPath } from "../errors/yaml-source.js";
 import { resolveDerived } from "../derive/resolve.js";
 import type { DeriveEntry } from "../derive/schema.js";
+import { DESCRIBE_MODELS } from "../catalog/describe.js";
+import { DEFAULT_GATES, resolveGates, type ResolvedGates } from "../gates/check.js";
 import type { ResolvedAsset } from "../project.js";
 import { compileTemplate, renderTemplate, type CompiledTemplate } from "./template.js";
 import type { AssetInput } from "./schema.js";
@@ -13,11 +15,13 @@ import type { AssetInput } from "./schema.js";
 export interface AssetExtras {
   derive?: { entries: DeriveEntry[]; path: FieldPath };
   alt?: { auto: true; path: FieldPath } | { template: CompiledTemplate; path: FieldPath };
+  /** Merged field by field over the layers; absent when nothing configures gates. */
+  gates?: ResolvedGates;
   /** `candidates: N` with N > 1. */
   candidates?: { n: number; path: FieldPath };
 }
 
-type Layer = Pick<Settings, "derive" | "alt" | "candidates"> | undefined;
+type Layer = Pick<Settings, "derive" | "alt" | "gates" | "candidates"> | undefined;
 
 export function extrasOf(
   asset: AssetInput,
@@ -36,6 +40,8 @@ export function extrasOf(
   if (derive?.value.length) out.derive = { entries: derive.value, path: derive.path };
   const alt = pick("alt");
   if (alt) out.alt = alt.value === "auto" ? { auto: true, path: alt.path } : { template: compileTemplate(alt.value), path: alt.path };
+  const gates = resolveGates([asset.gates, layers.manifest?.gates, layers.brand?.gates, layers.config?.gates]);
+  if (gates !== DEFAULT_GATES) out.gates = gates;
   const candidates = pick("candidates");
   if (candidates && candidates.value > 1) out.candidates = { n: candidates.value, path: candidates.path };
   return out;
@@ -55,10 +61,17 @@ export function applyExtras(
     resolved.derived = derived;
   }
   if (extras.alt && "auto" in extras.alt) {
-    // Not built yet: say so rather than leave every alt empty without a word.
-    report(extras.alt.path, "alt: auto (a text model describing the image) is not supported yet; write the alt text, {{vars}} allowed");
-    return false;
-  }
-  if (extras.alt) resolved.alt = { text: renderTemplate(extras.alt.template, vars).trim() };
+    const provider = resolved.spec.provider;
+    if (!DESCRIBE_MODELS[provider]) {
+      const able = Object.keys(DESCRIBE_MODELS).join(", ");
+      report(
+        extras.alt.path,
+        `alt: auto needs a text model to describe the image, and ${provider} has none (${able} has); write the alt text, {{vars}} allowed`,
+      );
+      return false;
+    }
+    resolved.alt = { auto: true };
+  } else if (extras.alt) resolved.alt = { text: renderTemplate(extras.alt.template, vars).trim() };
+  if (extras.gates) resolved.gates = extras.gates;
   return true;
 }

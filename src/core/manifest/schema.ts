@@ -3,6 +3,8 @@ import { ASPECT_RATIOS, FORMATS, RESOLUTIONS } from "../catalog/models.js";
 import { NormalizeSchema, ReferencesField } from "../references/schema.js";
 import { SettingsSchema, altField, candidatesField, enumOrTemplate, modelField, webSearchField } from "../config/settings-schema.js";
 import { DeriveField } from "../derive/schema.js";
+import { GatesSchema } from "../gates/schema.js";
+import { CellsField, GridField } from "../grid/grid.js";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const varName = z.string().regex(/^[A-Za-z_][\w-]*$/, "variable names use letters, digits, _ and -");
@@ -55,7 +57,10 @@ export const AssetSchema = z
     out: z.string().min(1).optional().describe("Output path relative to outDir, overriding <name>.<ext>; may use {{vars}}."),
     derive: DeriveField.optional(),
     alt: altField.optional(),
+    gates: GatesSchema.optional(),
     candidates: candidatesField.optional(),
+    grid: GridField.optional(),
+    cells: CellsField.optional(),
   })
   .refine((a) => (a.prompt === undefined) !== (a.template === undefined), {
     message: "set exactly one of prompt or template",

@@ -32,6 +32,11 @@ export interface PlanInput {
   restorable?: Map<string, string>;
   /** For a real build on a provider that takes references only as URLs: which URLs are known. */
   urls?: UrlFacts;
+  /**
+   * Spec hashes whose paid image failed the quality gates, with why (and what it cost): the
+   * build does not pay for them again (action `rejected`) unless the caller leaves them out.
+   */
+  rejected?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -52,7 +57,8 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
   for (const asset of input.assets) {
     seen.add(asset.name);
     const decided = decide(asset, lock.assets[asset.name], facts, input);
-    const { action, changed } = decided;
+    const { changed } = decided;
+    let { action } = decided;
     // An asset with candidates is a copy of its picked take, whose own item carries the price.
     const take = pickedTake(asset);
     const source = !needsGeneration(action)
@@ -61,7 +67,12 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
         ? `a copy of take ${asset.candidates!.picked} (${take})`
         : (input.restorable?.get(asset.hash) ?? (input.stored?.has(asset.hash) ? "in the local store" : undefined));
     const restorable = source !== undefined;
-    const reason = restorable ? `${decided.reason}; ${source}${take ? ", no charge" : ": restored at no charge"}` : decided.reason;
+    let reason = restorable ? `${decided.reason}; ${source}${take ? ", no charge" : ": restored at no charge"}` : decided.reason;
+    const rejected = needsGeneration(action) && !restorable ? input.rejected?.get(asset.hash) : undefined;
+    if (rejected !== undefined) {
+      action = "rejected";
+      reason = `${decided.reason}; ${rejected}`;
+    }
     const price = needsGeneration(action) && !restorable ? priceOf(asset) : 0;
     all.push({
       name: asset.name,
@@ -89,7 +100,7 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
     });
   }
   const items = selectOnly(all, input.only);
-  const counts: Record<PlanAction, number> = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 };
+  const counts: Record<PlanAction, number> = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0, rejected: 0 };
   let total = 0;
   for (const it of items) {
     counts[it.action]++;

@@ -1,8 +1,12 @@
 import type { PlanNeed } from "./needs.js";
 import type { DerivedAction, DerivedPlanItem } from "../derive/plan.js";
+import type { AltPlanItem } from "../alt/plan.js";
 
-/** What a build will do with one asset. */
-export type PlanAction = "new" | "changed" | "output-missing" | "up-to-date" | "orphaned";
+/**
+ * What a build will do with one asset. `rejected`: an image for this exact spec was paid for
+ * and failed its quality gates; nothing is paid again unless asked (`build --retry-rejected`).
+ */
+export type PlanAction = "new" | "changed" | "output-missing" | "up-to-date" | "orphaned" | "rejected";
 
 export interface PlanItem {
   name: string;
@@ -34,6 +38,10 @@ export interface Plan {
   /** Local work on derived files (`derive:`), never paid; listed apart from the generations. */
   derived?: DerivedPlanItem[];
   derivedCounts?: Record<DerivedAction, number>;
+  /** `alt: auto` descriptions (paid to the provider's text model), listed apart from the images. */
+  alt?: AltPlanItem[];
+  /** Sum of the descriptions' estimates (not in estimatedUsd, which counts images). */
+  altUsd?: number;
 }
 
 /** What the filesystem says about each output file (gathered by gatherFacts). */

@@ -37,6 +37,17 @@ export interface BuildOptions {
   plan?: PlanFile;
   /** Build only this deterministic share of the work (`--shard I/N`); chains stay in one share. */
   shard?: Shard;
+  /**
+   * Pay again for assets whose earlier image failed the quality gates (default: they stay
+   * `rejected`, so an image paid for is never silently paid for again).
+   */
+  retryRejected?: boolean;
   /** Use this remote store (tests inject one); default: the config's `remote:`, opened on first use. */
   remote?: RemoteStore;
+  /**
+   * Loopback origins (e.g. a local S3 server) whose plain-http presigned URLs may be handed to
+   * a provider (tests and the simulator). Real providers fetch references over https only,
+   * so every other presigned URL must be https.
+   */
+  httpReferenceOrigins?: string[];
 }

@@ -51,7 +51,7 @@ export function summarize(
   const costByModel: Record<string, number> = {};
   let cost = 0;
   for (const r of results) {
-    if (r.status !== "generated") continue;
+    if (r.status !== "generated" && r.status !== "rejected") continue;
     cost += r.costUsd;
     const model = entries[r.name]?.model ?? "unknown";
     costByModel[model] = round((costByModel[model] ?? 0) + r.costUsd);
@@ -61,6 +61,7 @@ export function summarize(
     upToDate: count("up-to-date"),
     failed: count("failed"),
     blocked: count("blocked"),
+    rejected: count("rejected"),
     skipped: count("skipped"),
     costUsd: round(cost),
     simulated,

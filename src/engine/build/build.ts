@@ -26,11 +26,20 @@ import type { RunDeps } from "./run-asset.js";
 import { runInOrder, withDownstream, type JobOutcome } from "./schedule.js";
 import { afterCollect } from "../derive/after-collect.js";
 import type { BuildOptions } from "./build-options.js";
+import type { Connection } from "../providers/connect.js";
+import { round } from "../../core/catalog/prices.js";
 import { planWithLock, stateDir } from "./plan-project.js";
+import { isPlainNoop } from "./plain-noop.js";
+import { writeNoopStamp } from "./write-noop-stamp.js";
 import { copyPickedTake } from "./copy-take.js";
 import { pickedTake } from "../../core/manifest/candidates.js";
 
 export type { BuildOptions } from "./build-options.js";
+
+/** Where the store keeps a rejected image, project-relative. */
+function rejectedFile(project: Project, store: ContentStore, hash: string): string {
+  return path.relative(project.root, store.rejectedPath(hash, "img")).split(path.sep).join("/");
+}
 export { planProject, stateDir, type ProjectPlan } from "./plan-project.js";
 
 /**
@@ -58,14 +67,14 @@ export async function build(project: Project, opts: BuildOptions = {}): Promise<
 }
 
 async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink, remote: LazyRemote): Promise<BuildResult> {
-  const { plan: p, lock } = await planWithLock(project, opts.plan ? { ...opts, only: opts.plan.only } : opts, remote);
+  const { plan: p, lock, lockText } = await planWithLock(project, opts.plan ? { ...opts, only: opts.plan.only } : opts, remote);
+  const store = new ContentStore(stateDir(project));
   const changes = opts.plan && planChanges(opts.plan, p);
   if (changes?.length) throw new PlanChangedError(changes);
   // One lock write a second: each is a full serialize + fsync; the journal keeps tasks safe meanwhile.
   const writer = new LockWriter(project.lockfile, lock, 1000);
   const journal = new TaskJournal(stateDir(project));
   const records = new RecordKeeper(journal);
-  const store = new ContentStore(stateDir(project));
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const graph = project.dependencies ?? assetGraph(project.assets, []);
@@ -115,6 +124,11 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   ).filter((n) => planned.has(n));
   const inRun = new Set(scheduled);
   for (const item of p.items) {
+    if (item.action === "rejected") {
+      // Paid for by an earlier build and rejected: reported again, never paid again unasked.
+      results.push({ name: item.name, status: "rejected", output: item.output, hash: item.hash, costUsd: 0, error: item.reason });
+      sink({ type: "rejected", name: item.name, reason: item.reason, costUsd: 0, kept: rejectedFile(project, store, item.hash) });
+    }
     if (item.action === "up-to-date" && !inRun.has(item.name))
       results.push({
         name: item.name,
@@ -145,7 +159,18 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     const getRemote = remote.configured ? () => remote.get() : undefined;
     const sources = new RestoreSources(project.root, lock, store, conn.simulated, getRemote);
     const pusher = new RemotePusher(getRemote, sink);
-    const delivery = referenceDelivery(project, conn, stateDir(project), opts.signal);
+    const delivery = referenceDelivery(
+      project,
+      conn,
+      stateDir(project),
+      opts.signal,
+      getRemote && {
+        remote: getRemote,
+        // Valid while the provider may still fetch it: the task's whole life, and a margin.
+        ttlSeconds: Math.ceil(poll.deadlineMs / 1000) + 15 * 60,
+        httpOrigins: opts.httpReferenceOrigins,
+      },
+    );
     const deps: RunDeps = {
       provider: conn.provider,
       journal,
@@ -162,6 +187,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       submitRejected: budget && ((a) => budget.release(a)),
       firstSubmit: new FirstSubmitGate(),
       records,
+      keepRejected: (entry, file, reasons) => store.keepRejected(entry, file, reasons, new Date()),
     };
     if (project.config.batch) {
       const { startBatch } = await import("../batch/start.js");
@@ -253,9 +279,18 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
               deps,
             );
             if (outcome.possibleDuplicate) possibleDuplicates.push({ name: asset.name, reason: outcome.possibleDuplicate });
-            if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
+            if (outcome.status !== "skipped")
+              budget?.settle(asset, outcome.status === "generated" || outcome.status === "rejected" ? outcome.entry.cost.usd : undefined);
             switch (outcome.status) {
+              case "rejected": {
+                const kept = rejectedFile(project, store, asset.hash);
+                const costUsd = outcome.entry.cost.usd;
+                result(asset, { status: "rejected", taskId: outcome.taskId, costUsd, error: outcome.reason, kept });
+                sink({ type: "rejected", name: asset.name, reason: outcome.reason, costUsd, kept });
+                return { ok: false };
+              }
               case "generated":
+                store.clearRejected(asset.hash);
                 delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
                 keep(store, outcome.entry, path.join(project.root, asset.output), sink);
                 pusher.push(asset.name, outcome.entry, path.join(project.root, asset.output));
@@ -325,11 +360,23 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     }
   }
   // Local steps on what was collected: derived files, the asset module (no provider involved).
-  const after = await afterCollect(project, writer, opts, sink, p, stateDir(project));
+  const describer = async () => {
+    // Descriptions come after the images: a connection of their own, closed when the build ends.
+    describeConn ??=
+      opts.connection ??
+      (await (await import("../providers/connect.js")).connect(project, { simulatorUrl: opts.simulatorUrl, env: opts.env }));
+    return describeConn.provider;
+  };
+  let describeConn: Connection | undefined;
+  const after = await afterCollect(project, writer, opts, sink, p, stateDir(project), describer).finally(async () => {
+    if (describeConn && !opts.connection) await describeConn.close();
+  });
   const interrupted = Boolean(opts.signal?.aborted);
   possibleDuplicates.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const summary = summarize(results, project.config.simulate, warnings, lock.assets);
+  if (after.alt?.costUsd) summary.costUsd = round(summary.costUsd + after.alt.costUsd);
   const done = {
-    ...summarize(results, project.config.simulate, warnings, lock.assets),
+    ...summary,
     interrupted,
     leftRunning,
     possibleDuplicates,
@@ -338,5 +385,13 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     ...after,
   };
   if (scheduled.length > 0) recordLastBuild(stateDir(project), done);
+  const nothingElse = orphans.length === 0 && pending.size === 0 && journal.rejected.length === 0 && !batcher && batchRecords.length === 0;
+  if (scheduled.length === 0 && nothingElse && lockText !== undefined && isPlainNoop(project, opts, p, done))
+    writeNoopStamp(
+      project,
+      lock,
+      lockText,
+      done.assets.map((a) => a.name),
+    );
   return done;
 }

@@ -8,6 +8,7 @@ import type { ResolvedAsset } from "../../core/project.js";
 import type { ImageRequest, TaskHandle, TaskStatus } from "../providers/types.js";
 import { BadImageError, OversizeImageError, saveImage, type ImageFacts } from "./image-file.js";
 import { judgePixels } from "../../core/catalog/pixel-sizes.js";
+import { gateImage, GateRejection } from "./gate-image.js";
 
 /* Downloading, checking and recording one finished task's image. */
 /** Fetches of an image whose bytes did not decode (or whose URL expired), each under the transport's own retries. */
@@ -51,11 +52,19 @@ export async function finish(
   let facts: ImageFacts | undefined;
   let image = status.images[0];
   const hooks = { onRetry: retryEvents(asset, "download", deps) };
+  const entryOf = (f: ImageFacts): LockEntry => lockEntry(asset, task, status, req, f, deps);
+  // The gates look at the checked temp file: a rejected image is kept aside, never renamed over the output.
+  const accept = (tmp: string, f: ImageFacts) => gateImage(asset, tmp, f, entryOf(f), deps);
   for (let attempt = 1; ; attempt++) {
     try {
-      facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks, (w, h) => judgePixels(asset.spec, w, h));
+      const sizeCheck = (w: number, h: number) => judgePixels(asset.spec, w, h);
+      facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks, sizeCheck, accept);
       break;
     } catch (err) {
+      if (err instanceof GateRejection) {
+        deps.journal.remove(asset.hash);
+        return { status: "rejected", reason: err.reasons.join("; "), taskId: task.taskId, entry: err.entry };
+      }
       const expired = err instanceof HttpError && err.info.code === "url_expired";
       const again = (err instanceof BadImageError || expired) && attempt < DOWNLOAD_ATTEMPTS && !deps.signal?.aborted;
       if (!again) {
@@ -85,9 +94,21 @@ export async function finish(
       name: asset.name,
       message: `the provider sent ${facts.convertedFrom}; converted to ${asset.spec.format}`,
     });
-  const cost = status.cost ?? deps.provider.cost(req);
+  return { status: "generated", entry: entryOf(facts), facts, resultUrl: status.images[0].url };
+}
+
+/** The lock entry of a collected image (also what a rejected image's record keeps). */
+function lockEntry(
+  asset: ResolvedAsset,
+  task: TaskHandle,
+  status: TaskStatus,
+  req: ImageRequest,
+  facts: ImageFacts,
+  deps: RunDeps,
+): LockEntry {
+  const cost = (status.state === "succeeded" ? status.cost : undefined) ?? deps.provider.cost(req);
   const { provider, modelId, model, ...spec } = asset.spec;
-  const entry: LockEntry = {
+  return {
     hash: asset.hash,
     provider,
     model,
@@ -104,7 +125,6 @@ export async function finish(
     simulated: deps.simulated || undefined,
     spec,
   };
-  return { status: "generated", entry, facts, resultUrl: status.images[0].url };
 }
 
 /** A download that failed for this build: counted in the task's journal entry with its error, for `nanobanana tasks`. */

@@ -1,5 +1,6 @@
 import type { LockEntry } from "../../core/lock/types.js";
 import type { DeriveSummary } from "../derive/derive-all.js";
+import type { AltSummary } from "../alt/describe-all.js";
 import type { Plan } from "../../core/plan/types.js";
 import type { BatchJobReport } from "../batch/types.js";
 import type { UnrecordedTask } from "./record-keeper.js";
@@ -17,15 +18,19 @@ export type BuildEvent =
   | { type: "generated"; name: string; output: string; costUsd: number; restored?: boolean; from?: RestoreSource; entry?: LockEntry }
   | { type: "failed"; name: string; error: string }
   | { type: "blocked"; name: string; reason: string }
+  /** Paid for and failed a quality gate: the image is kept at `kept` (project-relative), the output left as it was. */
+  | { type: "rejected"; name: string; reason: string; costUsd: number; kept: string }
   /** Not submitted: over the budget (`fitBudget`) or interrupted before its submit. Not a failure. */
   | { type: "skipped"; name: string; reason: string }
   | { type: "warning"; name?: string; message: string }
-  | { type: "derived"; name: string; output: string };
+  | { type: "derived"; name: string; output: string }
+  /** `alt: auto`: the provider's text model described the image (paid `costUsd`). */
+  | { type: "described"; name: string; text: string; costUsd: number };
 
 export type EventSink = (event: BuildEvent) => void;
 
 /** The outcome of one asset in a build. */
-export type AssetStatus = "generated" | "up-to-date" | "failed" | "blocked" | "skipped";
+export type AssetStatus = "generated" | "up-to-date" | "failed" | "blocked" | "skipped" | "rejected";
 
 export interface AssetResult {
   name: string;
@@ -35,6 +40,8 @@ export interface AssetResult {
   taskId?: string;
   costUsd: number;
   error?: string;
+  /** For a rejected asset: where its image is kept for inspection (project-relative). */
+  kept?: string;
   /** True when the image came back at no cost (from `restoredFrom`). */
   restored?: boolean;
   restoredFrom?: RestoreSource;
@@ -47,6 +54,11 @@ export interface BuildResult {
   /** Assets that failed (skipped ones are not counted here). */
   failed: number;
   blocked: number;
+  /**
+   * Assets whose image failed the quality gates (paid for now, or in an earlier build and not
+   * retried): the output and the lock entry are left as they were.
+   */
+  rejected: number;
   /** Assets not submitted: over the budget with `fitBudget`, or interrupted before their submit. */
   skipped: number;
   costUsd: number;
@@ -72,6 +84,8 @@ export interface BuildResult {
   unrecorded?: UnrecordedTask[];
   /** What the derive step did (derived files are local work, never charged). */
   derived?: DeriveSummary;
+  /** What `alt: auto` did: descriptions paid for (their cost is in costUsd), reused, current, failed. */
+  alt?: AltSummary;
   /** The asset module written after the build (`codegen.out`), project-relative; `changed` false when its bytes were already on disk. */
   codegen?: { out: string; changed: boolean };
 }

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { readLock } from "../state/read-lock.js";
+import { readLockWithText } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
 import type { Plan, PlanItem } from "../../core/plan/types.js";
 import type { Project } from "../../core/project.js";
@@ -23,7 +23,10 @@ export interface ProjectPlan extends Plan {
 }
 
 /** Plans the project against its lockfile and the files on disk (reads only). */
-export async function planProject(project: Project, opts: Pick<BuildOptions, "verify" | "only" | "remote"> = {}): Promise<ProjectPlan> {
+export async function planProject(
+  project: Project,
+  opts: Pick<BuildOptions, "verify" | "only" | "remote" | "retryRejected"> = {},
+): Promise<ProjectPlan> {
   const remote = new LazyRemote(project, opts.remote);
   try {
     const { plan } = await planWithLock(project, opts, remote);
@@ -35,12 +38,18 @@ export async function planProject(project: Project, opts: Pick<BuildOptions, "ve
 
 export async function planWithLock(
   project: Project,
-  opts: Pick<BuildOptions, "verify" | "only">,
+  opts: Pick<BuildOptions, "verify" | "only" | "retryRejected">,
   remote: LazyRemote,
-): Promise<{ plan: Plan; lock: Lockfile }> {
-  const lock = readLock(project.lockfile, path.relative(project.root, project.lockfile));
-  const sources = new RestoreSources(project.root, lock, new ContentStore(stateDir(project)), project.config.simulate, () => remote.get());
+): Promise<{ plan: Plan; lock: Lockfile; lockText?: string }> {
+  const { lock, text: lockText } = readLockWithText(project.lockfile, path.relative(project.root, project.lockfile));
+  const sources = new RestoreSources(
+    project.root,
+    lock,
+    new ContentStore(stateDir(project)),
+    project.config.simulate,
+    remote.configured ? () => remote.get() : undefined,
+  );
   const p = await planFromDisk(project, lock, stateDir(project), { ...opts, sources });
-  planDerivedWork(project, p, lock, opts.only);
-  return { plan: p, lock };
+  planDerivedWork(project, p, lock, opts.only, stateDir(project));
+  return { plan: p, lock, lockText };
 }

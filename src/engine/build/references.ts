@@ -7,6 +7,8 @@ import type { ReferenceInput } from "../providers/types.js";
 import { ReferenceDelivery } from "../references/deliver.js";
 import { referencePolicy } from "../../core/references/policy.js";
 import { ResultUrls } from "../references/result-urls.js";
+import { remotePresigner, type PresignOptions } from "../references/presign.js";
+import type { RemoteStore } from "../remote/types.js";
 import type { Connection } from "../providers/connect.js";
 import type { EventSink } from "./events.js";
 import type { JobOutcome } from "./schedule.js";
@@ -18,7 +20,18 @@ export interface BuildReferences {
   record(sha256: string, url: string | undefined, emit: EventSink): void;
 }
 
-export function referenceDelivery(project: Project, conn: Connection, stateDir: string, signal?: AbortSignal): BuildReferences {
+/** How a real build with a remote shares local references (see remotePresigner). */
+export interface SharedReferences extends PresignOptions {
+  remote: () => Promise<RemoteStore | undefined>;
+}
+
+export function referenceDelivery(
+  project: Project,
+  conn: Connection,
+  stateDir: string,
+  signal?: AbortSignal,
+  shared?: SharedReferences,
+): BuildReferences {
   const urls = new ResultUrls(stateDir);
   const delivery = new ReferenceDelivery({
     provider: conn.definition.name,
@@ -29,7 +42,9 @@ export function referenceDelivery(project: Project, conn: Connection, stateDir: 
     urls,
     outputs: new Map(project.assets.map((a) => [a.name, a.output])),
     simulatorUrl: conn.simulatorUrl,
+    presign: shared && !conn.simulated ? remotePresigner(shared.remote, shared) : undefined,
     signal,
+    allowPrivateHosts: project.config.references?.allowPrivateHosts,
   });
   return {
     inputsFor: (a) => delivery.inputsFor(a),

@@ -39,12 +39,16 @@ export interface RunDeps {
   records?: RecordKeeper;
   /** Holds submits until the build's first one is recorded (see FirstSubmitGate). */
   firstSubmit?: FirstSubmitGate;
+  /** Keeps an image that failed its quality gates (the store's rejected area), for inspection. */
+  keepRejected?: (entry: LockEntry, file: string, reasons: string[]) => void;
 }
 
 export type AssetOutcome = (
   | { status: "generated"; entry: LockEntry; facts: ImageFacts; resultUrl?: string }
   | { status: "failed"; error: string; taskId?: string }
   | { status: "blocked"; reason: string; taskId: string }
+  /** Paid for, collected, and failed a quality gate: `entry` is what the lock would have recorded (not recorded). */
+  | { status: "rejected"; reason: string; taskId: string; entry: LockEntry }
   /** Not submitted (budget, interrupted), or submitted and left running (`taskId` set, journalled). */
   | { status: "skipped"; reason: string; taskId?: string }
 ) & {

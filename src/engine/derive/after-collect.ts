@@ -10,11 +10,27 @@ import type { LockWriter } from "../state/lock-writer.js";
 import { deriveAll } from "./derive-all.js";
 import { writeAssetModule } from "../codegen/write-module.js";
 import { gatherDerivedFacts } from "./facts.js";
+import { altUsd, planAlt } from "../../core/alt/plan.js";
+import { DescriptionCache, describeAll } from "../alt/describe-all.js";
+import type { ProviderRuntime } from "../providers/runtime.js";
 
 /** Adds the derived-file work to a plan (in place), apart from the paid items. */
-export function planDerivedWork(project: Project, p: Plan, lock: Lockfile, only?: string[]): void {
-  if (!project.assets.some((a) => a.derived?.length) && !Object.values(lock.assets).some((e) => e.derived?.length)) return;
+export function planDerivedWork(project: Project, p: Plan, lock: Lockfile, only?: string[], stateDir?: string): void {
   const generating = new Set(p.items.filter((i) => needsGeneration(i.action)).map((i) => i.name));
+  if (stateDir && project.assets.some((a) => a.alt && "auto" in a.alt)) {
+    const cache = new DescriptionCache(stateDir);
+    const alt = planAlt(
+      selected(project, only),
+      lock,
+      (n) => generating.has(n),
+      (sha) => cache.get(sha) !== undefined,
+    );
+    if (alt.length) {
+      p.alt = alt;
+      p.altUsd = altUsd(alt.filter((i) => i.action !== "up-to-date"));
+    }
+  }
+  if (!project.assets.some((a) => a.derived?.length) && !Object.values(lock.assets).some((e) => e.derived?.length)) return;
   const assets = selected(project, only);
   const items = planDerived(assets, lock, gatherDerivedFacts(project.root, assets), (n) => generating.has(n));
   p.derived = items;
@@ -32,9 +48,11 @@ export async function afterCollect(
   emit: EventSink,
   p: Plan,
   stateDir: string,
-): Promise<Pick<BuildResult, "derived" | "codegen">> {
+  /** Connects the provider for `alt: auto` descriptions (only called when one is needed). */
+  describer?: () => Promise<ProviderRuntime>,
+): Promise<Pick<BuildResult, "derived" | "codegen" | "alt">> {
   const assets = selected(project, opts.only);
-  const out: Pick<BuildResult, "derived" | "codegen"> = {};
+  const out: Pick<BuildResult, "derived" | "codegen" | "alt"> = {};
   // A regenerated asset's lock entry no longer lists its old derived files: drop the unwanted ones here.
   const regenerated = new Set(p.items.filter((i) => needsGeneration(i.action)).map((i) => i.name));
   let removed = 0;
@@ -53,6 +71,17 @@ export async function afterCollect(
       signal: opts.signal,
     });
     out.derived.removed += removed;
+  }
+  if (describer && assets.some((a) => a.alt && "auto" in a.alt)) {
+    out.alt = await describeAll(assets, writer.lock, {
+      root: project.root,
+      stateDir,
+      provider: describer,
+      record: (name, entry) => writer.set(name, entry),
+      onDescribed: (name, text, costUsd) => emit({ type: "described", name, text, costUsd }),
+      onWarning: (name, message) => emit({ type: "warning", name, message }),
+      signal: opts.signal,
+    });
   }
   writer.flush();
   const codegen = await writeAssetModule(project, writer.lock, stateDir);

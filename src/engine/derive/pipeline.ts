@@ -15,6 +15,7 @@ export async function runPipeline(
   p: DerivePipeline,
 ): Promise<{ data: Buffer; width: number; height: number; format: string }> {
   let buf = source;
+  if (p.cell) buf = await cutCell(sharp, buf, p.cell);
   // Each geometric step is materialised: sharp applies trim/extract/resize in its own fixed order otherwise.
   if (p.trim) buf = await sharp(buf).trim().png().toBuffer();
   if (p.crop) buf = await cropToRatio(sharp, buf, p.crop, p.focus);
@@ -44,6 +45,21 @@ export async function runPipeline(
           : img.avif({ quality: q });
   const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, format: p.format };
+}
+
+/** Cell [row, col] of a rows × cols sheet, by the image's actual size (the last row and column take the remainder). */
+async function cutCell(sharp: SharpFactory, buf: Buffer, [row, col, rows, cols]: [number, number, number, number]): Promise<Buffer> {
+  const meta = await sharp(buf).metadata();
+  const W = meta.width ?? 0;
+  const H = meta.height ?? 0;
+  const w = Math.floor(W / cols);
+  const h = Math.floor(H / rows);
+  const left = col * w;
+  const top = row * h;
+  return sharp(buf)
+    .extract({ left, top, width: col === cols - 1 ? W - left : w, height: row === rows - 1 ? H - top : h })
+    .png()
+    .toBuffer();
 }
 
 /** The largest region of ratio w:h, centred or where sharp's attention strategy looks. */

@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
 import path from "node:path";
-import { isInsideFolder } from "../../core/state-schemas.js";
+import { isInsideFolder } from "../../core/inside-folder.js";
 
 /**
  * The path `p` will really reach once symlinks are followed: the real path of its longest

@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import type { ResolvedAsset } from "../../core/project.js";
 import { writeFileAtomic } from "../state/atomic-write.js";
+import { toolStamp } from "./tool-stamp.js";
 
 interface Entry {
   key: string;
@@ -69,15 +69,4 @@ export class LoadCache {
       // Read-only checkout, full disk: the build itself decides what to say about those.
     }
   }
-}
-
-let stamp: string | undefined;
-
-/** Identifies the code that expands manifests: this module's compiled file (rewritten by every build of the tool). */
-function toolStamp(): string {
-  if (stamp) return stamp;
-  const self = fileURLToPath(import.meta.url);
-  const st = statSync(self);
-  stamp = `${st.size}:${st.mtimeMs}:${self}`;
-  return stamp;
 }

@@ -1,15 +1,16 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { findConfig } from "./find-config.js";
+import { listManifests } from "./list-manifests.js";
 import path from "node:path";
-import fg from "fast-glob";
 import { ConfigSchema, type Config } from "../../core/config/schema.js";
-import { ConfigError, UserError, allowed, type Issue } from "../../core/errors/user-error.js";
+import { ConfigError, allowed, type Issue } from "../../core/errors/user-error.js";
 import { YamlSource } from "../../core/errors/yaml-source.js";
 import { zodIssues } from "../../core/errors/zod-issues.js";
 import { expandManifest } from "../../core/manifest/expand.js";
 import { ManifestSchema } from "../../core/manifest/schema.js";
 import { checkUnique } from "../../core/manifest/unique.js";
 import { applyPicks } from "../../core/manifest/candidates.js";
-import { readLock } from "../state/read-lock.js";
+import { readLockWithText } from "../state/read-lock.js";
 import type { Lockfile } from "../../core/lock/types.js";
 import { assetGraph, linkAll } from "../../core/plan/graph.js";
 import { PROVIDERS } from "../providers/registry.js";
@@ -17,9 +18,10 @@ import { ReferenceFiles } from "../references/files.js";
 import { referencePolicy } from "../../core/references/policy.js";
 import { LoadCache } from "./load-cache.js";
 import { staysInsideReally } from "../fs/real-path.js";
-import type { Project, ResolvedAsset } from "../../core/project.js";
+import type { Project, ProjectInputs, ResolvedAsset } from "../../core/project.js";
+import { sha256 } from "../../core/hash.js";
 
-export const CONFIG_NAMES = ["nanobanana.config.yaml", "nanobanana.config.yml"];
+export { CONFIG_NAMES, findConfig } from "./find-config.js";
 
 export interface LoadOptions {
   /** Project folder (default: process.cwd()). */
@@ -77,19 +79,20 @@ export function loadProject(opts: LoadOptions = {}): Project {
   }
   if (issues.length) throw new ConfigError(dedupe(issues));
 
-  const manifests = fg
-    .sync(config.manifests, { cwd: root, onlyFiles: true, ignore: ["**/node_modules/**", ...(rel(outDir) ? [`${rel(outDir)}/**`] : [])] })
-    .sort();
+  const manifests = listManifests(root, config.manifests, rel(outDir));
   const cacheFile = path.join(root, ".nanobanana", "cache", "load.json");
   const cache = opts.cache ?? (opts.persistCache ? LoadCache.read(cacheFile) : undefined);
   let assets: ResolvedAsset[] = [];
   const files = new ReferenceFiles();
   const refs = { root, files, policy: referencePolicy(provider!), provider: config.provider };
   const reported = new Set<string>();
+  const overridesKey = JSON.stringify(opts.overrides ?? {});
+  const manifestDigests: ProjectInputs["manifests"] = [];
   for (const file of manifests) {
     let source: YamlSource;
     const text = readFileSync(path.join(root, file), "utf8");
-    const key = `${configText}\0${JSON.stringify(opts.overrides ?? {})}\0${text}`;
+    manifestDigests.push([file, sha256(text)]);
+    const key = `${configText}\0${overridesKey}\0${text}`;
     const cached = cache?.get(file, key);
     if (cached) {
       for (const a of cached) assets.push(a);
@@ -146,7 +149,14 @@ export function loadProject(opts: LoadOptions = {}): Project {
       message: ".nanobanana is a symbolic link leading outside the project folder; remove it",
     });
   let lock = opts.lock;
-  const lockNow = () => (lock ??= readLock(lockfile, rel(lockfile)));
+  // What the expansion took from the lockfile (picks, upstream hashes), by the digest of its text.
+  let lockDigest: string | undefined;
+  const lockNow = () => {
+    if (lock) return lock;
+    const read = readLockWithText(lockfile, rel(lockfile));
+    lockDigest = read.text === undefined ? "" : sha256(read.text);
+    return (lock = read.lock);
+  };
   // An asset with candidates has its picked take's spec (the pick is in the lockfile).
   if (!issues.length && assets.some((a) => a.candidates)) assets = applyPicks(assets, lockNow().picks);
   const graph = issues.length ? undefined : assetGraph(assets, issues);
@@ -164,21 +174,14 @@ export function loadProject(opts: LoadOptions = {}): Project {
     cache.save(cacheFile);
   }
   const dependencies = graph && { upstream: graph.upstream, downstream: graph.downstream };
-  return { root, configFile, config, manifests, assets, lockfile, outDir, referenceFiles: files.files(), dependencies };
-}
-
-export function findConfig(cwd: string, explicit?: string): string {
-  if (!existsSync(cwd)) throw new UserError(`folder not found: ${cwd}`);
-  if (explicit) {
-    const abs = path.resolve(cwd, explicit);
-    if (!existsSync(abs)) throw new UserError(`config file not found: ${abs}`);
-    return abs;
-  }
-  for (const name of CONFIG_NAMES) {
-    const abs = path.join(cwd, name);
-    if (existsSync(abs)) return abs;
-  }
-  throw new UserError(`no nanobanana.config.yaml in ${cwd} (use -C DIR or --config FILE; nanobanana.config.yaml.example shows one)`);
+  const inputs: ProjectInputs = {
+    config: sha256(configText),
+    overrides: overridesKey,
+    manifests: manifestDigests,
+    references: files.digests(),
+    ...(lock ? { lock: lockDigest ?? "given" } : {}),
+  };
+  return { root, configFile, config, manifests, assets, lockfile, outDir, referenceFiles: files.files(), dependencies, inputs };
 }
 
 /** Parses and validates the config file. */

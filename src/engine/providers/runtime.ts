@@ -2,7 +2,18 @@ import { randomBytes } from "node:crypto";
 import { costOf, type PriceOverrides } from "../../core/catalog/prices.js";
 import { HttpError } from "../transport/errors.js";
 import { scrubSecrets } from "../transport/scrub.js";
-import type { CallOptions, Cost, ImageProvider, ImageRequest, ProviderDefinition, Submission, TaskHandle, TaskStatus } from "./types.js";
+import type {
+  CallOptions,
+  Cost,
+  DescribeRequest,
+  Description,
+  ImageProvider,
+  ImageRequest,
+  ProviderDefinition,
+  Submission,
+  TaskHandle,
+  TaskStatus,
+} from "./types.js";
 
 /** The provider keeps no task to look up again (its definition says `resumable: false`). */
 export class NotResumableError extends Error {
@@ -56,6 +67,22 @@ export class ProviderRuntime implements ImageProvider {
       throw new NotResumableError(`${this.name} keeps no task to look up again; task ${task.taskId} cannot be fetched`);
     try {
       return this.finish(req, await this.adapter.status(task, req, opts));
+    } catch (err) {
+      throw this.scrubError(err);
+    }
+  }
+
+  /** Whether the provider has a text model to describe images with. */
+  get describes(): boolean {
+    return typeof this.adapter.describe === "function";
+  }
+
+  /** A description of an image (`alt: auto`), its cost the provider's figure or `listedUsd`. */
+  async describeImage(req: DescribeRequest, listedUsd: number, opts: CallOptions = {}): Promise<Description & { cost: Cost }> {
+    if (!this.adapter.describe) throw new Error(`${this.name} has no text model to describe images with`);
+    try {
+      const d = await this.adapter.describe(req, opts);
+      return { ...d, text: this.scrub(d.text), cost: d.cost ?? { usd: listedUsd, source: "catalog" } };
     } catch (err) {
       throw this.scrubError(err);
     }

@@ -80,6 +80,25 @@ export interface ImageProvider {
   readonly name: ProviderName;
   submit(req: ImageRequest, opts?: CallOptions): Promise<Submission>;
   status?(task: TaskHandle, req: ImageRequest, opts?: CallOptions): Promise<TaskStatus>;
+  /** Asks the provider's text model to describe an image (`alt: auto`); paid. Absent when it has none. */
+  describe?(req: DescribeRequest, opts?: CallOptions): Promise<Description>;
+}
+
+/** An image to describe, and how. */
+export interface DescribeRequest {
+  /** The text model (core/catalog/describe). */
+  modelId: string;
+  prompt: string;
+  image: { data: Uint8Array; mimeType: string };
+}
+
+/** A text model's answer. */
+export interface Description {
+  text: string;
+  /** The provider's id of the request (Gemini's responseId). */
+  taskId: string;
+  /** What the provider reported it cost, if it did. */
+  cost?: Cost;
 }
 
 /** What a provider needs to connect: dependencies come in, they are not reached for. */

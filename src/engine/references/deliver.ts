@@ -9,6 +9,7 @@ import type { ReferencePolicy } from "../../core/references/policy.js";
 import { prepareFile, type PreparedImage } from "./prepare.js";
 import type { ResultUrls } from "./result-urls.js";
 import { sniffImageType } from "../../core/references/sniff.js";
+import { refusePrivateHost, type Resolve } from "./host-check.js";
 
 export interface DeliveryDeps {
   provider: string;
@@ -22,36 +23,55 @@ export interface DeliveryDeps {
   outputs: Map<string, string>;
   /** The simulator's origin on a simulated build: local bytes are uploaded to it. */
   simulatorUrl?: string;
+  /**
+   * With a remote on a real build: local bytes (files, upstream outputs) become a presigned
+   * GET URL of the remote, valid for the task's life. Never recorded anywhere.
+   */
+  presign?: (img: PreparedImage) => Promise<string>;
   signal?: AbortSignal;
+  /** Fetch https references on loopback, private, link-local or unique-local hosts (config references.allowPrivateHosts). */
+  allowPrivateHosts?: boolean;
+  /** The resolver host checks use (default: every address dns.lookup gives). */
+  resolve?: Resolve;
 }
 
 /**
  * Turns an asset's references into what its provider takes: bytes for inline providers,
- * URLs for the others (an https reference as is; a local file or upstream output by a result
- * URL that is still valid, or an upload to the simulator on a simulated build). Every URL is
- * checked (https, reachable, an image) before the paid submit. Throws a plain message when a
+ * URLs for the others (an https reference as is; a local file or upstream output by a
+ * presigned URL of the remote when one is configured, else by a result URL that is still
+ * valid, or an upload to the simulator on a simulated build). Every other URL is
+ * checked (https, reachable, an image) before the paid submit, and an https reference is
+ * fetched only when no address of its host is private (unless the config allows it). Throws a plain message when a
  * reference cannot be delivered; nothing has been paid for then.
  */
 export class ReferenceDelivery {
   private readonly checked = new Map<string, Promise<void>>();
   private readonly uploads = new Map<string, Promise<string>>();
+  private readonly hosts = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: DeliveryDeps) {}
 
   inputsFor(asset: ResolvedAsset): Promise<ReferenceInput[]> {
-    return Promise.all(asset.spec.references.map((r) => this.one(r)));
+    return Promise.all(asset.spec.references.map((r) => this.one(r, asset)));
   }
 
-  private async one(r: ReferenceSpec): Promise<ReferenceInput> {
+  private async one(r: ReferenceSpec, asset: ResolvedAsset): Promise<ReferenceInput> {
     const { policy, simulatorUrl } = this.deps;
     if (r.kind === "url") {
-      if (policy.input === "inline") return this.download(r.url!);
-      if (!simulatorUrl) await this.check(r.url!);
+      if (policy.input === "inline") {
+        await this.publicHost(r.url!, asset);
+        return this.download(r.url!);
+      }
+      if (!simulatorUrl) {
+        await this.publicHost(r.url!, asset);
+        await this.check(r.url!);
+      }
       return { url: r.url };
     }
     const img = await this.bytes(r);
     if (policy.input === "inline") return { data: img.data, mimeType: img.mimeType };
     if (simulatorUrl) return { url: await this.upload(img) };
+    if (this.deps.presign) return { url: await this.deps.presign(img) };
     const known = this.deps.urls.get(img.sha256);
     if (!known) throw new Error(needsUrl(r, this.deps.provider));
     await this.check(known.url);
@@ -94,6 +114,19 @@ export class ReferenceDelivery {
       p.catch(() => this.uploads.delete(img.sha256));
     }
     return p;
+  }
+
+  /** Before the first request to a reference's host: none of its addresses is private (once per URL per build). */
+  private async publicHost(url: string, asset: ResolvedAsset): Promise<void> {
+    if (this.deps.allowPrivateHosts || !url.startsWith("https://")) return;
+    let p = this.hosts.get(url);
+    if (!p) {
+      p = refusePrivateHost(url, this.deps.resolve);
+      this.hosts.set(url, p);
+    }
+    await p.catch((err: Error) => {
+      throw new Error(`${asset.source.file}:${asset.source.line}: ${err.message}; nothing was submitted`);
+    });
   }
 
   /** https only, reachable, an image: checked once per URL per build. */

@@ -36,6 +36,13 @@ export class ReferenceFiles implements ReferenceFileReader {
   files(): string[] {
     return [...this.seen.keys()];
   }
+
+  /** Each file read in this load and the sha256 of its bytes (files that could not be used are left out). */
+  digests(): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    for (const [file, r] of this.seen) if ("sha256" in r) out.push([file, r.sha256]);
+    return out;
+  }
 }
 
 function read(abs: string): FileFacts | { error: string } {

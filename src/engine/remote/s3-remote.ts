@@ -48,14 +48,8 @@ export class S3Remote implements RemoteStore {
     });
   }
 
-  async has(hash: string, simulated: boolean): Promise<boolean> {
-    try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKeys(this.prefix, hash, simulated).meta }));
-      return true;
-    } catch (err) {
-      if (status(err) === 404) return false;
-      throw err;
-    }
+  has(hash: string, simulated: boolean): Promise<boolean> {
+    return this.exists(objectKeys(this.prefix, hash, simulated).meta);
   }
 
   async fetch(hash: string, simulated: boolean, dest: string, expectSha256?: string): Promise<LockEntry | undefined> {
@@ -119,7 +113,8 @@ export class S3Remote implements RemoteStore {
     const key = referenceKey(this.prefix, sha256);
     let up = this.presigned.get(key);
     if (!up) {
-      up = this.putOnce(key, () => data, data.length, mimeType).then(() => undefined);
+      // Content-addressed: bytes already there (an earlier build, another machine) are not sent again.
+      up = this.exists(key).then(async (there) => void (there || (await this.putOnce(key, () => data, data.length, mimeType))));
       this.presigned.set(key, up);
       up.catch(() => this.presigned.delete(key));
     }
@@ -150,6 +145,17 @@ export class S3Remote implements RemoteStore {
     } catch (err) {
       // 412: written before (content-addressed, so the same bytes); 409: a concurrent writer of the same key.
       if (status(err) === 412 || status(err) === 409) return "present";
+      throw err;
+    }
+  }
+
+  /** One HEAD: does the object exist? */
+  private async exists(key: string): Promise<boolean> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (err) {
+      if (status(err) === 404) return false;
       throw err;
     }
   }

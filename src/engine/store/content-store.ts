@@ -6,6 +6,14 @@ import type { LockEntry } from "../../core/lock/types.js";
 import { SpecHashSchema, StoredEntrySchema } from "../../core/state-schemas.js";
 import { tempPathFor, writeFileAtomic } from "../state/atomic-write.js";
 
+/** An image that failed its quality gates, as `store/rejected/` keeps it. */
+export interface RejectedRecord {
+  /** The lock entry it would have had (task id, cost, size, sha256). */
+  entry: LockEntry;
+  reasons: string[];
+  rejectedAt: string;
+}
+
 /**
  * Every image ever collected, by spec hash, in `.nanobanana/store/`: a revert, an undone
  * edit, or a deleted output comes back from here at no cost. Entries are copy-on-write
@@ -112,6 +120,66 @@ export class ContentStore {
       }
     }
     return out;
+  }
+
+  /**
+   * Keeps an image that failed its quality gates, for inspection, under
+   * `store/rejected/<hash>.img` with a sidecar (its would-be lock entry, the reasons, when).
+   * Never restored as a good image; the record tells later builds the spec was paid for.
+   */
+  keepRejected(entry: LockEntry, file: string, reasons: string[], at: Date): void {
+    const img = this.rejectedPath(entry.hash, "img");
+    mkdirSync(path.dirname(img), { recursive: true });
+    const tmp = tempPathFor(img);
+    copyFileSync(file, tmp, constants.COPYFILE_FICLONE);
+    renameSync(tmp, img);
+    const record: RejectedRecord = { entry, reasons, rejectedAt: at.toISOString() };
+    writeFileAtomic(this.rejectedPath(entry.hash, "json"), JSON.stringify(record), { flush: "none" });
+  }
+
+  /** The rejection record of a spec hash, if its image was rejected and not retried since. */
+  rejected(hash: string): RejectedRecord | undefined {
+    if (!SpecHashSchema.safeParse(hash).success) return undefined;
+    try {
+      const rec = JSON.parse(readFileSync(this.rejectedPath(hash, "json"), "utf8")) as RejectedRecord;
+      const checked = StoredEntrySchema.safeParse(rec?.entry);
+      if (!checked.success || checked.data.hash !== hash || !Array.isArray(rec.reasons)) return undefined;
+      return { entry: checked.data as LockEntry, reasons: rec.reasons.map(String), rejectedAt: String(rec.rejectedAt) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Spec hashes with a rejection record, from one listing (a plan of many new assets reads no file per asset). */
+  rejectedHashes(): Set<string> {
+    const out = new Set<string>();
+    const dir = path.join(this.dir, "rejected");
+    let shards: string[];
+    try {
+      shards = readdirSync(dir);
+    } catch {
+      return out;
+    }
+    for (const shard of shards) {
+      try {
+        for (const f of readdirSync(path.join(dir, shard))) if (f.endsWith(".json")) out.add(f.slice(0, -5));
+      } catch {
+        // not a folder: ignore
+      }
+    }
+    return out;
+  }
+
+  /** Forgets a rejection (a retried spec whose new image passed, or one the user asked to pay for again). */
+  clearRejected(hash: string): void {
+    rmSync(this.rejectedPath(hash, "img"), { force: true });
+    rmSync(this.rejectedPath(hash, "json"), { force: true });
+  }
+
+  /** Where the rejected image of a spec hash is kept. */
+  rejectedPath(hash: string, ext: "img" | "json"): string {
+    SpecHashSchema.parse(hash);
+    return path.join(this.dir, "rejected", hash.slice(0, 2), `${hash}.${ext}`);
   }
 
   remove(hash: string): void {

@@ -17,7 +17,7 @@ const plan = (items: PlanItem[], provider = "apidot"): Plan => ({
   simulate: true,
   items,
   estimatedUsd: 0,
-  counts: { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 },
+  counts: { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0, rejected: 0 },
 });
 
 describe("plan files", () => {

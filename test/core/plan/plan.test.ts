@@ -65,7 +65,7 @@ describe("plan (pure)", () => {
     expect(by.c).toMatchObject({ action: "output-missing", reason: "output file missing" });
     expect(by.d).toMatchObject({ action: "new", estimatedUsd: 0.09 });
     expect(by.gone).toMatchObject({ action: "orphaned", estimatedUsd: 0 });
-    expect(p.counts).toEqual({ new: 1, changed: 1, "output-missing": 1, "up-to-date": 1, orphaned: 1 });
+    expect(p.counts).toEqual({ new: 1, changed: 1, "output-missing": 1, "up-to-date": 1, orphaned: 1, rejected: 0 });
     expect(p.estimatedUsd).toBe(0.27);
   });
 
@@ -141,7 +141,7 @@ describe("plan (pure)", () => {
       new Map(),
     );
     expect(p.items.map((i) => i.name)).toEqual(["b", "c"]);
-    expect(p.counts).toEqual({ new: 2, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0 });
+    expect(p.counts).toEqual({ new: 2, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0, rejected: 0 });
     expect(p.estimatedUsd).toBe(0.18);
     expect(() => plan({ assets: [a], simulate: false, provider: "apidot", only: ["zz*"] }, lockOf(), new Map())).toThrowError(
       /no asset matches --only zz\* \(1 assets, e\.g\. a\)/,

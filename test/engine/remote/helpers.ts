@@ -1,7 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { LocalS3 } from "../../helpers/s3.js";
+import { afterAll, beforeAll } from "vitest";
+import type { SimulatorOptions } from "../../../src/simulator/context.js";
+import { startSimulator, type Simulator } from "../../../src/simulator/server.js";
+import { startS3, type LocalS3 } from "../../helpers/s3.js";
 
 /** Writes `files` under `root` (path → text). */
 export function writeFiles(root: string, files: Record<string, string>): void {
@@ -59,4 +62,21 @@ export function git(cwd: string, ...args: string[]): string {
 export function gitInit(root: string): void {
   git(root, "init", "-q", "-b", "main");
   git(root, "config", "commit.gpgsign", "false");
+}
+
+/**
+ * A simulator and an s3rver for a test file: started before its tests (the simulator's options
+ * may depend on the S3 server, e.g. `fetchOrigins`), closed after them.
+ */
+export function simulatorAndS3(simOptions: (s3: LocalS3) => SimulatorOptions = () => ({ latencyMs: 5 })): { sim: Simulator; s3: LocalS3 } {
+  const live = {} as { sim: Simulator; s3: LocalS3 };
+  beforeAll(async () => {
+    live.s3 = await startS3();
+    live.sim = await startSimulator(simOptions(live.s3));
+  });
+  afterAll(async () => {
+    await live.sim?.close();
+    await live.s3?.close();
+  });
+  return live;
 }

@@ -1,32 +1,21 @@
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { build } from "../../../src/engine/build/build.js";
 import { loadProject } from "../../../src/engine/load/load.js";
-import { startSimulator, type Simulator } from "../../../src/simulator/server.js";
 import { runCli } from "../../helpers/cli.js";
-import { startS3, type LocalS3 } from "../../helpers/s3.js";
 import { tempDir } from "../../helpers/temp-dir.js";
-import { manifest, remoteConfig, writeFiles } from "./helpers.js";
+import { manifest, remoteConfig, simulatorAndS3, writeFiles } from "./helpers.js";
 
-let sim: Simulator;
-let s3: LocalS3;
-beforeAll(async () => {
-  sim = await startSimulator({ latencyMs: 5 });
-  s3 = await startS3();
-});
-afterAll(async () => {
-  await sim.close();
-  await s3.close();
-});
+const live = simulatorAndS3();
 
-const env = () => ({ NANOBANANA_SIMULATOR_URL: sim.url });
+const env = () => ({ NANOBANANA_SIMULATOR_URL: live.sim.url });
 const prompts = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`card-${i}`, `Card ${i}`]));
 const chain = { "card-1": "card-0", "card-2": "card-1", "card-5": "card-4" };
 
 function project(prefix: string): string {
   const root = tempDir("nb-remote-");
-  writeFiles(root, { "nanobanana.config.yaml": remoteConfig(s3, prefix), "assets/cards.yaml": manifest(prompts, chain) });
+  writeFiles(root, { "nanobanana.config.yaml": remoteConfig(live.s3, prefix), "assets/cards.yaml": manifest(prompts, chain) });
   return root;
 }
 
@@ -42,12 +31,12 @@ function comparable(root: string): unknown {
 
 it("4 shards then a final build: one charge per asset, the same lockfile as one machine's", async () => {
   const single = project("single");
-  const before = sim.ledger().length;
+  const before = live.sim.ledger().length;
   expect((await runCli(["build", "-C", single], env())).code).toBe(0);
-  expect(sim.ledger().length - before).toBe(12);
+  expect(live.sim.ledger().length - before).toBe(12);
 
   const template = project("sharded");
-  const charges = sim.ledger().length;
+  const charges = live.sim.ledger().length;
   const built: string[] = [];
   for (let i = 1; i <= 4; i++) {
     const machine = tempDir("nb-shard-");
@@ -62,14 +51,14 @@ it("4 shards then a final build: one charge per asset, the same lockfile as one 
     built.push(...names);
   }
   expect(built.sort()).toEqual(Object.keys(prompts).sort());
-  expect(sim.ledger().length - charges).toBe(12);
+  expect(live.sim.ledger().length - charges).toBe(12);
 
   const final = await runCli(["build", "-C", template, "--json"], env());
   expect(final.code).toBe(0);
   const r = JSON.parse(final.stdout);
   expect(r.costUsd).toBe(0);
   expect(r.generated).toBe(12);
-  expect(sim.ledger().length - charges).toBe(12);
+  expect(live.sim.ledger().length - charges).toBe(12);
   expect(comparable(template)).toEqual(comparable(single));
 });
 
@@ -77,10 +66,10 @@ it("a remote that dies mid-build: the build finishes, images stay local, push ca
   const root = project("killed");
   let stopping: Promise<void> | undefined;
   const r = await build(loadProject({ cwd: root }), {
-    simulatorUrl: sim.url,
+    simulatorUrl: live.sim.url,
     concurrency: 2,
     onEvent: (e) => {
-      if (e.type === "generated" && !stopping) stopping = s3.stop();
+      if (e.type === "generated" && !stopping) stopping = live.s3.stop();
     },
   });
   await stopping;
@@ -88,7 +77,7 @@ it("a remote that dies mid-build: the build finishes, images stay local, push ca
   expect(r.failed).toBe(0);
   expect(r.warnings.some((w) => w.includes("could not push"))).toBe(true);
   expect((await runCli(["build", "--check", "--remote", "-C", root], env())).code).not.toBe(0);
-  await s3.start();
+  await live.s3.start();
   const pushed = await runCli(["push", "-C", root, "--json"], env());
   expect(pushed.code).toBe(0);
   expect(JSON.parse(pushed.stdout).pushed.length).toBeGreaterThan(0);
@@ -102,7 +91,7 @@ it("a corrupt object in the remote is detected by sha256 and never used", async 
   const lock = JSON.parse(readFileSync(path.join(root, "nanobanana.lock"), "utf8"));
   const hash: string = lock.assets.solo.hash;
   // flip the stored image bytes behind the server's back
-  const objects = findFiles(s3.dir, (f) => f.includes(hash) && f.includes(".img") && f.endsWith("_S3rver_object"));
+  const objects = findFiles(live.s3.dir, (f) => f.includes(hash) && f.includes(".img") && f.endsWith("_S3rver_object"));
   expect(objects).toHaveLength(1);
   const bytes = readFileSync(objects[0]);
   bytes[bytes.length - 20] ^= 0xff;
@@ -113,11 +102,11 @@ it("a corrupt object in the remote is detected by sha256 and never used", async 
   const pulled = await runCli(["pull", "-C", root], env());
   expect(pulled.code).toBe(1);
   expect(pulled.stderr).toMatch(/does not match its metadata/);
-  const charges = sim.ledger().length;
+  const charges = live.sim.ledger().length;
   const rebuilt = await runCli(["build", "-C", root, "--json"], env());
   const out = JSON.parse(rebuilt.stdout);
   expect(out.assets[0].status).toBe("generated");
-  expect(sim.ledger().length - charges).toBe(1); // paid again rather than trusting a corrupt image
+  expect(live.sim.ledger().length - charges).toBe(1); // paid again rather than trusting a corrupt image
   expect(readFileSync(path.join(root, lock.assets.solo.output)).length).toBe(lock.assets.solo.bytes);
 });
 

@@ -1,22 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSimulator, type Simulator } from "../../../src/simulator/server.js";
+import { expect, it } from "vitest";
 import { runCli } from "../../helpers/cli.js";
-import { startS3, type LocalS3 } from "../../helpers/s3.js";
 import { tempDir } from "../../helpers/temp-dir.js";
-import { git, gitInit, manifest, remoteConfig, writeFiles } from "./helpers.js";
+import { git, gitInit, manifest, remoteConfig, simulatorAndS3, writeFiles } from "./helpers.js";
 
-let sim: Simulator;
-let s3: LocalS3;
-beforeAll(async () => {
-  sim = await startSimulator({ latencyMs: 5 });
-  s3 = await startS3();
-});
-afterAll(async () => {
-  await sim.close();
-  await s3.close();
-});
+const live = simulatorAndS3();
 
 const N = 40;
 const prompts = (over: Record<string, string> = {}) =>
@@ -24,28 +13,28 @@ const prompts = (over: Record<string, string> = {}) =>
 const old = { "icon-0": "Old icon zero", "icon-1": "Old icon one", "icon-2": "Old icon two" };
 
 it("clone B pulls clone A's images from the remote, then renames and reverts at no charge", async () => {
-  const env = { NANOBANANA_SIMULATOR_URL: sim.url };
+  const env = { NANOBANANA_SIMULATOR_URL: live.sim.url };
   const a = tempDir("nb-clone-a-");
   gitInit(a);
   writeFiles(a, {
-    "nanobanana.config.yaml": remoteConfig(s3, "two-clones"),
+    "nanobanana.config.yaml": remoteConfig(live.s3, "two-clones"),
     ".gitignore": "generated/\n.nanobanana/\n",
     "assets/icons.yaml": manifest(prompts(old)),
   });
-  const charges = sim.ledger().length;
+  const charges = live.sim.ledger().length;
   expect((await runCli(["build", "-C", a], env)).code).toBe(0);
   writeFiles(a, { "assets/icons.yaml": manifest(prompts()) });
   const second = await runCli(["build", "-C", a, "--json"], env);
   expect(second.code).toBe(0);
   expect(JSON.parse(second.stdout).generated).toBe(3);
-  expect(sim.ledger().length - charges).toBe(N + 3);
+  expect(live.sim.ledger().length - charges).toBe(N + 3);
   git(a, "add", "-A");
   git(a, "commit", "-qm", "icons");
   expect(git(a, "ls-files")).not.toContain("generated/");
 
   const b = tempDir("nb-clone-b-");
   git(path.dirname(b), "clone", "-q", a, b);
-  const paid = sim.ledger().length;
+  const paid = live.sim.ledger().length;
   const pulled = await runCli(["pull", "-C", b, "--json"], env);
   expect(pulled.code).toBe(0);
   expect(JSON.parse(pulled.stdout).fromRemote).toHaveLength(N);
@@ -69,7 +58,7 @@ it("clone B pulls clone A's images from the remote, then renames and reverts at 
   const r = JSON.parse(built.stdout);
   expect(r.generated).toBe(8);
   expect(r.costUsd).toBe(0);
-  expect(sim.ledger().length).toBe(paid);
+  expect(live.sim.ledger().length).toBe(paid);
   const after = JSON.parse(readFileSync(path.join(b, "nanobanana.lock"), "utf8"));
   expect(readFileSync(path.join(b, after.assets["logo-10"].output)).equals(readFileSync(path.join(a, lock.assets["icon-10"].output)))).toBe(
     true,

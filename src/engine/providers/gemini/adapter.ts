@@ -2,7 +2,17 @@ import { geminiUsageCost, type GeminiUsage } from "../../../core/catalog/gemini-
 import type { ErrorDetails } from "../../transport/client.js";
 import { HttpError, NotSentError } from "../../transport/errors.js";
 import { googleRetryDelayMs } from "../../transport/wait-hints.js";
-import type { CallOptions, Cost, ImageProvider, ImageRequest, ProviderDefinition, ProviderOptions, Submission } from "../types.js";
+import type {
+  CallOptions,
+  Cost,
+  DescribeRequest,
+  Description,
+  ImageProvider,
+  ImageRequest,
+  ProviderDefinition,
+  ProviderOptions,
+  Submission,
+} from "../types.js";
 import { GEMINI_PROFILE } from "../../../core/catalog/providers/gemini.js";
 import { GeminiBatchApi } from "./batch-api.js";
 import { inlineReferences } from "./references.js";
@@ -62,6 +72,36 @@ class GeminiProvider implements ImageProvider {
     const status = toGeminiStatus(res.body);
     if (status.state === "succeeded") status.cost = usageCost(req, res.body.usageMetadata as GeminiUsage | undefined);
     return { taskId: res.body?.responseId || `gemini-local-${Date.now().toString(36)}-${++localIds}`, status };
+  }
+
+  /** `alt: auto`: the image inline and the question, to a text model; the answer's text parts (thoughts left out). */
+  async describe(req: DescribeRequest, { signal, onRetry }: CallOptions = {}): Promise<Description> {
+    const url = `${this.base}/v1beta/models/${encodeURIComponent(req.modelId)}:generateContent`;
+    const body = {
+      contents: [
+        {
+          role: "user",
+          parts: [
+            { text: req.prompt },
+            { inlineData: { mimeType: req.image.mimeType, data: Buffer.from(req.image.data).toString("base64") } },
+          ],
+        },
+      ],
+      generationConfig: { responseModalities: ["TEXT"] },
+    };
+    const res = await this.opts.http.json<GeminiResponse>(
+      { method: "POST", url, headers: this.headers, body, signal, describeError: describeGeminiError, createsTask: true },
+      { onRetry },
+    );
+    const parts = res.body?.candidates?.[0]?.content?.parts ?? [];
+    const text = parts
+      .filter((p) => typeof p.text === "string" && !p.thought)
+      .map((p) => p.text)
+      .join(" ")
+      .replace(/\s+/g, " ")
+      .trim();
+    if (!text) throw new Error(`${req.modelId} answered without text (finishReason ${res.body?.candidates?.[0]?.finishReason ?? "none"})`);
+    return { text, taskId: res.body?.responseId || `gemini-local-${Date.now().toString(36)}-${++localIds}` };
   }
 }
 

@@ -1,0 +1,35 @@
+import type { Plan } from "../../core/plan/types.js";
+import type { Project } from "../../core/project.js";
+import type { BuildOptions } from "./build-options.js";
+import type { BuildResult } from "./events.js";
+
+/**
+ * A plain build (no selection, no verify, no saved plan, no shard, no batch) that found every
+ * asset up to date, with no warning, no derived files and no asset module to keep: what the
+ * no-op stamp may stand for.
+ */
+export function isPlainNoop(project: Project, opts: BuildOptions, p: Plan, done: BuildResult): boolean {
+  if (!onlyPlainOptions(opts, NO_EFFECT_ON_A_NOOP) || project.config.batch || project.config.codegen) return false;
+  if (done.interrupted || done.derived || done.codegen || done.warnings.length || p.derived?.length) return false;
+  return p.items.length === project.assets.length && done.upToDate === project.assets.length && done.assets.length === done.upToDate;
+}
+
+/** Build options that change nothing about a build with nothing to do. */
+const NO_EFFECT_ON_A_NOOP = new Set([
+  "concurrency",
+  "onEvent",
+  "signal",
+  "connection",
+  "simulatorUrl",
+  "env",
+  "maxCostUsd",
+  "fitBudget",
+  "wait",
+  "remote",
+  "httpReferenceOrigins",
+]);
+
+/** Every option outside `plain` is unset (undefined, false or an empty list): an option added later counts as not plain. */
+export function onlyPlainOptions(opts: object, plain: ReadonlySet<string>): boolean {
+  return Object.entries(opts).every(([k, v]) => plain.has(k) || v === undefined || v === false || (Array.isArray(v) && v.length === 0));
+}
