@@ -5,12 +5,13 @@
 //   apidot 10 s      : nanobanana ÷ ideal ceil(N/C)·latency         (target ≤ 1.05)
 //   apidot 1 s       : nanobanana ÷ bench/peers/apidot-poller.mjs   (target ≤ 0.35)
 //   no-op 10,000     : nanobanana ÷ bench/peers/noop-floor.mjs      (target ≤ 1.30)
+//   import           : node + import("nanobanana") − bare node start (target < 150 ms)
 // `node bench/peers.bench.mjs gemini` runs only the cases whose name starts with the word.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { childSimulator, standalone } from "./lib.mjs";
 import { fakeProject } from "./lib/fake-project.mjs";
 
@@ -126,6 +127,7 @@ async function compare({ name, target, limit, sim: simOpts, fresh, ours, theirs,
 }
 
 const CASES = {
+  import: () => importCase(),
   "gemini-c16": () =>
     compare({
       name: "gemini 200 assets, 1 s latency, C16",
@@ -199,6 +201,33 @@ const CASES = {
     }
   },
 };
+
+/** Node's own start, and the same start plus `await import("nanobanana")`: RUNS × 3 each, alternating; the difference of medians. */
+function importCase() {
+  const entry = pathToFileURL(path.join(here, "..", "dist", "index.js")).href;
+  const bare = [];
+  const withImport = [];
+  for (let i = 0; i < RUNS * 3; i++) {
+    const sides = [
+      () => bare.push(timed(["--input-type=module", "-e", "0"]).ms),
+      () => withImport.push(timed(["--input-type=module", "-e", `await import(${JSON.stringify(entry)})`]).ms),
+    ];
+    if (i % 2) sides.reverse();
+    for (const side of sides) side();
+  }
+  const b = stats(bare);
+  const w = stats(withImport);
+  const ms = w.median - b.median;
+  return {
+    case: 'import "nanobanana" (spawned node, minus bare node start)',
+    "nanobanana s (median)": (w.median / 1000).toFixed(2),
+    "÷": "bare node start",
+    "peer s (median)": (b.median / 1000).toFixed(2),
+    "ratio min/median/max": `${ms.toFixed(0)} ms more`,
+    target: "< 150 ms",
+    result: ms < 150 ? "PASS" : "FAIL",
+  };
+}
 
 export async function run() {
   // `node bench/run.mjs peers` passes the bench name itself: only case names filter.

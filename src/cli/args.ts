@@ -57,7 +57,14 @@ export function parseCli(argv: string[]): CliArgs {
   for (const [opt, raw] of Object.entries(parsed.values)) {
     const o = table[opt];
     const flag = `--${opt}`;
-    values[optionKey(opt)] = o.parse && typeof raw === "string" ? o.parse(raw, flag) : raw;
+    const parse = o.parse;
+    values[optionKey(opt)] = !parse
+      ? raw
+      : typeof raw === "string"
+        ? parse(raw, flag)
+        : Array.isArray(raw)
+          ? raw.map((v) => (typeof v === "string" ? parse(v, flag) : v))
+          : raw;
   }
   return {
     ...(values as Omit<CliArgs, "command" | "rest" | "cwd">),

@@ -44,6 +44,8 @@ export interface CliArgs {
   idempotency: boolean;
   faults?: string;
   seed?: number;
+  /** simulator --fetch-origin ORIGIN (repeatable) */
+  fetchOrigin: string[];
   help: boolean;
   /** gc --older-than AGE, in ms */
   olderThan?: number;

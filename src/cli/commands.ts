@@ -161,10 +161,12 @@ export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
     idempotency: args.idempotency,
     faults,
     seed: args.seed,
+    fetchOrigins: args.fetchOrigin,
   });
   io.stdout.write(
     `nanobanana simulator listening on ${sim.url}\n  ledger: ${sim.url}/__simulator/ledger\n` +
       (faults ? `  faults: ${describeFaults(faults)} (seed ${args.seed ?? 1}); counts at ${sim.url}/__simulator/faults\n` : "") +
+      (args.fetchOrigin.length ? `  downloads reference URLs of ${args.fetchOrigin.join(", ")}\n` : "") +
       `  simulated builds use it with NANOBANANA_SIMULATOR_URL=${sim.url} (or simulator.url in the config)\n  or point a provider at it with providers.<name>.baseUrl or NANOBANANA_<NAME>_BASE_URL\n`,
   );
   await new Promise<void>((resolve) => {

@@ -56,6 +56,17 @@ export function remoteUrlOption(value: string, flag: string): string {
   return value;
 }
 
+/** An http(s) origin, e.g. http://127.0.0.1:4568 (a path is dropped). */
+export function originOption(value: string, flag: string): string {
+  try {
+    const u = new URL(value);
+    if (u.protocol === "http:" || u.protocol === "https:") return u.origin;
+  } catch {
+    // below
+  }
+  throw new UserError(`${flag} takes an origin like http://127.0.0.1:4568, not ${JSON.stringify(value)}`);
+}
+
 /** "30d", "12h", "2w", "90m" → milliseconds. */
 export function durationMs(value: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(m|h|d|w)$/.exec(value.trim());

@@ -7,7 +7,13 @@ import type { Io } from "./io.js";
 
 /** `nanobanana report [--since REF] [--out DIR]`: writes the HTML contact sheet and says where. */
 export async function reportCommand(args: CliArgs, io: Io): Promise<number> {
-  const project = loadProject({ cwd: args.cwd, config: args.config, overrides: { simulate: args.simulate || undefined } });
+  const project = loadProject({
+    cwd: args.cwd,
+    config: args.config,
+    overrides: { simulate: args.simulate || undefined },
+    // Like build and plan: manifests that did not change since the last run are not expanded again.
+    persistCache: true,
+  });
   const dir = args.out !== undefined ? path.resolve(args.cwd, args.out) : undefined;
   const r = await writeReport(project, { since: args.since, dir });
   const changed = r.page.rows.filter((row) => row.before).length;

@@ -14,15 +14,15 @@ export async function gatherFacts(root: string, assets: ResolvedAsset[], lock: L
   for (const a of assets) {
     if (!lock.assets[a.name]) continue;
     const abs = path.join(root, a.output);
-    let bytes: number;
+    // No exception for a missing output (building one costs more than the stat); other errors (ENOTDIR…) mean missing too.
+    let st: ReturnType<typeof statSync>;
     try {
-      const st = statSync(abs);
-      if (!st.isFile()) continue;
-      bytes = st.size;
+      st = statSync(abs, { throwIfNoEntry: false });
     } catch {
       continue;
     }
-    facts.set(a.output, { bytes, sha256: verify ? await hashFile(abs) : undefined });
+    if (!st?.isFile()) continue;
+    facts.set(a.output, { bytes: st.size, sha256: verify ? await hashFile(abs) : undefined });
   }
   return facts;
 }

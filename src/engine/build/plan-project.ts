@@ -25,7 +25,10 @@ export interface ProjectPlan extends Plan {
 /** Plans the project against its lockfile and the files on disk (reads only). */
 export async function planProject(
   project: Project,
-  opts: Pick<BuildOptions, "verify" | "only" | "remote" | "retryRejected"> = {},
+  opts: Pick<BuildOptions, "verify" | "only" | "remote" | "retryRejected"> & {
+    /** The lockfile, when the caller has just read it (a 10,000-entry lock takes a while to parse and check). */
+    lock?: Lockfile;
+  } = {},
 ): Promise<ProjectPlan> {
   const remote = new LazyRemote(project, opts.remote);
   try {
@@ -38,10 +41,13 @@ export async function planProject(
 
 export async function planWithLock(
   project: Project,
-  opts: Pick<BuildOptions, "verify" | "only" | "retryRejected">,
+  opts: Pick<BuildOptions, "verify" | "only" | "retryRejected"> & { lock?: Lockfile },
   remote: LazyRemote,
 ): Promise<{ plan: Plan; lock: Lockfile; lockText?: string }> {
-  const { lock, text: lockText } = readLockWithText(project.lockfile, path.relative(project.root, project.lockfile));
+  // A lock the caller has read comes without its text: no no-op stamp is written from it.
+  const { lock, text: lockText } = opts.lock
+    ? { lock: opts.lock, text: undefined }
+    : readLockWithText(project.lockfile, path.relative(project.root, project.lockfile));
   const sources = new RestoreSources(
     project.root,
     lock,

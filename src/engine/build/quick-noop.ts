@@ -47,7 +47,12 @@ export async function quickNoop(opts: QuickNoopOptions): Promise<BuildResult | u
     const assets: AssetResult[] = [];
     for (let i = 0; i < stamp.names.length; i++) {
       const output = stamp.outputs[i];
-      const st = statSync(path.join(root, output), { throwIfNoEntry: false });
+      let st: ReturnType<typeof statSync>;
+      try {
+        st = statSync(path.join(root, output), { throwIfNoEntry: false });
+      } catch {
+        return undefined; // ENOTDIR and the like: the full build says what is wrong
+      }
       if (!st?.isFile() || st.size !== stamp.bytes[i]) return undefined;
       const taskId = stamp.taskIds[i] ?? undefined;
       assets.push({ name: stamp.names[i], status: "up-to-date", output, hash: stamp.hashes[i], taskId, costUsd: 0 });

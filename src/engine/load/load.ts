@@ -217,9 +217,10 @@ function dedupe(issues: Issue[]): Issue[] {
 function checkRealOutputs(root: string, assets: ResolvedAsset[], issues: Issue[]): void {
   const verdict = new Map<string, boolean>();
   for (const a of assets) {
-    const dir = path.dirname(path.join(root, a.output));
-    let ok = verdict.get(dir);
-    if (ok === undefined) verdict.set(dir, (ok = staysInsideReally(root, dir)));
+    // Keyed by the output's own folder text (posix, relative): one path join per folder, not per asset.
+    const relDir = a.output.slice(0, Math.max(0, a.output.lastIndexOf("/")));
+    let ok = verdict.get(relDir);
+    if (ok === undefined) verdict.set(relDir, (ok = staysInsideReally(root, path.dirname(path.join(root, a.output)))));
     if (!ok)
       issues.push({
         ...a.source,

@@ -133,7 +133,7 @@ export class ReferenceDelivery {
   private check(url: string): Promise<void> {
     let p = this.checked.get(url);
     if (!p) {
-      p = checkUrl(url, this.deps.http, this.deps.signal);
+      p = checkUrl(url, this.deps.http, this.deps.signal, !this.deps.allowPrivateHosts);
       this.checked.set(url, p);
     }
     return p;
@@ -142,7 +142,14 @@ export class ReferenceDelivery {
   private async download(url: string): Promise<ReferenceInput> {
     if (!url.startsWith("https://")) throw new Error(`reference ${redactUrl(url)} is not https`);
     const res = await this.deps.http
-      .bytes({ method: "GET", url, signal: this.deps.signal, maxBytes: this.deps.policy.maxBytes, what: "reference image" })
+      .bytes({
+        method: "GET",
+        url,
+        signal: this.deps.signal,
+        maxBytes: this.deps.policy.maxBytes,
+        what: "reference image",
+        publicHostsOnly: !this.deps.allowPrivateHosts,
+      })
       .catch((err: unknown) => {
         if (err instanceof HttpError && err.info.code === "too_large")
           throw new Error(`reference ${redactUrl(url)} is larger than ${this.deps.provider} takes`);
@@ -156,7 +163,7 @@ export class ReferenceDelivery {
   }
 }
 
-async function checkUrl(url: string, http: HttpClient, signal?: AbortSignal): Promise<void> {
+async function checkUrl(url: string, http: HttpClient, signal?: AbortSignal, publicHostsOnly = false): Promise<void> {
   const shown = redactUrl(url);
   if (!url.startsWith("https://")) throw new Error(`reference ${shown} is not an https URL; providers fetch references over https only`);
   const probe = (method: "HEAD" | "GET") =>
@@ -168,6 +175,7 @@ async function checkUrl(url: string, http: HttpClient, signal?: AbortSignal): Pr
       headers: method === "GET" ? { range: "bytes=0-15" } : undefined,
       maxBytes: 64 * 1024,
       what: "reference check",
+      publicHostsOnly,
     });
   let headers: Record<string, string | string[] | undefined>;
   try {

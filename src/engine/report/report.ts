@@ -58,12 +58,13 @@ export async function reportPage(project: Project, opts: ReportOptions = {}): Pr
   const lockRel = path.relative(project.root, project.lockfile);
   const onDisk = readLock(project.lockfile, lockRel);
   const lock: Lockfile = opts.lockOverlay ? { ...onDisk, assets: { ...onDisk.assets, ...opts.lockOverlay } } : onDisk;
-  const plan = await planProject(project);
+  const plan = await planProject(project, { lock: onDisk });
   const cache = new ThumbnailCache(state);
   const store = new ContentStore(state);
   const pageDir = opts.pageDir ?? defaultReportDir(project);
-  const href =
-    opts.imageHref ?? ((output: string) => urlPath(path.relative(pageDir, path.join(project.root, output)).split(path.sep).join("/")));
+  // Outputs are posix paths inside the root: one relative path to the root serves them all.
+  const toRoot = path.relative(pageDir, project.root).split(path.sep).join("/");
+  const href = opts.imageHref ?? ((output: string) => urlPath(toRoot ? `${toRoot}/${output}` : output));
   const thumbs = new Map<string, string>();
   const limit = pLimit(4);
 
@@ -86,9 +87,9 @@ export async function reportPage(project: Project, opts: ReportOptions = {}): Pr
   const fromStore = (e: LockEntry) => (store.get(e.hash)?.sha256 === e.sha256 ? store.imagePath(e.hash) : undefined);
   const images = await imagesOf(
     Object.values(lock.assets),
-    (e) => {
+    (e) => async () => {
       const out = path.join(project.root, e.output);
-      return existsSync(out) ? out : (fromStore(e) ?? (async () => undefined));
+      return existsSync(out) ? out : fromStore(e);
     },
     (e) => href(e.output),
   );
@@ -140,7 +141,7 @@ async function sinceInput(
   // The old image: the local store keeps every image ever collected; else git has the committed file.
   const images = await imagesOf(
     changed.map(([, e]) => e),
-    (e) => fromStore(e) ?? (() => fileAt(project.root, commit, e.output)),
+    (e) => async () => fromStore(e) ?? (await fileAt(project.root, commit, e.output)),
     (e) => `thumbs/${e.sha256}.webp`,
   );
   const missing = new Map<string, string>();

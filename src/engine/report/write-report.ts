@@ -3,7 +3,7 @@ import type { Project } from "../../core/project.js";
 import { renderReport } from "../../core/report/render-page.js";
 import { writeFileAtomic } from "../state/atomic-write.js";
 import { defaultReportDir, reportPage, type ReportOptions } from "./report.js";
-import { placeFile } from "./thumbnails.js";
+import { placeThumbnails } from "./thumbnails.js";
 import type { ReportPage } from "../../core/report/types.js";
 
 export interface WrittenReport {
@@ -26,7 +26,7 @@ export async function writeReport(
 ): Promise<WrittenReport> {
   const dir = path.resolve(project.root, opts.dir ?? defaultReportDir(project));
   const built = await reportPage(project, { ...opts, pageDir: dir });
-  for (const [sha, file] of built.thumbs) placeFile(file, path.join(dir, "thumbs", `${sha}.webp`));
+  placeThumbnails(built.thumbs, path.join(dir, "thumbs"));
   const file = path.join(dir, "index.html");
   writeFileAtomic(file, renderReport(built.page), { flush: "none" });
   return { file, page: built.page, made: built.made, cached: built.cached };

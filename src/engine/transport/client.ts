@@ -45,6 +45,7 @@ export class HttpClient {
   private readonly secrets: string[];
   private readonly given?: Dispatcher;
   private owned?: Promise<Dispatcher>;
+  private publicOwned?: Promise<Dispatcher>;
 
   constructor(opts: HttpClientOptions = {}) {
     this.given = opts.dispatcher;
@@ -139,6 +140,7 @@ export class HttpClient {
 
   async close(): Promise<void> {
     if (this.owned) await (await this.owned).close();
+    if (this.publicOwned) await (await this.publicOwned).close();
   }
 
   private sendBytes(req: BytesRequest): Promise<BytesResponse> {
@@ -185,7 +187,7 @@ export class HttpClient {
     const idle = req.timeoutMs ?? this.timeoutMs;
     // Loaded before the clock starts: the first import of undici can take a while on a busy machine.
     const { request } = await import("undici");
-    const dispatcher = await this.dispatcher();
+    const dispatcher = await this.dispatcher(req.publicHostsOnly);
     const deadline = AbortSignal.timeout(req.deadlineMs ?? this.deadlineMs);
     const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
     const guard: Guard = { deadline, signal, deadlineMs: req.deadlineMs ?? this.deadlineMs };
@@ -213,8 +215,15 @@ export class HttpClient {
     }
   }
 
-  private dispatcher(): Promise<Dispatcher> {
+  private dispatcher(publicHostsOnly = false): Promise<Dispatcher> {
     if (this.given) return Promise.resolve(this.given);
+    if (publicHostsOnly) {
+      // A pool of its own: its sockets resolve through publicLookup, and none is shared with provider calls.
+      this.publicOwned ??= Promise.all([import("undici"), import("./public-lookup.js")]).then(
+        ([{ Agent }, { publicLookup }]) => new Agent({ keepAliveTimeout: 10_000, connections: 16, connect: { lookup: publicLookup } }),
+      );
+      return this.publicOwned;
+    }
     this.owned ??= import("undici").then(({ Agent }) => new Agent({ keepAliveTimeout: 10_000, connections: 64 }));
     return this.owned;
   }
@@ -257,7 +266,7 @@ function parseJson(text: string): { ok: boolean; value: unknown } {
   }
 }
 
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EPRIVATEHOST"]);
 
 function networkError(err: unknown, req: RequestBase, url: string, guard: Guard): HttpError {
   const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
@@ -279,7 +288,8 @@ function networkError(err: unknown, req: RequestBase, url: string, guard: Guard)
     url,
     method: req.method,
     code: timedOut ? "timeout" : code,
-    retryable: !aborted,
+    // A host refused for its address answers the same on every attempt.
+    retryable: !aborted && code !== "EPRIVATEHOST",
     mayHaveReachedServer: !NOT_SENT.has(code ?? ""),
     aborted,
   });

@@ -34,6 +34,8 @@ export interface RequestBase {
   idempotent?: boolean;
   /** Paced by the client's rate limiter (default: true for JSON calls, false for byte transfers). */
   paced?: boolean;
+  /** Connect only to public addresses, checked when the socket resolves its host (reference fetches). */
+  publicHostsOnly?: boolean;
 }
 
 export interface JsonRequest extends RequestBase {

@@ -24,6 +24,13 @@ const entry = (name: string): LockEntry =>
   }) as unknown as LockEntry;
 
 describe("asset module text", () => {
+  it("lists an asset with candidates, not its takes", () => {
+    const take = { ...asset("hero.take-2"), take: { of: "hero", k: 2 } } as ResolvedAsset;
+    const lock = { hero: entry("hero"), "hero.take-2": entry("hero.take-2") };
+    const entries = moduleEntries([asset("hero"), take], lock, { outDir: "gen", moduleDir: "src" }, (e) => `data:${e.sha256}`);
+    expect(entries.map((e) => e.name)).toEqual(["hero"]);
+  });
+
   it("is sorted by name whatever the declaration order, and skips assets never built", () => {
     const lock = { b: entry("b"), a: entry("a") };
     const e1 = moduleEntries(
