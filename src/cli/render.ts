@@ -70,7 +70,8 @@ export class ProgressRenderer {
         this.running.delete(e.name);
         this.failed++;
         this.spend += e.costUsd;
-        this.print(`${s.red("✗")} ${e.name} rejected (${usd(e.costUsd)} paid, image kept in ${e.kept}): ${e.reason}`);
+        // An earlier build's rejection (nothing paid now) has its whole story in the reason.
+        this.print(`${s.red("✗")} ${e.name} rejected${e.costUsd ? ` (${usd(e.costUsd)} paid, image kept in ${e.kept})` : ""}: ${e.reason}`);
         break;
       case "skipped":
         this.running.delete(e.name);

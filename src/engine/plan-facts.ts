@@ -104,7 +104,7 @@ function rejectedReasons(stateDir: string, root: string, wanted: string[]): Map<
     const kept = path.relative(root, store.rejectedPath(hash, "img")).split(path.sep).join("/");
     out.set(
       hash,
-      `the image paid for (task ${rec.entry.taskId}, $${rec.entry.cost.usd}) failed the quality gates: ${rec.reasons.join("; ")}; kept in ${kept}; build --retry-rejected pays for another`,
+      `the image paid for (task ${rec.entry.taskId}, $${rec.entry.cost.usd.toFixed(4)}) failed the quality gates: ${rec.reasons.join("; ")}; kept in ${kept}; build --retry-rejected pays for another`,
     );
   }
   return out;

@@ -53,7 +53,7 @@ export function summarize(
   for (const r of results) {
     if (r.status !== "generated" && r.status !== "rejected") continue;
     cost += r.costUsd;
-    const model = entries[r.name]?.model ?? "unknown";
+    const model = r.model ?? entries[r.name]?.model ?? "unknown";
     costByModel[model] = round((costByModel[model] ?? 0) + r.costUsd);
   }
   return {

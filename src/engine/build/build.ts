@@ -285,7 +285,14 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
               case "rejected": {
                 const kept = rejectedFile(project, store, asset.hash);
                 const costUsd = outcome.entry.cost.usd;
-                result(asset, { status: "rejected", taskId: outcome.taskId, costUsd, error: outcome.reason, kept });
+                result(asset, {
+                  status: "rejected",
+                  taskId: outcome.taskId,
+                  costUsd,
+                  error: outcome.reason,
+                  kept,
+                  model: asset.spec.model,
+                });
                 sink({ type: "rejected", name: asset.name, reason: outcome.reason, costUsd, kept });
                 return { ok: false };
               }

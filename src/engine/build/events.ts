@@ -42,6 +42,8 @@ export interface AssetResult {
   error?: string;
   /** For a rejected asset: where its image is kept for inspection (project-relative). */
   kept?: string;
+  /** For an asset rejected in this build: the model it paid (it has no lock entry to say so). */
+  model?: string;
   /** True when the image came back at no cost (from `restoredFrom`). */
   restored?: boolean;
   restoredFrom?: RestoreSource;

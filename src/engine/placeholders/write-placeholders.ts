@@ -34,7 +34,7 @@ export interface PlaceholderResult {
 export async function writePlaceholders(project: Project, opts: { only?: string[]; wait?: boolean } = {}): Promise<PlaceholderResult> {
   const held = await acquireProjectLock(stateDir(project), { wait: opts.wait, command: "build --placeholders" });
   try {
-    const globs = opts.only?.map(nameGlob);
+    const globs = opts.only?.length ? opts.only.map(nameGlob) : undefined;
     const result: PlaceholderResult = { written: [], present: 0 };
     for (const asset of project.assets) {
       if (globs && !matchesAny(asset.name, globs)) continue;

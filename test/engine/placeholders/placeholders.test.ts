@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { build, loadProject, readLock, writePlaceholders } from "../../../src/index.js";
 import { simConfig } from "../../helpers/project.js";
 import { simSuite } from "../../helpers/sim-suite.js";
+import { runCli } from "../../helpers/cli.js";
 
 const MANIFEST = `assets:
   - name: hero
@@ -59,5 +60,16 @@ describe("build --placeholders", () => {
     expect(await writePlaceholders(load())).toMatchObject({ written: [], present: 2 });
     expect(await build(load(), { simulatorUrl: suite.sim().url })).toMatchObject({ generated: 0, upToDate: 2 });
     expect(suite.sim().ledger()).toHaveLength(2);
+  });
+
+  it("nanobanana build --placeholders writes every missing one (and --only narrows it); --json lists them", async () => {
+    suite.project({ "nanobanana.config.yaml": simConfig(), "assets/a.yaml": MANIFEST });
+    const only = await runCli(["build", "--placeholders", "--only", "icon", "--json", "-C", suite.dir()]);
+    expect(only.code).toBe(0);
+    expect(JSON.parse(only.stdout).written.map((w: { name: string }) => w.name)).toEqual(["icon"]);
+    const all = await runCli(["build", "--placeholders", "-C", suite.dir()]);
+    expect(all.stderr).toMatch(/hero → generated\/hero\.png 1376×768 placeholder/);
+    expect(all.stderr).toMatch(/1 placeholder written, 1 asset already with an output; \$0/);
+    expect(existsSync(file("nanobanana.lock"))).toBe(false);
   });
 });
