@@ -11,6 +11,11 @@ export interface SimulatorOptions {
    * PENDING for its first fifth, then RUNNING, then done.
    */
   batchLatencyMs?: number;
+  /**
+   * The simulator's clock (default Date.now): what batch jobs and signed URLs are timed by. A
+   * test that must act while a job is still running holds it still instead of racing it.
+   */
+  now?: () => number;
   /** Port to listen on (default 0: any free port). */
   port?: number;
   /** Interface to bind (default 127.0.0.1). */

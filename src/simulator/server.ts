@@ -79,7 +79,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       fetchOrigins: (opts.fetchOrigins ?? []).map((o) => new URL(o).origin),
     },
     origin: () => origin,
-    now: () => Date.now(),
+    now: opts.now ?? (() => Date.now()),
     // Minted per status answer, like a real signed URL: an expired one is fixed by asking again.
     fileUrl: (task, index = 0) => `${origin}${filePath(task, index)}?expires=${ctx.now() + URL_TTL_MS}&sig=${task.imageKey.slice(0, 16)}`,
   };

@@ -5,8 +5,10 @@ import { startSimulator, type Simulator } from "../../src/simulator/server.js";
 import { makeProject, runCli } from "../engine/safety/helpers.js";
 
 let sim: Simulator;
+/** The simulator's clock stands still while this is set: the job cannot end before `cancel`, however loaded the machine. */
+let heldAt: number | undefined;
 beforeAll(async () => {
-  sim = await startSimulator({ batchLatencyMs: 8000 });
+  sim = await startSimulator({ batchLatencyMs: 400, now: () => heldAt ?? Date.now() });
 });
 afterAll(() => sim.close());
 
@@ -17,6 +19,7 @@ it("build --batch --no-wait leaves the job; status shows it; batch cancel says w
     `provider: gemini\nsimulate: true\ndefaults: { model: nano-banana-2, resolution: 0.5K, aspectRatio: "1:1", format: png }\nproviders:\n  gemini: { pollIntervalMs: 20 }\n`,
   );
   const env = { NANOBANANA_SIMULATOR_URL: sim.url };
+  heldAt = Date.now();
   const left = runCli(["build", "-C", dir, "--batch", "--no-wait", "--json"], env);
   expect(await left.exit, left.stderr()).toBe(0);
   const r = JSON.parse(left.stdout());
@@ -30,6 +33,7 @@ it("build --batch --no-wait leaves the job; status shows it; batch cancel says w
   const cancel = runCli(["batch", "cancel", "-C", dir], env);
   expect(await cancel.exit, cancel.stderr()).toBe(0);
   expect(cancel.stdout()).toMatch(/cancelled, \d of 4 requests done \(\$[\d.]+ paid\)/);
+  heldAt = undefined;
   const paid = sim.ledger().length;
   const again = runCli(["build", "-C", dir, "--batch", "--json"], env);
   // What the cancelled job did not run is reported failed (exit 1) and goes back to "to generate".

@@ -9,14 +9,17 @@ import { startSimulator, type Simulator } from "../../src/simulator/server.js";
 
 let sim: Simulator;
 let ai: GoogleGenAI;
+/** While set, the simulator's clock stands still: a job cannot end before the test acts on it. */
+let heldAt: number | undefined;
 const tmp = mkdtempSync(path.join(os.tmpdir(), "nb-batch-sim-"));
 beforeAll(async () => {
-  sim = await startSimulator({ batchLatencyMs: 400 });
+  sim = await startSimulator({ batchLatencyMs: 400, now: () => heldAt ?? Date.now() });
   ai = new GoogleGenAI({ apiKey: "test-key", httpOptions: { baseUrl: sim.url } });
 });
 beforeEach(() => {
   sim.state.reset();
   sim.setFaults(undefined);
+  heldAt = undefined;
 });
 afterAll(async () => {
   await sim.close();
@@ -83,6 +86,7 @@ test("@google/genai: inline batches, list by display name, cancel, delete", asyn
   expect(job.dest?.inlinedResponses?.[0].metadata).toEqual({ key: "x1" });
   expect(job.dest?.inlinedResponses?.[0].response?.candidates?.[0].content?.parts?.some((p) => p.inlineData)).toBe(true);
 
+  heldAt = Date.now(); // the "slow" job stays running until it is cancelled
   const slow = await ai.batches.create({
     model: "gemini-3.1-flash-image",
     src: [{ contents: "never mind" }],

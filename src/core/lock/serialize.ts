@@ -25,16 +25,26 @@ const ENTRY_KEYS: (keyof LockEntry)[] = [
  * order, one block per asset, so that a rebuild changes only the blocks it regenerated.
  */
 export function serializeLock(lock: Lockfile): string {
+  return [...lockText(lock)].join("");
+}
+
+/**
+ * serializeLock's text in pieces, one asset's block at a time: a writer that writes them as
+ * they come never holds a 10,000-entry lock's blocks and their joined copy at once, and each
+ * piece dies young.
+ */
+export function* lockText(lock: Lockfile): Generator<string> {
   const names = Object.keys(lock.assets).sort(byCodePoint);
-  const blocks = names.map(
-    (name) => `    ${JSON.stringify(name)}: ${indent(JSON.stringify(ordered(lock.assets[name]), sortedReplacer, 2), "    ")}`,
-  );
+  yield `{\n  "version": ${lock.version},\n  "assets": {`;
+  for (let i = 0; i < names.length; i++)
+    yield `${i ? "," : ""}\n    ${JSON.stringify(names[i])}: ${pretty(ordered(lock.assets[names[i]]), "    ", false)}`;
+  if (names.length) yield "\n  ";
   const picks = Object.keys(lock.picks ?? {}).sort(byCodePoint);
   // One line per pick, after the assets: a pick changes one line of the file.
   const pickBlock = picks.length
     ? `,\n  "picks": {\n${picks.map((n) => `    ${JSON.stringify(n)}: ${lock.picks![n]}`).join(",\n")}\n  }`
     : "";
-  return `{\n  "version": ${lock.version},\n  "assets": {${blocks.length ? `\n${blocks.join(",\n")}\n  ` : ""}}${pickBlock}\n}\n`;
+  yield `}${pickBlock}\n}\n`;
 }
 
 function ordered(entry: LockEntry): Record<string, unknown> {
@@ -45,18 +55,26 @@ function ordered(entry: LockEntry): Record<string, unknown> {
   return out;
 }
 
-/** Nested objects (spec, cost) get sorted keys. */
-function sortedReplacer(this: unknown, key: string, value: unknown): unknown {
-  if (key === "" || value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, (value as Record<string, unknown>)[k]]),
-  );
-}
-
-function indent(text: string, pad: string): string {
-  return text.replace(/\n/g, `\n${pad}`);
+/**
+ * What `JSON.stringify(value, null, 2)` writes, indented by `ind`, nested objects (spec, cost)
+ * with sorted keys, built directly: no sorted copy of every object and no re-indenting pass (a
+ * 10,000-entry lock is rewritten during a build, and those copies were most of its garbage).
+ */
+function pretty(value: unknown, ind: string, sortKeys: boolean): string | undefined {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const inner = `${ind}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    return `[\n${value.map((v) => inner + (pretty(v, inner, true) ?? "null")).join(",\n")}\n${ind}]`;
+  }
+  const keys = Object.keys(value);
+  if (sortKeys) keys.sort();
+  const parts: string[] = [];
+  for (const k of keys) {
+    const v = pretty((value as Record<string, unknown>)[k], inner, true);
+    if (v !== undefined) parts.push(`${inner}${JSON.stringify(k)}: ${v}`);
+  }
+  return parts.length ? `{\n${parts.join(",\n")}\n${ind}}` : "{}";
 }
 
 export function byCodePoint(a: string, b: string): number {

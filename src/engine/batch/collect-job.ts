@@ -37,18 +37,21 @@ export async function collectJob(
   const items = new Map(record.items.map((i) => [i.hash, i]));
   const handled = new Set<string>();
   mkdirSync(o.collect.incoming, { recursive: true });
-  const handle = async (line: Record<string, unknown>) => {
+  // Not async: nothing here holds the line (its base64 text) while its image is saved.
+  const handle = (line: Record<string, unknown>): Promise<void> => {
     const key = lineKey(line);
     const item = key === undefined ? undefined : items.get(key);
-    if (!item || handled.has(item.hash)) return;
+    if (!item || handled.has(item.hash)) return Promise.resolve();
     handled.add(item.hash);
-    let outcome: BatchOutcome;
+    let pending: Promise<BatchOutcome>;
     try {
-      outcome = await collectLine(line, item, record, o.collect);
+      pending = collectLine(line, item, record, o.collect);
     } catch (err) {
-      outcome = { status: "failed", error: `could not save the batch result: ${(err as Error).message}` };
+      pending = Promise.reject(err);
     }
-    settle(item.hash, outcome);
+    return pending
+      .catch((err: unknown): BatchOutcome => ({ status: "failed", error: `could not save the batch result: ${(err as Error).message}` }))
+      .then((outcome) => settle(item.hash, outcome));
   };
   if (job.inlined) {
     for (const line of job.inlined) await handle(line as Record<string, unknown>);
@@ -102,24 +105,32 @@ function readResults(
     fileName,
     async (stream) => {
       const running = new Set<Promise<void>>();
+      const lines = jsonlLines(stream);
       try {
-        for await (const text of jsonlLines(stream)) {
-          let line: Record<string, unknown>;
-          try {
-            line = JSON.parse(text);
-          } catch {
-            throw new Error("a results line was cut short");
-          }
-          const p = handle(line).finally(() => running.delete(p));
+        for (;;) {
+          // Wait for room before the next line is read, never while holding one: a line's text
+          // (its base64 images) then dies young instead of outliving a wait and being promoted.
+          while (running.size >= IN_FLIGHT) await Promise.race(running);
+          const next = await lines.next();
+          if (next.done) break;
+          const p = handle(parseLine(next.value)).finally(() => running.delete(p));
           running.add(p);
-          if (running.size >= IN_FLIGHT) await Promise.race(running);
         }
       } finally {
+        await lines.return(undefined);
         await Promise.all(running);
       }
     },
     o.signal,
   );
+}
+
+function parseLine(text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error("a results line was cut short");
+  }
 }
 
 function unhandled(items: BatchItem[], handled: Set<string>): BatchItem[] {

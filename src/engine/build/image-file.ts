@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createWriteStream, renameSync, rmSync, mkdirSync, statSync, readFileSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ImageFormat } from "../../core/catalog/models.js";
@@ -64,7 +64,7 @@ export async function saveImage(
   const tmp = tempPathFor(dest);
   try {
     if (out.data) {
-      await pipeline([Buffer.from(out.data)], createWriteStream(tmp));
+      await writeFile(tmp, out.data);
     } else if (out.url) {
       // Through the transport: the retry policy, the idle timeout, the total deadline and the size cap.
       await http.download({ method: "GET", url: out.url, signal, expiring: true, what: "download" }, tmp, hooks);

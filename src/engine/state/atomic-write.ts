@@ -18,12 +18,18 @@ export function tempPathFor(file: string): string {
  * journal uses it so that a burst of submit answers is recorded in microseconds each.
  * `flush: "none"` skips the fsync: for caches that are verified when read.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array, opts: { flush?: "sync" | "background" | "none" } = {}): void {
+export function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array | Iterable<string>,
+  opts: { flush?: "sync" | "background" | "none" } = {},
+): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = tempPathFor(file);
   const fd = openSync(tmp, "w");
   try {
-    writeAll(fd, typeof data === "string" ? Buffer.from(data) : data);
+    if (typeof data === "string") writeAll(fd, Buffer.from(data));
+    else if (data instanceof Uint8Array) writeAll(fd, data);
+    else writePieces(fd, data);
     if (opts.flush === undefined || opts.flush === "sync") fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
@@ -38,6 +44,22 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, opts: {
   }
   renameSync(tmp, file);
   if (opts.flush === "background") flushLater(file);
+}
+
+/** Text given in pieces (a big lockfile), written ~256 KB at a time: the whole is never one string. */
+function writePieces(fd: number, pieces: Iterable<string>): void {
+  let batch: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    batch.push(piece);
+    size += piece.length;
+    if (size >= 256 * 1024) {
+      writeAll(fd, Buffer.from(batch.join("")));
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length) writeAll(fd, Buffer.from(batch.join("")));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { UserError } from "../../core/errors/user-error.js";
@@ -56,7 +56,10 @@ export async function acquireProjectLock(stateDir: string, opts: AcquireOptions 
   const me: LockHolder = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), command: opts.command ?? "build" };
   let told = false;
   for (;;) {
-    if (tryCreate(file, me)) return { file, release: () => releaseIfOurs(file) };
+    if (tryCreate(file, me)) {
+      removeStrayHolderFiles(file);
+      return { file, release: () => releaseIfOurs(file) };
+    }
     const holder = readHolder(file);
     if (isStale(file, holder)) {
       rmSync(file, { force: true });
@@ -69,21 +72,58 @@ export async function acquireProjectLock(stateDir: string, opts: AcquireOptions 
   }
 }
 
+/**
+ * Creates the lock with its contents already in it: the holder is written to a file of our
+ * own, then hard-linked to the lock's name, which fails with EEXIST if it exists. A kill at
+ * any instant leaves either no lock or a whole one, never an empty one that a rerun could
+ * not judge. Where hard links are not supported, an O_EXCL create then a write.
+ */
 function tryCreate(file: string, me: LockHolder): boolean {
-  let fd: number;
+  const own = `${file}.${me.pid}.${process.hrtime.bigint()}`;
+  writeWhole(own, "w", me);
   try {
-    fd = openSync(file, "wx");
+    linkSync(own, file);
+    return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw err;
+    try {
+      writeWhole(file, "wx", me);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw e;
+    }
+  } finally {
+    rmSync(own, { force: true });
   }
+}
+
+function writeWhole(file: string, flags: "w" | "wx", me: LockHolder): void {
+  const fd = openSync(file, flags);
   try {
     writeSync(fd, JSON.stringify(me));
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  return true;
+}
+
+/** Holder files of builds killed between writing theirs and linking it (`build.lock.<pid>.<n>`, pid dead). */
+function removeStrayHolderFiles(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = n.startsWith(prefix) ? /^(\d+)\.\d+$/.exec(n.slice(prefix.length)) : null;
+    if (m && !pidAlive(Number(m[1]))) rmSync(path.join(dir, n), { force: true });
+  }
 }
 
 function readHolder(file: string): LockHolder | undefined {
@@ -95,7 +135,7 @@ function readHolder(file: string): LockHolder | undefined {
   }
 }
 
-/** Dead pid on this host; or an unreadable lock older than 5 s (a build killed while creating it). */
+/** Dead pid on this host; or an unreadable lock older than 5 s (not one of ours: ours are whole from the start; see tryCreate). */
 function isStale(file: string, holder: LockHolder | undefined): boolean {
   if (!holder) {
     try {

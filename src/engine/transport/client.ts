@@ -117,7 +117,7 @@ export class HttpClient {
       req,
       req.paced ?? false,
       () =>
-        this.exchange(req, this.bytesHeaders(req), req.body, async (res, url, guard) => {
+        this.exchange(req, this.bytesHeaders(req), bodyOf(req), async (res, url, guard) => {
           await failUnlessOk(res, req, url);
           const bytes = await streamToFile(res, file, req.maxBytes ?? this.maxDownloadBytes, guard, url);
           return { bytes, headers: res.headers };
@@ -132,7 +132,7 @@ export class HttpClient {
    * itself how to go on.
    */
   stream<T>(req: BytesRequest, consume: (body: Readable) => Promise<T>): Promise<T> {
-    return this.exchange(req, this.bytesHeaders(req), req.body, async (res, url) => {
+    return this.exchange(req, this.bytesHeaders(req), bodyOf(req), async (res, url) => {
       await failUnlessOk(res, req, url);
       return consume(res.body as unknown as Readable);
     });
@@ -144,7 +144,7 @@ export class HttpClient {
   }
 
   private sendBytes(req: BytesRequest): Promise<BytesResponse> {
-    return this.exchange(req, this.bytesHeaders(req), req.body, async (res, url, guard) => {
+    return this.exchange(req, this.bytesHeaders(req), bodyOf(req), async (res, url, guard) => {
       await failUnlessOk(res, req, url);
       const data = req.method === "HEAD" ? Buffer.alloc(0) : await readCapped(res, req.maxBytes ?? this.maxDownloadBytes, guard, url);
       return { status: res.statusCode, headers: res.headers, data };
@@ -179,7 +179,7 @@ export class HttpClient {
   private async exchange<T>(
     req: RequestBase,
     headers: Record<string, string>,
-    body: string | Uint8Array | undefined,
+    body: string | Uint8Array | Readable | undefined,
     read: (res: Dispatcher.ResponseData, url: string, guard: Guard) => Promise<T>,
   ): Promise<T> {
     const url = redactUrl(req.url);
@@ -227,6 +227,11 @@ export class HttpClient {
     this.owned ??= import("undici").then(({ Agent }) => new Agent({ keepAliveTimeout: 10_000, connections: 64 }));
     return this.owned;
   }
+}
+
+/** An attempt's body: a stream body is opened again for each attempt. */
+function bodyOf(req: BytesRequest): Uint8Array | Readable | undefined {
+  return typeof req.body === "function" ? req.body() : req.body;
 }
 
 /** The signals of one attempt: `deadline` fires when its total time is up. */

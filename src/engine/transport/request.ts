@@ -1,3 +1,5 @@
+import type { Readable } from "node:stream";
+
 /** What a provider reads out of an error answer. */
 export interface ErrorDetails {
   code?: string;
@@ -50,7 +52,8 @@ export interface JsonRequest extends RequestBase {
 
 /** Raw bytes in and out: uploads, reference fetches, downloads. */
 export interface BytesRequest extends RequestBase {
-  body?: Uint8Array;
+  /** The bytes, or a stream of them opened anew for each attempt (a big upload read from its file, never held whole). */
+  body?: Uint8Array | (() => Readable);
   contentType?: string;
   /** For downloads of signed result URLs: 403/410 become code `url_expired`. */
   expiring?: boolean;

@@ -32,7 +32,7 @@ it("a download that trickles a byte at a time ends at the total deadline, not re
     const t = setInterval(() => res.write("x"), 20);
     res.on("close", () => clearInterval(t));
   });
-  http = new HttpClient({ timeoutMs: 1000, deadlineMs: 300, retry: { baseDelayMs: 1 } });
+  http = new HttpClient({ timeoutMs: 600_000, deadlineMs: 300, retry: { baseDelayMs: 1 } });
   const file = path.join(mkdtempSync(path.join(tmpdir(), "nb-dl-")), "img.tmp");
   const err = await http.download({ method: "GET", url, what: "download" }, file).catch((e) => e);
   expect(err).toBeInstanceOf(HttpError);

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import type { Readable } from "node:stream";
 import type { HttpClient } from "../../transport/client.js";
 import type { BatchApi, BatchJobInfo, BatchLine, BatchState } from "../batch-types.js";
@@ -62,9 +62,9 @@ export class GeminiBatchApi implements BatchApi {
     this.headers = { "x-goog-api-key": apiKey };
   }
 
-  /** Uploads a JSONL file with the resumable protocol; returns its `files/…` name. */
+  /** Uploads a JSONL file with the resumable protocol, streamed from disk (never whole in memory); returns its `files/…` name. */
   async upload(file: string, displayName: string, signal?: AbortSignal): Promise<string> {
-    const data = readFileSync(file);
+    const size = statSync(file).size;
     const started = await this.http.bytes({
       method: "POST",
       url: `${this.base}/upload/v1beta/files`,
@@ -72,7 +72,7 @@ export class GeminiBatchApi implements BatchApi {
         ...this.headers,
         "x-goog-upload-protocol": "resumable",
         "x-goog-upload-command": "start",
-        "x-goog-upload-header-content-length": String(data.length),
+        "x-goog-upload-header-content-length": String(size),
         "x-goog-upload-header-content-type": "application/jsonl",
       },
       contentType: "application/json",
@@ -85,8 +85,13 @@ export class GeminiBatchApi implements BatchApi {
     const done = await this.http.bytes({
       method: "POST",
       url: uploadUrl,
-      headers: { ...this.headers, "x-goog-upload-offset": "0", "x-goog-upload-command": "upload, finalize" },
-      body: data,
+      headers: {
+        ...this.headers,
+        "content-length": String(size),
+        "x-goog-upload-offset": "0",
+        "x-goog-upload-command": "upload, finalize",
+      },
+      body: () => createReadStream(file),
       signal,
       deadlineMs: Math.max(this.http.deadlineMs, 30 * 60_000),
       what: "batch input upload",
