@@ -157,13 +157,15 @@ export class HttpClient {
 
   private async withPolicy<T>(req: RequestBase, paced: boolean, send: () => Promise<T>, hooks: CallHooks): Promise<T> {
     const attempt = async () => {
-      if (paced) await this.limiter?.acquire(req.signal);
+      const permit = paced ? await this.limiter?.acquire(req.signal) : undefined;
       try {
         const res = await send();
+        permit?.answered();
         if (paced) this.limiter?.succeeded();
         return res;
       } catch (err) {
-        if (paced && err instanceof HttpError && err.status === 429) this.limiter?.throttled(err.info.retryAfterMs);
+        if (paced && err instanceof HttpError && err.status === 429) this.limiter?.throttled(err.info.retryAfterMs, permit);
+        else permit?.answered();
         throw err;
       }
     };

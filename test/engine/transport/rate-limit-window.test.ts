@@ -28,7 +28,15 @@ class VirtualClock {
  * the simulator's own sliding-window counter (the request arrives up to 400 ms after it was
  * sent); a 429 is retried after the server's wait hint, as the transport does.
  */
-async function simulate(opts: { rpm: number; serverRpm?: number; assets: number; concurrency: number; latencyMs: number }) {
+async function simulate(opts: {
+  rpm: number;
+  serverRpm?: number;
+  assets: number;
+  concurrency: number;
+  latencyMs: number;
+  /** How long request i takes to reach the server (default up to 400 ms); at most latencyMs. */
+  transit?: (i: number) => number;
+}) {
   const clock = new VirtualClock();
   const limiter = new RateLimiter({ rpm: opts.rpm, now: () => clock.now, sleep: clock.sleep });
   const server = new ServiceLimits(() => ({ gemini: { rpm: opts.serverRpm ?? opts.rpm } }));
@@ -40,17 +48,18 @@ async function simulate(opts: { rpm: number; serverRpm?: number; assets: number;
     while (next < opts.assets) {
       const i = next++;
       for (;;) {
-        await limiter.acquire();
+        const permit = await limiter.acquire();
         sent.push(clock.now);
-        const transit = (i * 137) % 400;
+        const transit = opts.transit?.(i) ?? (i * 137) % 400;
         await clock.sleep(transit);
         const hit = server.check("gemini.generate", {} as SimState, clock.now);
         if (hit) {
           rejected++;
-          limiter.throttled(hit.waitMs);
+          limiter.throttled(hit.waitMs, permit);
           continue;
         }
         await clock.sleep(opts.latencyMs - transit);
+        permit.answered();
         limiter.succeeded();
         last = Math.max(last, clock.now);
         break;
@@ -81,6 +90,14 @@ describe("RateLimiter against the simulator's sliding window (virtual time)", ()
     expect(r.last).toBeLessThan(126_000);
     // Never more than the rpm inside any 60 s window of sends.
     for (const t of r.sent) expect(r.sent.filter((u) => u > t - 60_000 && u <= t).length).toBeLessThanOrEqual(60);
+  });
+
+  it("requests that reach the server late (a loaded machine) never push the window over: a request counts until its answer came", async () => {
+    // The first window's requests take 3 s to arrive, the later ones none: stamped at their
+    // send, the second window would open while the first still counts at the server.
+    const r = await simulate({ rpm: 60, assets: 150, concurrency: 64, latencyMs: 4000, transit: (i) => (i < 64 ? 3000 : 0) });
+    expect(r.rejected).toBe(0);
+    expect(r.last).toBeLessThanOrEqual(150_000 * 1.05);
   });
 
   it("a provider stricter than the configured rpm: 429s cut the budget (AIMD) and every request still lands", async () => {

@@ -6,8 +6,9 @@ function fakeLimiter(rpm?: number) {
   let now = 0;
   const sent: number[] = [];
   const limiter = new RateLimiter({ rpm, now: () => now, sleep: async (ms) => void (now += ms) });
+  // Each request is answered the moment it is sent.
   const send = async () => {
-    await limiter.acquire();
+    (await limiter.acquire()).answered();
     sent.push(now);
   };
   return { limiter, sent, send, advance: (ms: number) => void (now += ms), at: () => now };
@@ -29,7 +30,7 @@ describe("RateLimiter", () => {
   it("concurrent senders all get a slot", async () => {
     const { sent, limiter } = fakeLimiter(10);
     // Nine (97% of 10 → 9) go at once; the next nine each wait for one of the first to leave.
-    await Promise.all(Array.from({ length: 18 }, () => limiter.acquire().then(() => sent.push(0))));
+    await Promise.all(Array.from({ length: 18 }, () => limiter.acquire().then((p) => (p.answered(), sent.push(0)))));
     expect(sent).toHaveLength(18);
     expect(limiter.rate).toBeCloseTo(9.7, 5);
   });
