@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import type { AssetSpec } from "../../core/project.js";
-import { BatchDisplayNameSchema, BatchRecordSchema, firstProblem } from "../../core/state-schemas.js";
+import { BatchDisplayNameSchema, BatchRecordSchema } from "../../core/state-schemas.js";
 import { writeFileAtomic } from "../state/atomic-write.js";
+import { readRecords, type RejectedFile } from "../state/record-folder.js";
 
 /** One request of a batch job: the spec hash is its key. */
 export interface BatchItem {
@@ -45,7 +46,7 @@ export class BatchJournal {
   }
 
   /** Journal files that failed validation at the last load(), with why: never used, never deleted. */
-  rejected: Array<{ file: string; problem: string }> = [];
+  rejected: RejectedFile[] = [];
 
   /**
    * Every journalled job. Each file is checked against its strict schema and must be named
@@ -55,29 +56,9 @@ export class BatchJournal {
    * from it. Torn temp files are skipped.
    */
   load(): BatchRecord[] {
-    this.rejected = [];
-    let names: string[];
-    try {
-      names = readdirSync(this.dir);
-    } catch {
-      return [];
-    }
-    const out: BatchRecord[] = [];
-    for (const n of names.filter((f) => f.endsWith(".json")).sort()) {
-      const file = path.join(this.dir, n);
-      let raw: unknown;
-      try {
-        raw = JSON.parse(readFileSync(file, "utf8"));
-      } catch {
-        continue; // a torn temp file from a crash: ignore
-      }
-      const r = BatchRecordSchema.safeParse(raw);
-      if (!r.success) this.rejected.push({ file, problem: firstProblem(r.error) });
-      else if (n !== `${r.data.displayName}.json`)
-        this.rejected.push({ file, problem: `displayName ${r.data.displayName} does not match the file name` });
-      else out.push(r.data as BatchRecord);
-    }
-    return out;
+    const { records, rejected } = readRecords<BatchRecord>(this.dir, BatchRecordSchema, "displayName");
+    this.rejected = rejected;
+    return records;
   }
 
   remove(displayName: string): void {

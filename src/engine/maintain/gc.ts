@@ -1,5 +1,6 @@
-import { lstatSync, readdirSync, rmSync, statSync } from "node:fs";
+import { lstatSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
+import { namesIn } from "../fs/names-in.js";
 import { acquireProjectLock } from "../state/project-lock.js";
 import { TaskJournal } from "../state/journal.js";
 import { readLock } from "../state/read-lock.js";
@@ -107,13 +108,7 @@ export async function gc(project: Project, stateDir: string, opts: GcOptions = {
 
 /** Regular files under `dir`, absolute; symlinks are not followed (nothing outside is reached). */
 function* walk(dir: string, skipDir: (name: string) => boolean = () => false): Generator<string> {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const n of names) {
+  for (const n of namesIn(dir)) {
     const abs = path.join(dir, n);
     const st = lstatSync(abs);
     if (st.isDirectory()) {

@@ -1,5 +1,6 @@
-import { existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, linkSync, copyFileSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
+import { namesIn } from "../fs/names-in.js";
 import { THUMB_MAX } from "../../core/report/thumb-size.js";
 import { tempPathFor } from "../state/atomic-write.js";
 
@@ -57,13 +58,7 @@ export class ThumbnailCache {
 /** The sha256s of the `<sha256>.webp` files in `dir` (in its two-character shards with `sharded`). */
 function listWebp(dir: string, sharded: boolean): Set<string> {
   const out = new Set<string>();
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const name of names) {
+  for (const name of namesIn(dir)) {
     if (sharded) {
       if (name.length === 2) for (const sha of listWebp(path.join(dir, name), false)) out.add(sha);
     } else if (name.endsWith(".webp") && name.length === 69) out.add(name.slice(0, 64));

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AssetSpec } from "../../core/project.js";
-import { firstProblem, PendingTaskSchema, SpecHashSchema } from "../../core/state-schemas.js";
+import { PendingTaskSchema, SpecHashSchema } from "../../core/state-schemas.js";
 import { writeFileAtomic } from "./atomic-write.js";
+import { readRecords, type RejectedFile } from "./record-folder.js";
 
 /**
  * A task that was submitted (and so may be paid for) but whose image is not yet in the lock.
@@ -54,7 +55,7 @@ export class TaskJournal {
   }
 
   /** Journal files that failed validation at the last load(), with why: never used, never deleted. */
-  rejected: Array<{ file: string; problem: string }> = [];
+  rejected: RejectedFile[] = [];
 
   /**
    * Every pending task, by spec hash. Each file is checked against its schema and must be
@@ -62,29 +63,9 @@ export class TaskJournal {
    * `rejected`), so no path is ever built from it. Torn temp files are skipped.
    */
   load(): Map<string, PendingTask> {
-    const out = new Map<string, PendingTask>();
-    this.rejected = [];
-    let names: string[];
-    try {
-      names = readdirSync(this.dir);
-    } catch {
-      return out;
-    }
-    for (const n of names) {
-      if (!n.endsWith(".json")) continue;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(readFileSync(path.join(this.dir, n), "utf8"));
-      } catch {
-        continue; // a torn temp file from a crash: ignore
-      }
-      const t = PendingTaskSchema.safeParse(raw);
-      const file = path.join(this.dir, n);
-      if (!t.success) this.rejected.push({ file, problem: firstProblem(t.error) });
-      else if (n !== `${t.data.hash}.json`) this.rejected.push({ file, problem: `hash ${t.data.hash} does not match the file name` });
-      else out.set(t.data.hash, t.data as PendingTask);
-    }
-    return out;
+    const { records, rejected } = readRecords<PendingTask>(this.dir, PendingTaskSchema, "hash");
+    this.rejected = rejected;
+    return new Map(records.map((t) => [t.hash, t]));
   }
 
   /** Merges `patch` (or what it makes of the entry) into the entry of `hash`, if there is one; false when there is none. */

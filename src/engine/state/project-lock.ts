@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
+import { namesIn } from "../fs/names-in.js";
 import { UserError } from "../../core/errors/user-error.js";
 import { abortableSleep } from "../transport/retry.js";
 
@@ -114,13 +115,7 @@ function writeWhole(file: string, flags: "w" | "wx", me: LockHolder): void {
 function removeStrayHolderFiles(file: string): void {
   const dir = path.dirname(file);
   const prefix = `${path.basename(file)}.`;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const n of names) {
+  for (const n of namesIn(dir)) {
     const m = n.startsWith(prefix) ? /^(\d+)\.\d+$/.exec(n.slice(prefix.length)) : null;
     if (m && !pidAlive(Number(m[1]))) rmSync(path.join(dir, n), { force: true });
   }

@@ -1,10 +1,11 @@
-import { constants, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { constants, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { promises as fsp } from "node:fs";
 import path from "node:path";
 import { hashFile } from "../facts.js";
 import type { LockEntry } from "../../core/lock/types.js";
 import { SpecHashSchema, StoredEntrySchema } from "../../core/state-schemas.js";
 import { tempPathFor, writeFileAtomic } from "../state/atomic-write.js";
+import { namesIn } from "../fs/names-in.js";
 
 /** An image that failed its quality gates, as `store/rejected/` keeps it. */
 export interface RejectedRecord {
@@ -102,24 +103,7 @@ export class ContentStore {
 
   /** Every spec hash with an entry, from one listing of the store (cheap next to a read per hash). */
   hashes(): Set<string> {
-    const out = new Set<string>();
-    let shards: string[];
-    try {
-      shards = readdirSync(this.dir);
-    } catch {
-      return out;
-    }
-    for (const shard of shards) {
-      try {
-        for (const f of readdirSync(path.join(this.dir, shard))) {
-          const hash = f.slice(0, -5);
-          if (f.endsWith(".json") && SpecHashSchema.safeParse(hash).success) out.add(hash);
-        }
-      } catch {
-        // not a folder: ignore
-      }
-    }
-    return out;
+    return hashesIn(this.dir);
   }
 
   /**
@@ -152,22 +136,7 @@ export class ContentStore {
 
   /** Spec hashes with a rejection record, from one listing (a plan of many new assets reads no file per asset). */
   rejectedHashes(): Set<string> {
-    const out = new Set<string>();
-    const dir = path.join(this.dir, "rejected");
-    let shards: string[];
-    try {
-      shards = readdirSync(dir);
-    } catch {
-      return out;
-    }
-    for (const shard of shards) {
-      try {
-        for (const f of readdirSync(path.join(dir, shard))) if (f.endsWith(".json")) out.add(f.slice(0, -5));
-      } catch {
-        // not a folder: ignore
-      }
-    }
-    return out;
+    return hashesIn(path.join(this.dir, "rejected"));
   }
 
   /** Forgets a rejection (a retried spec whose new image passed, or one the user asked to pay for again). */
@@ -197,4 +166,15 @@ export class ContentStore {
     SpecHashSchema.parse(hash);
     return path.join(this.dir, hash.slice(0, 2), `${hash}.json`);
   }
+}
+
+/** The spec hashes of the `<hash>.json` records in the two-character shards of `dir`. */
+function hashesIn(dir: string): Set<string> {
+  const out = new Set<string>();
+  for (const shard of namesIn(dir))
+    for (const f of namesIn(path.join(dir, shard))) {
+      const hash = f.slice(0, -5);
+      if (f.endsWith(".json") && SpecHashSchema.safeParse(hash).success) out.add(hash);
+    }
+  return out;
 }
