@@ -1,5 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { afterEach } from "vitest";
+import type { SimulatorOptions } from "../../src/simulator/context.js";
+import { startSimulator, type Simulator } from "../../src/simulator/server.js";
 import { tempDir } from "./temp-dir.js";
 
 export interface TempProjectOptions {
@@ -40,4 +43,23 @@ export function chargesByPrompt(charges: Array<{ prompt: string }>): Map<string,
   const m = new Map<string, number>();
   for (const c of charges) m.set(c.prompt, (m.get(c.prompt) ?? 0) + 1);
   return m;
+}
+
+/** Starts a simulator for the test that calls it and closes it after that test. */
+export function simulatorPerTest(): (opts?: SimulatorOptions) => Promise<Simulator> {
+  let sim: Simulator | undefined;
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+  });
+  return async (opts) => {
+    sim = await startSimulator(opts);
+    return sim;
+  };
+}
+
+/** The task journal's entries of a project, as written on disk (`.nanobanana/tasks/*.json`). */
+export function journalEntries(root: string): Record<string, unknown>[] {
+  const dir = path.join(root, ".nanobanana", "tasks");
+  return readdirSync(dir).map((f) => JSON.parse(readFileSync(path.join(dir, f), "utf8")));
 }

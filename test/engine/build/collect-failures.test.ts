@@ -1,28 +1,20 @@
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { build } from "../../../src/engine/build/build.js";
 import { loadProject } from "../../../src/engine/load/load.js";
-import { startSimulator, type Simulator } from "../../../src/simulator/server.js";
-import { tempProject } from "../../helpers/fault-project.js";
+import { tempProject, simulatorPerTest, journalEntries } from "../../helpers/fault-project.js";
 import { runMain } from "../safety/helpers.js";
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const startSim = simulatorPerTest();
 
 it("a result URL that keeps failing is counted in the journal with its last error, and nanobanana tasks shows both", async () => {
-  sim = await startSimulator({ latencyMs: 10, faults: "files:expired" });
+  const sim = await startSim({ latencyMs: 10, faults: "files:expired" });
   const root = tempProject({ assets: 1 });
   for (let i = 0; i < 2; i++) {
     const r = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url });
     expect(r.failed).toBe(1);
   }
   expect(sim.ledger()).toHaveLength(1);
-  const dir = path.join(root, ".nanobanana", "tasks");
-  const [entry] = readdirSync(dir).map((f) => JSON.parse(readFileSync(path.join(dir, f), "utf8")));
+  const [entry] = journalEntries(root);
   expect(entry.collectFailures).toBe(2);
   expect(entry.lastError).toMatch(/403/);
 
@@ -36,5 +28,5 @@ it("a result URL that keeps failing is counted in the journal with its last erro
   const ok = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url });
   expect(ok.generated).toBe(1);
   expect(sim.ledger()).toHaveLength(1);
-  expect(readdirSync(dir)).toEqual([]);
+  expect(journalEntries(root)).toEqual([]);
 });

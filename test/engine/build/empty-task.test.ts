@@ -1,25 +1,15 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { build } from "../../../src/engine/build/build.js";
 import { loadProject } from "../../../src/engine/load/load.js";
-import { startSimulator, type Simulator } from "../../../src/simulator/server.js";
-import { tempProject } from "../../helpers/fault-project.js";
+import { tempProject, simulatorPerTest, journalEntries } from "../../helpers/fault-project.js";
 import { runMain } from "../safety/helpers.js";
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-function journalled(root: string): Record<string, unknown>[] {
-  const dir = path.join(root, ".nanobanana", "tasks");
-  return readdirSync(dir).map((f) => JSON.parse(readFileSync(path.join(dir, f), "utf8")));
-}
+const startSim = simulatorPerTest();
 
 it("a task that finished paid with zero files is recorded as such: not polled or paid again until forgotten", async () => {
-  sim = await startSimulator({ latencyMs: 10, faults: "apidot.status:empty" });
+  const sim = await startSim({ latencyMs: 10, faults: "apidot.status:empty" });
   const root = tempProject({ assets: 1 });
   const first = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url });
   const taskId = first.assets[0].taskId!;
@@ -27,7 +17,7 @@ it("a task that finished paid with zero files is recorded as such: not polled or
   expect(first.assets[0].error).toMatch(/finished without an image .* and is paid/);
   expect(first.assets[0].error).toContain(`nanobanana tasks forget ${taskId}`);
   expect(sim.ledger()).toHaveLength(1);
-  expect(journalled(root)).toMatchObject([{ taskId, empty: true }]);
+  expect(journalEntries(root)).toMatchObject([{ taskId, empty: true }]);
 
   // The next build neither submits nor polls: it says the same and pays nothing.
   const polls = sim.requestCounts()["apidot.status"];
@@ -51,7 +41,7 @@ it("a task that finished paid with zero files is recorded as such: not polled or
 });
 
 it("an empty task whose asset changed since is left journalled, never polled as an orphan", async () => {
-  sim = await startSimulator({ latencyMs: 10, faults: "apidot.status:empty" });
+  const sim = await startSim({ latencyMs: 10, faults: "apidot.status:empty" });
   const root = tempProject({ assets: 1 });
   const first = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url });
   const taskId = first.assets[0].taskId!;
@@ -62,7 +52,7 @@ it("an empty task whose asset changed since is left journalled, never polled as 
   expect(second.generated).toBe(1);
   expect(sim.ledger()).toHaveLength(2);
   // Polled now (faults off) it would have been collected into the store and left the journal.
-  expect(journalled(root)).toMatchObject([{ taskId, empty: true }]);
+  expect(journalEntries(root)).toMatchObject([{ taskId, empty: true }]);
   const list = await runMain(["tasks", "-C", root]);
   expect(list.stdout).toContain(`task ${taskId} paid, no image`);
 });

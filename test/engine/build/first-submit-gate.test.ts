@@ -1,17 +1,12 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { build } from "../../../src/engine/build/build.js";
 import type { BuildEvent } from "../../../src/engine/build/events.js";
 import { loadProject } from "../../../src/engine/load/load.js";
-import { startSimulator, type Simulator } from "../../../src/simulator/server.js";
-import { tempProject } from "../../helpers/fault-project.js";
+import { tempProject, simulatorPerTest } from "../../helpers/fault-project.js";
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const startSim = simulatorPerTest();
 
 /**
  * The build's first request hangs until its timeout; returns, for every other asset, whether it
@@ -19,7 +14,7 @@ afterEach(async () => {
  * an ordering of events, not a timing.
  */
 async function othersBeforeTheHungRetry(provider: "gemini" | "apidot", route: string): Promise<boolean[]> {
-  sim = await startSimulator({ latencyMs: 0, faults: `${route}:hang@1` });
+  const sim = await startSim({ latencyMs: 0, faults: `${route}:hang@1` });
   const root = tempProject({ assets: 4, concurrency: 4, apidot: "{ timeoutMs: 1000, pollIntervalMs: 20 }" });
   const config = path.join(root, "nanobanana.config.yaml");
   writeFileSync(

@@ -1,20 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { build } from "../../../src/engine/build/build.js";
 import type { BuildEvent } from "../../../src/engine/build/events.js";
 import { loadProject } from "../../../src/engine/load/load.js";
-import { startSimulator, type Simulator } from "../../../src/simulator/server.js";
-import { tempProject } from "../../helpers/fault-project.js";
+import { tempProject, simulatorPerTest, journalEntries } from "../../helpers/fault-project.js";
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const startSim = simulatorPerTest();
 
 it("a 16000×16000 PNG for a 0.5K asset is refused from its header, undecoded; the paid task stays journalled and is never paid again", async () => {
-  sim = await startSimulator({ latencyMs: 10, faults: "files:giant" });
+  const sim = await startSim({ latencyMs: 10, faults: "files:giant" });
   const root = tempProject({ assets: 1 });
   const first = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url });
   expect(first.failed).toBe(1);
@@ -24,8 +19,7 @@ it("a 16000×16000 PNG for a 0.5K asset is refused from its header, undecoded; t
   // Refused once: fetching the same bytes again would not help.
   expect(sim.requestCounts().files).toBe(1);
   expect(existsSync(path.join(root, first.assets[0].output))).toBe(false);
-  const dir = path.join(root, ".nanobanana", "tasks");
-  const [entry] = readdirSync(dir).map((f) => JSON.parse(readFileSync(path.join(dir, f), "utf8")));
+  const [entry] = journalEntries(root);
   expect(entry).toMatchObject({ taskId, collectFailures: 1 });
 
   const second = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url });
@@ -35,7 +29,7 @@ it("a 16000×16000 PNG for a 0.5K asset is refused from its header, undecoded; t
 });
 
 it("an image whose size merely differs from the table is kept, with a warning", async () => {
-  sim = await startSimulator({ latencyMs: 10, faults: "files:giant/600" });
+  const sim = await startSim({ latencyMs: 10, faults: "files:giant/600" });
   const root = tempProject({ assets: 1 });
   const events: BuildEvent[] = [];
   const r = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url, onEvent: (e) => events.push(e) });

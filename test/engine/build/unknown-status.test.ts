@@ -1,21 +1,14 @@
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { build } from "../../../src/engine/build/build.js";
 import { UNKNOWN_STATUS_POLLS } from "../../../src/engine/build/poll-task.js";
 import { loadProject } from "../../../src/engine/load/load.js";
 import { UNKNOWN_STATUS } from "../../../src/simulator/hostile-answers.js";
-import { startSimulator, type Simulator } from "../../../src/simulator/server.js";
-import { tempProject } from "../../helpers/fault-project.js";
+import { tempProject, simulatorPerTest, journalEntries } from "../../helpers/fault-project.js";
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
+const startSim = simulatorPerTest();
 
 it("a status value no adapter knows fails the asset after a bounded number of polls, naming it; the task stays journalled and is never paid again", async () => {
-  sim = await startSimulator({ latencyMs: 10, faults: "apidot.status:unknown-status" });
+  const sim = await startSim({ latencyMs: 10, faults: "apidot.status:unknown-status" });
   const root = tempProject({ assets: 1 });
   const first = await build(loadProject({ cwd: root }), { simulatorUrl: sim.url });
   expect(first.failed).toBe(1);
@@ -23,9 +16,7 @@ it("a status value no adapter knows fails the asset after a bounded number of po
   expect(first.assets[0].error).toMatch(/times in a row; its id is recorded/);
   expect(sim.requestCounts()["apidot.status"]).toBe(UNKNOWN_STATUS_POLLS);
   expect(sim.ledger()).toHaveLength(1);
-  const tasks = path.join(root, ".nanobanana", "tasks");
-  const [file] = readdirSync(tasks);
-  const taskId = JSON.parse(readFileSync(path.join(tasks, file), "utf8")).taskId;
+  const taskId = journalEntries(root)[0].taskId;
   expect(taskId).toBe(first.assets[0].taskId);
 
   // The next build asks the same task again (bounded again), and submits nothing.
@@ -41,5 +32,5 @@ it("a status value no adapter knows fails the asset after a bounded number of po
   expect(third.generated).toBe(1);
   expect(third.assets[0].taskId).toBe(taskId);
   expect(sim.ledger()).toHaveLength(1);
-  expect(readdirSync(tasks)).toEqual([]);
+  expect(journalEntries(root)).toEqual([]);
 });
