@@ -1,8 +1,18 @@
 // Shared helpers of the benches: temp projects in os.tmpdir(), tables, pass/fail.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+/**
+ * The case names given on the command line. `node bench/run.mjs peers noop` passes the bench
+ * names themselves: those (and files, flags) are not case filters.
+ */
+export function caseFilter() {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const benches = new Set(readdirSync(here).flatMap((f) => (f.endsWith(".bench.mjs") ? [f.slice(0, -".bench.mjs".length)] : [])));
+  return process.argv.slice(2).filter((a) => !a.endsWith(".mjs") && !a.startsWith("-") && !benches.has(a));
+}
 
 /** A project with `assets` nano-banana-2 assets on `provider` (APIDot); `apidot` is inline YAML for its providers entry. */
 export function tempProject({ assets, concurrency = 8, provider = "apidot", apidot = "{}", simulate = true, resolution = "0.5K" }) {

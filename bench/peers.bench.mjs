@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { childSimulator, standalone } from "./lib.mjs";
+import { caseFilter, childSimulator, standalone } from "./lib.mjs";
 import { fakeProject } from "./lib/fake-project.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -230,8 +230,7 @@ function importCase() {
 }
 
 export async function run() {
-  // `node bench/run.mjs peers` passes the bench name itself: only case names filter.
-  const only = process.argv.slice(2).filter((a) => !a.endsWith(".mjs") && !a.startsWith("-") && a !== "peers");
+  const only = caseFilter();
   const rows = [];
   for (const [name, fn] of Object.entries(CASES)) {
     if (only.length && !only.some((o) => name.startsWith(o))) continue;

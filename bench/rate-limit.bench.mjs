@@ -6,7 +6,7 @@
 //                 at t=120 s, so the floor for that window is ~121 s plus the latency)
 // `node bench/rate-limit.bench.mjs gemini` runs only the cases whose name starts with the word.
 import { build, loadProject } from "../dist/index.js";
-import { childSimulator, standalone, tempProject } from "./lib.mjs";
+import { caseFilter, childSimulator, standalone, tempProject } from "./lib.mjs";
 
 const RPM = 60;
 
@@ -67,8 +67,7 @@ const CASES = {
 };
 
 export async function run() {
-  // `node bench/run.mjs rate-limit` passes the bench name itself: only case names filter.
-  const only = process.argv.slice(2).filter((a) => !a.endsWith(".mjs") && !a.startsWith("-") && a !== "rate-limit");
+  const only = caseFilter();
   const rows = [];
   for (const [name, fn] of Object.entries(CASES)) if (!only.length || only.some((o) => name.startsWith(o))) rows.push(await fn());
   const missed = rows.filter((r) => r.result === "FAIL");
