@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import sharp, { type Sharp } from "sharp";
+import { afterAll, describe, expect, it } from "vitest";
+import { DEFAULT_GATES, gateFailures } from "../../../src/core/gates/check.js";
+import { BadImageError, saveImage } from "../../../src/engine/build/image-file.js";
+import type { HttpClient } from "../../../src/engine/transport/client.js";
+import { renderCard } from "../../../src/simulator/card.js";
+
+// What saveImage measures for the blank gate (a sample of the pixels, taken inside libvips)
+// against sharp's stats() over every pixel, and that the decode still reads the whole file.
+const dir = mkdtempSync(path.join(tmpdir(), "nb-measures-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const noHttp = {} as HttpClient;
+const measure = (data: Buffer, format: "jpeg" | "png" = "jpeg") => saveImage({ data }, path.join(dir, `${++n}.${format}`), format, noHttp);
+
+/** Deterministic pixels: `fill(x, y)` gives [r, g, b] (or [r, g, b, a] with `channels: 4`). */
+function pixels(width: number, height: number, channels: 3 | 4, fill: (x: number, y: number) => number[]): Sharp {
+  const raw = Buffer.alloc(width * height * channels);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw.set(fill(x, y), (y * width + x) * channels);
+  return sharp(raw, { raw: { width, height, channels } });
+}
+
+/** The largest colour-channel deviation over every pixel (the truth the sample estimates). */
+async function allPixels(data: Buffer): Promise<number> {
+  return Math.max(...(await sharp(data).stats()).channels.slice(0, 3).map((c) => c.stdev));
+}
+
+let seed = 12345;
+const random = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
+
+describe("the blank gate's measure", () => {
+  it("is 0 for a single-coloured 1K image, which the default gate rejects", async () => {
+    const flat = await pixels(1024, 1024, 3, () => [200, 120, 40])
+      .jpeg()
+      .toBuffer();
+    const facts = await measure(flat);
+    expect(facts.measures.stdev).toBeLessThan(0.5);
+    expect(gateFailures(DEFAULT_GATES, facts.measures, { format: "jpeg" })).toEqual([expect.stringMatching(/^blank or single-coloured/)]);
+  });
+
+  it("matches the deviation over every pixel on pictures, noise and a near-flat image, at 1K, 16:9 and 2K", async () => {
+    const images = [
+      await renderCard({ width: 1024, height: 1024, format: "jpeg", title: "t", text: "Catalog card 17.", seed: "a" }),
+      await renderCard({ width: 1376, height: 768, format: "png", title: "t", text: "A wide card", seed: "b" }),
+      await renderCard({ width: 2048, height: 2048, format: "jpeg", title: "t", text: "A 2K card", seed: "c" }),
+      await pixels(1024, 1024, 3, () => [255 * random(), 255 * random(), 255 * random()])
+        .png()
+        .toBuffer(),
+      // Near the default threshold (2): a grey field with a faint patch.
+      await pixels(1376, 768, 3, (x, y) => (x > 600 && x < 800 && y > 300 && y < 500 ? [134, 128, 128] : [128, 128, 128]))
+        .png()
+        .toBuffer(),
+    ];
+    for (const data of images) {
+      const truth = await allPixels(data);
+      const { stdev } = (await measure(data, (await sharp(data).metadata()).format as "jpeg" | "png")).measures;
+      expect(Math.abs(stdev - truth)).toBeLessThanOrEqual(Math.max(0.1, truth * 0.12));
+    }
+  });
+
+  it("sees one transparent pixel in a corner (images with alpha are read whole)", async () => {
+    const png = await pixels(1024, 1024, 4, (x, y) => [10, 200, 10, x === 1023 && y === 1023 ? 254 : 255])
+      .png()
+      .toBuffer();
+    expect((await measure(png, "png")).measures.transparent).toBe(true);
+    const opaque = await pixels(1024, 1024, 4, () => [10, 200, 10, 255])
+      .png()
+      .toBuffer();
+    expect((await measure(opaque, "png")).measures.transparent).toBe(false);
+  });
+
+  it("still decodes the whole file: a JPEG or PNG cut short is not an image", async () => {
+    const card = (format: "jpeg" | "png") => renderCard({ width: 1024, height: 1024, format, title: "t", text: "cut", seed: "d" });
+    for (const format of ["jpeg", "png"] as const) {
+      const whole = await card(format);
+      await expect(measure(whole.subarray(0, whole.length - 200), format)).rejects.toBeInstanceOf(BadImageError);
+    }
+  });
+});
