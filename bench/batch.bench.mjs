@@ -1,5 +1,8 @@
 // Batch mode bench (Gemini Batch API on a child simulator). Run after `npm run build`:
-//   node bench/batch.bench.mjs [assets=10000] [kills=10]
+//   node bench/batch.bench.mjs [assets=10000] [kills=10] [case…]
+// (cases: "charges" (1,000 assets), "kills", "big"; none named runs all three)
+// NB_BENCH_IMPORT=/abs/file.mjs preloads a module into the big case's build too (a diagnostic:
+// a heap snapshot, a memory trace).
 // 1. 1,000 0.5K assets: 1,000 charges at 50%, provider requests besides polls ≤ 1 per 100 assets.
 // 2. SIGKILLs at random instants of a 300-asset build (jobs of 100), each followed by a rerun:
 //    exactly one job per chunk, one charge per asset.
@@ -10,15 +13,22 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { childSimulator, standalone } from "./lib.mjs";
+import { caseFilter, childSimulator, standalone } from "./lib.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.resolve(HERE, "../dist/cli/main.js");
 const RSS = path.resolve(HERE, "lib/rss.mjs");
 const direct = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-const arg = (i, d) => (direct && process.argv[i] !== undefined ? Number(process.argv[i]) : d);
-const BIG = arg(2, 10_000);
-const KILLS = arg(3, 10);
+const numbers = direct
+  ? process.argv
+      .slice(2)
+      .filter((a) => /^\d+$/.test(a))
+      .map(Number)
+  : [];
+const BIG = numbers[0] ?? 10_000;
+const KILLS = numbers[1] ?? 10;
+const only = direct ? caseFilter().filter((a) => !/^\d+$/.test(a)) : [];
+const wanted = (name) => !only.length || only.includes(name);
 
 function project(count, resolution, perJob) {
   const dir = mkdtempSync(path.join(tmpdir(), "nb-batchbench-"));
@@ -37,16 +47,23 @@ function project(count, resolution, perJob) {
 function build(dir, url, { killAfter, rss } = {}) {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const p = spawn(process.execPath, [...(rss ? ["--import", RSS] : []), CLI, "build", "-C", dir, "--json"], {
-      env: { ...process.env, NANOBANANA_SIMULATOR_URL: url, CI: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const p = spawn(
+      process.execPath,
+      [...(rss ? ["--import", RSS] : []), ...(process.env.NB_BENCH_IMPORT ? ["--import", process.env.NB_BENCH_IMPORT] : []), CLI, "build", "-C", dir, "--json"],
+      {
+        env: { ...process.env, NANOBANANA_SIMULATOR_URL: url, CI: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     p.stdout.on("data", (d) => (out += d));
     p.stderr.on("data", (d) => (err += d));
     if (killAfter) setTimeout(() => p.kill("SIGKILL"), killAfter);
-    p.on("close", (code) => resolve({ code, out, ms: Date.now() - t0, maxRssKb: Number(/__maxrss_kb=(\d+)/.exec(err)?.[1] ?? 0) }));
+    const kb = (what) => Number(new RegExp(`__max${what}_kb=(\\d+)`).exec(err)?.[1] ?? 0);
+    p.on("close", (code) =>
+      resolve({ code, out, ms: Date.now() - t0, maxRssKb: kb("rss"), maxHeapKb: kb("heap"), maxExternalKb: kb("external") }),
+    );
   });
 }
 
@@ -64,7 +81,7 @@ export async function run() {
   const rows = [];
   let pass = true;
   // 1. 1,000 assets.
-  {
+  if (wanted("charges")) {
     const sim = await childSimulator({ latencyMs: 5, batchLatencyMs: 1000 });
     const dir = project(1000, "0.5K", 1000);
     const r = await build(dir, sim.url);
@@ -87,7 +104,7 @@ export async function run() {
     rmSync(dir, { recursive: true, force: true });
   }
   // 2. Kills at random instants, then a rerun.
-  {
+  if (wanted("kills")) {
     const sim = await childSimulator({ latencyMs: 5, batchLatencyMs: 3000 });
     const dir = project(300, "0.5K", 100);
     const t0 = Date.now();
@@ -117,7 +134,7 @@ export async function run() {
     rmSync(dir, { recursive: true, force: true });
   }
   // 3. The big one.
-  {
+  if (wanted("big")) {
     const sim = await childSimulator({ latencyMs: 5, batchLatencyMs: 2000 });
     const dir = project(BIG, "1K", 10_000);
     const r = await build(dir, sim.url, { rss: true });
@@ -134,6 +151,8 @@ export async function run() {
       polls: counts["gemini.batch.get"] ?? 0,
       jobs: await jobs(sim.url),
       rss_mb: rssMb,
+      heap_mb: Math.round(r.maxHeapKb / 1024),
+      external_mb: Math.round(r.maxExternalKb / 1024),
       ok,
     });
     await sim.close();

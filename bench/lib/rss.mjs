@@ -1,4 +1,16 @@
-// Preloaded with `node --import`: reports the process's peak RSS on exit (to stderr, one line).
+// Preloaded with `node --import`: reports the process's peak RSS on exit (to stderr, one line):
+// the kernel's high-water mark (getrusage), not a sample, so no short peak is missed. Beside it,
+// the largest V8 heap and external (Buffer) memory seen by a sampler every 250 ms, to tell the
+// JS heap from native memory when the peak is too high.
+const peak = { heap: 0, external: 0 };
+setInterval(() => {
+  const m = process.memoryUsage();
+  peak.heap = Math.max(peak.heap, m.heapUsed);
+  peak.external = Math.max(peak.external, m.external);
+}, 250).unref();
 process.on("exit", () => {
-  process.stderr.write(`\n__maxrss_kb=${process.resourceUsage().maxRSS}\n`);
+  const kb = (n) => Math.round(n / 1024);
+  process.stderr.write(
+    `\n__maxrss_kb=${process.resourceUsage().maxRSS} __maxheap_kb=${kb(peak.heap)} __maxexternal_kb=${kb(peak.external)}\n`,
+  );
 });
