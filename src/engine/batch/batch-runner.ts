@@ -39,6 +39,8 @@ export interface BatchRunnerOptions {
   /** Asked before a request joins a job; a reason means "not this one" (budget). */
   beforeSubmit?: (asset: ResolvedAsset) => string | undefined;
   submitRejected?: (asset: ResolvedAsset) => void;
+  /** See BuildOptions.reclaimMemory. */
+  reclaimMemory?: () => void;
 }
 
 interface Deferred {
@@ -194,6 +196,9 @@ export class BatchRunner {
         input = { fileName: record.fileName };
       }
       const job = await this.create(record, input);
+      // Sent: the request bodies (10,000 of them in a catalog's job) need not live while the job
+      // runs and its results are collected.
+      lines.length = 0;
       record.jobName = job.name;
       this.o.journal.record(record);
       this.report(record, job);
