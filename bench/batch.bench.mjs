@@ -49,7 +49,15 @@ function build(dir, url, { killAfter, rss } = {}) {
     const t0 = Date.now();
     const p = spawn(
       process.execPath,
-      [...(rss ? ["--import", RSS] : []), ...(process.env.NB_BENCH_IMPORT ? ["--import", process.env.NB_BENCH_IMPORT] : []), CLI, "build", "-C", dir, "--json"],
+      [
+        ...(rss ? ["--import", RSS] : []),
+        ...(process.env.NB_BENCH_IMPORT ? ["--import", process.env.NB_BENCH_IMPORT] : []),
+        CLI,
+        "build",
+        "-C",
+        dir,
+        "--json",
+      ],
       {
         env: { ...process.env, NANOBANANA_SIMULATOR_URL: url, CI: "1" },
         stdio: ["ignore", "pipe", "pipe"],

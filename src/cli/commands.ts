@@ -22,6 +22,7 @@ import { checkCommand } from "./safety-commands.js";
 import { confirmSpend } from "./confirm.js";
 import { buildJson, loadOverrides } from "./build-output.js";
 import { httpReferenceOrigins } from "./reference-origins.js";
+import { reclaimMemory } from "./reclaim-memory.js";
 
 function load(args: CliArgs) {
   return loadProject({ cwd: args.cwd, config: args.config, overrides: loadOverrides(args), persistCache: true });
@@ -105,6 +106,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       env: io.env,
       wait: args.wait,
       noWait: args.noWait,
+      reclaimMemory,
       maxCostUsd: args.maxCost,
       fitBudget: args.fitBudget,
       retryRejected: args.retryRejected,

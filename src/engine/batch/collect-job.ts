@@ -13,6 +13,8 @@ export interface CollectJobDeps {
   collect: CollectDeps;
   emit: EventSink;
   signal?: AbortSignal;
+  /** Called before the results are read and after every RECLAIM_EVERY of them (see BuildOptions.reclaimMemory). */
+  reclaimMemory?: () => void;
 }
 import { jsonlLines } from "./jsonl-lines.js";
 import type { BatchOutcome } from "./types.js";
@@ -25,6 +27,8 @@ const DOWNLOAD_ATTEMPTS = 5;
  * RSS of 216-232 MB, 2 gave 194-196 MB (3: 205) at about the same speed.
  */
 const IN_FLIGHT = 2;
+/** Results between two calls of `reclaimMemory`. */
+const RECLAIM_EVERY = 100;
 
 /**
  * Collects a finished job: its results file is read line by line from the download stream,
@@ -41,7 +45,10 @@ export async function collectJob(
 ): Promise<void> {
   const items = new Map(record.items.map((i) => [i.hash, i]));
   const handled = new Set<string>();
+  let sinceReclaim = 0;
   mkdirSync(o.collect.incoming, { recursive: true });
+  // The garbage of planning, uploading and waiting goes before the results come in.
+  o.reclaimMemory?.();
   // Not async: nothing here holds the line (its base64 text) while its image is saved.
   const handle = (line: Record<string, unknown>): Promise<void> => {
     const key = lineKey(line);
@@ -56,7 +63,13 @@ export async function collectJob(
     }
     return pending
       .catch((err: unknown): BatchOutcome => ({ status: "failed", error: `could not save the batch result: ${(err as Error).message}` }))
-      .then((outcome) => settle(item.hash, outcome));
+      .then((outcome) => {
+        settle(item.hash, outcome);
+        if (++sinceReclaim >= RECLAIM_EVERY) {
+          sinceReclaim = 0;
+          o.reclaimMemory?.();
+        }
+      });
   };
   if (job.inlined) {
     for (const line of job.inlined) await handle(line as Record<string, unknown>);

@@ -21,6 +21,7 @@ export interface StartBatchOptions {
   references?: (asset: ResolvedAsset) => Promise<ReferenceInput[]>;
   beforeSubmit?: (asset: ResolvedAsset) => string | undefined;
   submitRejected?: (asset: ResolvedAsset) => void;
+  reclaimMemory?: () => void;
 }
 
 /** Connects batch mode for a build and takes up the jobs earlier builds left. */
@@ -49,6 +50,7 @@ export async function startBatch(project: Project, conn: Connection, o: StartBat
     references: o.references,
     beforeSubmit: o.beforeSubmit,
     submitRejected: o.submitRejected,
+    reclaimMemory: o.reclaimMemory,
   });
   await runner.resume(o.journal.load());
   return runner;

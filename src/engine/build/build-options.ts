@@ -30,6 +30,14 @@ export interface BuildOptions {
   /** Batch mode: create the jobs and return, leaving them running (a later build or `status` picks them up). */
   noWait?: boolean;
   /**
+   * Batch mode: called when a job's results start to be collected and after every 100 of
+   * them. The CLI runs a full garbage collection there: the garbage of planning and, as a
+   * 10,000-asset build's assets finish, their state turn into old-generation garbage that V8
+   * otherwise kept for ~100 s at a time, and the collection's peak RSS was that garbage plus
+   * the native memory freed with it.
+   */
+  reclaimMemory?: () => void;
+  /**
    * Apply exactly this saved plan (`build --plan`): plan with its `only`, and throw
    * PlanChangedError before anything is submitted unless the project still produces the same
    * work (names, spec hashes, provider, prices). `only` is ignored when it is set.

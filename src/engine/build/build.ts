@@ -210,6 +210,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         references: deps.references,
         beforeSubmit: deps.beforeSubmit,
         submitRejected: deps.submitRejected,
+        reclaimMemory: opts.reclaimMemory,
       });
     }
 

@@ -49,6 +49,7 @@ const NO_EFFECT_ON_A_NOOP = new Set([
   "wait",
   "remote",
   "httpReferenceOrigins",
+  "reclaimMemory",
 ]);
 
 /** Every option outside `plain` is unset (undefined, false or an empty list): an option added later counts as not plain. */

@@ -40,8 +40,11 @@ it("N assets in batch mode: N charges at half price, ≤ 1 provider request per 
   const plan = await planProject(project);
   const full = (GEMINI_IMAGE_TOKENS["nano-banana-2"]["0.5K"]! * 60) / 1e6;
   expect(plan.estimatedUsd).toBeCloseTo(N * full * 0.5, 4);
-  const r = await build(project, { simulatorUrl: sim.url });
+  let reclaims = 0;
+  const r = await build(project, { simulatorUrl: sim.url, reclaimMemory: () => reclaims++ });
   expect(r).toMatchObject({ generated: N, failed: 0, blocked: 0 });
+  // The collector offers the CLI a garbage collection before the results and once per 100 of them.
+  expect(reclaims).toBe(1 + Math.floor(N / 100));
   const ledger = sim.ledger();
   expect(ledger).toHaveLength(N);
   expect(new Set(ledger.map((c) => c.prompt)).size).toBe(N);
