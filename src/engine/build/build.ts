@@ -143,6 +143,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   }
 
   let batcher: BatchRunner | undefined;
+  // Assets whose spec was linked to upstream images made in this build: the local steps go by their new hashes.
+  const relinked = new Map<string, ResolvedAsset>();
   if (scheduled.length > 0 || orphans.length > 0 || batchRecords.length > 0) {
     // Loaded only when there is work: a no-op build never pays for undici or sharp.
     const { connect } = await import("../providers/connect.js");
@@ -345,6 +347,27 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       return { ok: true, sha256: entry.sha256 };
     };
 
+    /** A transparent asset: its output is the difference matte of its two sources (built before it), never paid. */
+    const cutOut = async (asset: ResolvedAsset): Promise<JobOutcome> => {
+      const { matteAsset } = await import("./matte-asset.js");
+      const made = await matteAsset(project.root, asset, (n) => byName.get(n), store, deps);
+      if (made.status === "generated") {
+        writer.set(asset.name, made.entry);
+        result(asset, { status: "generated", taskId: made.entry.taskId, costUsd: 0 });
+        sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, entry: made.entry });
+        return { ok: true, sha256: made.entry.sha256 };
+      }
+      if (made.status === "rejected") {
+        const kept = rejectedFile(project, store, asset.hash);
+        result(asset, { status: "rejected", costUsd: 0, error: made.reason, kept, model: asset.spec.model });
+        sink({ type: "rejected", name: asset.name, reason: made.reason, costUsd: 0, kept });
+        return { ok: false };
+      }
+      result(asset, { status: "failed", costUsd: 0, error: made.error });
+      sink({ type: "failed", name: asset.name, error: made.error });
+      return { ok: false };
+    };
+
     try {
       const collecting = orphans.map((task) =>
         limit(async () => {
@@ -357,7 +380,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         (n) => graph.upstream.get(n) ?? [],
         async (name, ups) => {
           const { asset, upToDate } = await relinkAndDecide(byName.get(name)!, ups, project, lock, opts.verify);
-          if (!upToDate) return asset.candidates ? copyTake(asset) : generate(asset);
+          if (asset !== byName.get(name)) relinked.set(name, asset);
+          if (!upToDate) return asset.matte ? cutOut(asset) : asset.candidates ? copyTake(asset) : generate(asset);
           result(asset, { status: "up-to-date", taskId: lock.assets[name]?.taskId, costUsd: 0 });
           return { ok: true, sha256: lock.assets[name]?.sha256 };
         },
@@ -384,7 +408,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     return describeConn.provider;
   };
   let describeConn: Connection | undefined;
-  const after = await afterCollect(project, writer, opts, sink, p, stateDir(project), describer).finally(async () => {
+  const current = relinked.size ? { ...project, assets: project.assets.map((a) => relinked.get(a.name) ?? a) } : project;
+  const after = await afterCollect(current, writer, opts, sink, p, stateDir(project), describer).finally(async () => {
     if (describeConn && !opts.connection) await describeConn.close();
   });
   const interrupted = Boolean(opts.signal?.aborted);
