@@ -30,6 +30,7 @@ import { afterCollect } from "../derive/after-collect.js";
 import type { BuildOptions } from "./build-options.js";
 import type { Connection } from "../providers/connect.js";
 import { round } from "../../core/catalog/prices.js";
+import { altEstimate } from "../../core/alt/plan.js";
 import { planWithLock, stateDir } from "./plan-project.js";
 import { isPlainNoop } from "./plain-noop.js";
 import { writeNoopStamp } from "./write-noop-stamp.js";
@@ -103,6 +104,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     pending,
     store,
     new Set(batchRecords.flatMap((r) => r.items.map((i) => i.hash))),
+    altEstimate(p.alt ?? [], project.config.provider),
   );
   // A real build with work and no key stops before it announces anything.
   if (!opts.connection && !project.config.simulate && (work.length > 0 || orphans.length > 0)) apiKeyFor(project, opts.env ?? process.env);
@@ -409,7 +411,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   };
   let describeConn: Connection | undefined;
   const current = relinked.size ? { ...project, assets: project.assets.map((a) => relinked.get(a.name) ?? a) } : project;
-  const after = await afterCollect(current, writer, opts, sink, p, stateDir(project), describer).finally(async () => {
+  const after = await afterCollect(current, writer, opts, sink, p, stateDir(project), describer, budget).finally(async () => {
     if (describeConn && !opts.connection) await describeConn.close();
   });
   const interrupted = Boolean(opts.signal?.aborted);
