@@ -8,6 +8,7 @@ import type { ContentStore } from "../store/content-store.js";
 import { gateImage, GateRejection } from "./gate-image.js";
 import { saveImage, type ImageFacts } from "./image-file.js";
 import type { RunDeps } from "./run-types.js";
+import { imageEntry } from "./lock-entry.js";
 
 /** Marks a lock entry made locally by difference matting (no provider task). */
 export const MATTE_TASK_ID = "local:difference-matte";
@@ -42,26 +43,13 @@ export async function matteAsset(
   const encoded = await sharp(rgba, { raw: { width, height, channels: 4 } })
     .toFormat(asset.spec.format)
     .toBuffer();
-  const entryOf = (f: ImageFacts): LockEntry => {
-    const { provider, modelId, model, ...spec } = asset.spec;
-    return {
-      hash: asset.hash,
-      provider,
-      model,
-      modelId,
-      taskId: MATTE_TASK_ID,
-      output: asset.output,
-      sha256: f.sha256,
-      bytes: f.bytes,
-      width: f.width,
-      height: f.height,
-      format: f.format,
-      cost: { usd: 0, source: "catalog" },
-      generatedAt: (deps.now?.() ?? new Date()).toISOString(),
-      simulated: deps.simulated || undefined,
-      spec,
-    };
+  const made = {
+    taskId: MATTE_TASK_ID,
+    cost: { usd: 0, source: "catalog" as const },
+    at: deps.now?.() ?? new Date(),
+    simulated: deps.simulated,
   };
+  const entryOf = (f: ImageFacts): LockEntry => imageEntry(asset, f, made);
   try {
     const facts = await saveImage(
       { data: encoded },
