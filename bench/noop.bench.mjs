@@ -28,7 +28,7 @@ export async function run() {
 
   const huge = await fakeProject(100_000);
   try {
-    const script = `const t=performance.now();const {loadProject,planProject}=await import(${JSON.stringify(path.resolve("dist/index.js"))});const p=loadProject({cwd:${JSON.stringify(huge)}});const plan=await planProject(p);if(plan.items.length!==100000)throw new Error("count "+plan.items.length);console.log(JSON.stringify({ms:performance.now()-t,est:plan.estimatedUsd}))`;
+    const script = `const t=performance.now();const {loadProject,planProject}=await import(${JSON.stringify(path.resolve("dist/index.js"))});const p=await loadProject({cwd:${JSON.stringify(huge)}});const plan=await planProject(p);if(plan.items.length!==100000)throw new Error("count "+plan.items.length);console.log(JSON.stringify({ms:performance.now()-t,est:plan.estimatedUsd}))`;
     const r = median(3, () => timeNode(["--input-type=module", "-e", script]));
     if (r.code !== 0) throw new Error(r.stderr);
     const inner = JSON.parse(r.stdout);

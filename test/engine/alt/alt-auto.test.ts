@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { build, loadProject, planProject, readLock } from "../../../src/index.js";
+import { build, loadProject, planProject, readLock } from "../../../src/all.js";
 import { simSuite } from "../../helpers/sim-suite.js";
 
 const CONFIG = `provider: gemini
