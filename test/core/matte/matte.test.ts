@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loadProject } from "../../../src/index.js";
+import { loadProject } from "../../../src/all.js";
 import { APIDOT_PROFILE } from "../../../src/core/catalog/providers/apidot.js";
 import type { ProviderProfile } from "../../../src/core/catalog/provider-profile.js";
 import { differenceMatte } from "../../../src/core/matte/difference.js";
