@@ -119,6 +119,13 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   };
   const result = (asset: ResolvedAsset, r: Omit<AssetResult, "name" | "output" | "hash">) =>
     results.push({ name: asset.name, output: asset.output, hash: asset.hash, ...r });
+  /** An image that failed its quality gates (kept in the store's rejected area): reported, the output left alone. */
+  const rejectedJob = (asset: ResolvedAsset, reason: string, costUsd: number, taskId?: string): JobOutcome => {
+    const kept = rejectedFile(project, store, asset.hash);
+    result(asset, { status: "rejected", taskId, costUsd, error: reason, kept, model: asset.spec.model });
+    sink({ type: "rejected", name: asset.name, reason, costUsd, kept });
+    return { ok: false };
+  };
 
   // Assets that reference work must wait for it (and may turn out up to date once it is done).
   const planned = new Set(p.items.map((i) => i.name));
@@ -227,7 +234,9 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         return { ok: true, sha256: restored.sha256 };
       }
       const outcome = await runner.run(asset);
-      if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
+      if (outcome.status !== "skipped")
+        budget?.settle(asset, outcome.status === "generated" || outcome.status === "rejected" ? outcome.entry.cost.usd : undefined);
+      if (outcome.status === "rejected") return rejectedJob(asset, outcome.reason, outcome.entry.cost.usd, outcome.taskId);
       if (outcome.status === "generated") {
         const kept = await store.restore(asset.hash, path.join(project.root, asset.output));
         if (kept) {
@@ -295,20 +304,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
             if (outcome.status !== "skipped")
               budget?.settle(asset, outcome.status === "generated" || outcome.status === "rejected" ? outcome.entry.cost.usd : undefined);
             switch (outcome.status) {
-              case "rejected": {
-                const kept = rejectedFile(project, store, asset.hash);
-                const costUsd = outcome.entry.cost.usd;
-                result(asset, {
-                  status: "rejected",
-                  taskId: outcome.taskId,
-                  costUsd,
-                  error: outcome.reason,
-                  kept,
-                  model: asset.spec.model,
-                });
-                sink({ type: "rejected", name: asset.name, reason: outcome.reason, costUsd, kept });
-                return { ok: false };
-              }
+              case "rejected":
+                return rejectedJob(asset, outcome.reason, outcome.entry.cost.usd, outcome.taskId);
               case "generated":
                 store.clearRejected(asset.hash);
                 delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
@@ -359,12 +356,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, entry: made.entry });
         return { ok: true, sha256: made.entry.sha256 };
       }
-      if (made.status === "rejected") {
-        const kept = rejectedFile(project, store, asset.hash);
-        result(asset, { status: "rejected", costUsd: 0, error: made.reason, kept, model: asset.spec.model });
-        sink({ type: "rejected", name: asset.name, reason: made.reason, costUsd: 0, kept });
-        return { ok: false };
-      }
+      if (made.status === "rejected") return rejectedJob(asset, made.reason, 0);
       result(asset, { status: "failed", costUsd: 0, error: made.error });
       sink({ type: "failed", name: asset.name, error: made.error });
       return { ok: false };

@@ -22,7 +22,7 @@ export class GateRejection extends Error {
  * On a failure the image is kept in the store's rejected area and GateRejection is thrown.
  */
 export async function gateImage(
-  asset: ResolvedAsset,
+  asset: Pick<ResolvedAsset, "gates" | "spec">,
   tmp: string,
   facts: ImageFacts,
   entry: LockEntry,

@@ -5,7 +5,7 @@ import type { ImageFacts } from "./image-file.js";
 
 /** The lock entry of an asset's image: its spec, the file's facts, where it came from and what it cost. */
 export function imageEntry(
-  asset: ResolvedAsset,
+  asset: Pick<ResolvedAsset, "hash" | "output" | "spec">,
   facts: ImageFacts,
   made: { taskId: string; cost: Cost; at: Date; simulated: boolean },
 ): LockEntry {
