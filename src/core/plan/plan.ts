@@ -56,13 +56,15 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
     let { action } = decided;
     // An asset with candidates is a copy of its picked take, whose own item carries the price.
     const take = pickedTake(asset);
+    // A cut-out is matted locally from its two sources, whose own items carry the prices.
+    const local = take
+      ? `a copy of take ${asset.candidates!.picked} (${take})`
+      : asset.matte && `matted locally from ${asset.matte.white} and ${asset.matte.black}`;
     const source = !needsGeneration(action)
       ? undefined
-      : take
-        ? `a copy of take ${asset.candidates!.picked} (${take})`
-        : (input.restorable?.get(asset.hash) ?? (input.stored?.has(asset.hash) ? "in the local store" : undefined));
+      : local || (input.restorable?.get(asset.hash) ?? (input.stored?.has(asset.hash) ? "in the local store" : undefined));
     const restorable = source !== undefined;
-    let reason = restorable ? `${decided.reason}; ${source}${take ? ", no charge" : ": restored at no charge"}` : decided.reason;
+    let reason = restorable ? `${decided.reason}; ${source}${local ? ", no charge" : ": restored at no charge"}` : decided.reason;
     const rejected = needsGeneration(action) && !restorable ? input.rejected?.get(asset.hash) : undefined;
     if (rejected !== undefined) {
       action = "rejected";
