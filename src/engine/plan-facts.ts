@@ -1,8 +1,7 @@
 import path from "node:path";
 import type { Lockfile } from "../core/lock/types.js";
 import { referencedContent } from "../core/plan/needs.js";
-import { plan, pricing, workAssets, type PlanInput } from "../core/plan/plan.js";
-import { pickedTake } from "../core/manifest/candidates.js";
+import { localSource, plan, pricing, workAssets, type PlanInput } from "../core/plan/plan.js";
 import type { Plan } from "../core/plan/types.js";
 import type { Project } from "../core/project.js";
 import { referencePolicy } from "../core/references/policy.js";
@@ -59,7 +58,7 @@ export async function planFromDisk(
   }
   // What would still be paid for may come back free: another entry's output (a rename), the remote.
   const priceOf = pricing(input);
-  const paid = work.filter((a) => !pickedTake(a) && !stored.has(a.hash) && !rejected.has(a.hash) && priceOf(a) > 0);
+  const paid = work.filter((a) => !localSource(a) && !stored.has(a.hash) && !rejected.has(a.hash) && priceOf(a) > 0);
   const restorable = new Map<string, string>();
   const remoteAsks: string[] = [];
   for (const a of paid) {

@@ -54,12 +54,7 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
     const decided = decide(asset, lock.assets[asset.name], facts, input);
     const { changed } = decided;
     let { action } = decided;
-    // An asset with candidates is a copy of its picked take, whose own item carries the price.
-    const take = pickedTake(asset);
-    // A cut-out is matted locally from its two sources, whose own items carry the prices.
-    const local = take
-      ? `a copy of take ${asset.candidates!.picked} (${take})`
-      : asset.matte && `matted locally from ${asset.matte.white} and ${asset.matte.black}`;
+    const local = localSource(asset);
     const source = !needsGeneration(action)
       ? undefined
       : local || (input.restorable?.get(asset.hash) ?? (input.stored?.has(asset.hash) ? "in the local store" : undefined));
@@ -121,6 +116,17 @@ export function workAssets(input: PlanInput, lock: Lockfile, facts: OutputFacts)
   return input.assets.filter(
     (a) => (!globs || matchesAny(a.name, globs)) && needsGeneration(decide(a, lock.assets[a.name], facts, input).action),
   );
+}
+
+/**
+ * Where an asset that is never paid for itself comes from, or undefined: an asset with
+ * candidates is a copy of its picked take, a cut-out is matted locally from its two sources
+ * (their own items carry the prices).
+ */
+export function localSource(asset: ResolvedAsset): string | undefined {
+  const take = pickedTake(asset);
+  if (take) return `a copy of take ${asset.candidates!.picked} (${take})`;
+  return asset.matte ? `matted locally from ${asset.matte.white} and ${asset.matte.black}` : undefined;
 }
 
 /** The estimate of one generation of each asset (memoised per provider, model and resolution). */
