@@ -2,6 +2,7 @@ import path from "node:path";
 import pLimit from "p-limit";
 import { assetGraph } from "../../core/plan/graph.js";
 import { PlanChangedError, planChanges } from "../../core/plan/plan-file.js";
+import { NotConfirmedError } from "./not-confirmed.js";
 import { needsGeneration } from "../../core/plan/types.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
 import { ContentStore } from "../store/content-store.js";
@@ -74,6 +75,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const store = new ContentStore(stateDir(project));
   const changes = opts.plan && planChanges(opts.plan, p);
   if (changes?.length) throw new PlanChangedError(changes);
+  if (opts.confirm && !(await opts.confirm(p))) throw new NotConfirmedError();
   // One lock write a second: each is a full serialize + fsync; the journal keeps tasks safe meanwhile.
   const writer = new LockWriter(project.lockfile, lock, 1000);
   const journal = new TaskJournal(stateDir(project));
