@@ -49,8 +49,9 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
   const all: PlanItem[] = [];
   const seen = new Set<string>();
   const priceOf = pricing(input);
+  const locked = Object.keys(lock.assets).length > 0; // else no orphans to find
   for (const asset of input.assets) {
-    seen.add(asset.name);
+    if (locked) seen.add(asset.name);
     const decided = decide(asset, lock.assets[asset.name], facts, input);
     const { changed } = decided;
     let { action } = decided;
