@@ -83,7 +83,7 @@ export async function afterCollect(
       signal: opts.signal,
     });
   }
-  writer.flush();
+  await writer.flush();
   const codegen = await writeAssetModule(project, writer.lock, stateDir);
   if (codegen) out.codegen = codegen;
   return out;
