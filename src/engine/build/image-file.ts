@@ -8,6 +8,7 @@ import type { ImageMeasures } from "../../core/gates/check.js";
 import type { CallHooks, HttpClient } from "../transport/client.js";
 import type { ImageOutput } from "../providers/types.js";
 import { tempPathFor } from "../state/atomic-write.js";
+import { whenRequestsSent } from "../transport/requests-sent.js";
 import type { PixelVerdict } from "../../core/catalog/pixel-sizes.js";
 
 /** Facts about an image file on disk, as recorded in the lockfile. */
@@ -93,14 +94,16 @@ let warming = false;
 
 /**
  * Starts loading the image codec (sharp: a native library, ~100-500 ms of synchronous load)
- * shortly after the build's first request has left, so that it loads while the answers are
- * awaited instead of when the first images arrive. The short delay lets the first requests
- * reach their sockets first; the load is the same work either way.
+ * once the build's first burst of requests has been written to the sockets (an event, not a
+ * guessed delay), so that it loads while their answers are awaited: it then delays neither a
+ * request nor the first images. Called just before the first submit is sent.
  */
 export function warmImageCodec(): void {
   if (warming) return;
   warming = true;
-  setTimeout(() => void import("sharp").catch(() => {}), 20).unref();
+  void whenRequestsSent()
+    .then(() => import("sharp"))
+    .catch(() => {});
 }
 
 /**

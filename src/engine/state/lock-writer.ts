@@ -59,8 +59,10 @@ export class LockWriter {
 
   private schedule(): void {
     const wait = this.last + this.pauseMs - Date.now();
-    if (wait <= 0) void this.flush().catch(() => {}); // kept in `failed`, thrown by the build's last flush
-    else this.timer ??= setTimeout(() => void this.flush().catch(() => {}), wait);
+    // A failure is kept in `failed` and thrown by the build's last flush.
+    const flush = () => void this.flush().catch(() => {});
+    if (wait <= 0) flush();
+    else this.timer ??= setTimeout(flush, wait);
   }
 
   private async write(): Promise<void> {
