@@ -6,7 +6,7 @@
 //                 (takes about 2 minutes; a sliding window lets 60 go at t=0, 60 at t=60 s and 30
 //                 at t=120 s, so the floor for that window is ~121 s plus the latency)
 // `node bench/rate-limit.bench.mjs gemini` runs only the cases whose name starts with the word.
-import { build, loadProject } from "../dist/index.js";
+import { build, loadProject } from "../dist/all.js";
 import { caseFilter, childSimulator, standalone, tempProject } from "./lib.mjs";
 
 const RPM = 60;

@@ -55,5 +55,9 @@ export function defaultOutput(outDir: string, name: string, ext: string): string
 
 /** Two outputs that are one file on a case-insensitive, normalising filesystem (macOS, Windows) share this key. */
 export function outputKey(output: string): string {
+  // ASCII (nearly every output) is its own NFC form, and case-folds by toLowerCase alone.
+  if (!NON_ASCII.test(output)) return output.toLowerCase();
   return output.normalize("NFC").toUpperCase().toLowerCase();
 }
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is "any character past ASCII"
+const NON_ASCII = /[^\u0000-\u007f]/;

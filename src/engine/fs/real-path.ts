@@ -7,25 +7,31 @@ import { isInsideFolder } from "../../core/inside-folder.js";
  * existing prefix, plus the part that does not exist yet (which holds no link to follow).
  */
 export function realPathOf(p: string): string {
-  const abs = path.resolve(p);
-  const rest: string[] = [];
-  let cur = abs;
-  for (;;) {
+  return realPaths()(p);
+}
+
+/** realPathOf keeping each folder's answer: outputs that do not exist yet share their parents. */
+export function realPaths(): (p: string) => string {
+  const memo = new Map<string, string>();
+  const real = (abs: string): string => {
+    let r = memo.get(abs);
+    if (r !== undefined) return r;
     try {
-      return path.join(realpathSync.native(cur), ...rest.reverse());
+      r = realpathSync.native(abs);
     } catch {
-      const parent = path.dirname(cur);
-      if (parent === cur) return abs;
-      rest.push(path.basename(cur));
-      cur = parent;
+      const parent = path.dirname(abs);
+      r = parent === abs ? abs : path.join(real(parent), path.basename(abs));
     }
-  }
+    memo.set(abs, r);
+    return r;
+  };
+  return (p) => real(path.resolve(p));
 }
 
 /**
  * Whether `p`, links followed, stays inside `root` (links followed too). A symlinked outDir, an
  * `out` through a linked folder or a linked `.nanobanana/` pointing elsewhere all fail this.
  */
-export function staysInsideReally(root: string, p: string): boolean {
-  return isInsideFolder(realPathOf(root), realPathOf(p));
+export function staysInsideReally(root: string, p: string, real: (p: string) => string = realPaths()): boolean {
+  return isInsideFolder(real(root), real(p));
 }
