@@ -16,7 +16,7 @@ export async function writeJson(
     if (chunk && !out.write(chunk)) await drained(out);
   };
   const indented = (v: unknown, pad: string, keys?: string[]) =>
-    (JSON.stringify(v, keys ?? null, 2) ?? "null").replaceAll("\n", `\n${pad}`);
+    (keys && flat(v, keys, pad)) ?? (JSON.stringify(v, keys ?? null, 2) ?? "null").replaceAll("\n", `\n${pad}`);
   const keys = Object.keys(value).filter((k) => JSON.stringify(value[k]) !== undefined);
   if (!keys.length) buf = "{}";
   for (const [i, k] of keys.entries()) {
@@ -50,4 +50,20 @@ function drained(out: NodeJS.WritableStream): Promise<void> {
     out.on("close", done);
     out.on("error", done);
   });
+}
+
+/**
+ * JSON.stringify(item, keys, 2) indented by `pad`, made directly when every kept field is a
+ * string, number, boolean or null (a plan item); undefined when one is not.
+ */
+function flat(item: unknown, keys: string[], pad: string): string | undefined {
+  if (item === null || typeof item !== "object" || Array.isArray(item) || "toJSON" in item) return undefined;
+  let s = "";
+  for (const k of keys) {
+    const v = (item as Record<string, unknown>)[k];
+    if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
+    if (v !== null && typeof v === "object") return undefined;
+    s += `${s ? "," : ""}\n${pad}  ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
+  }
+  return s ? `{${s}\n${pad}}` : "{}";
 }

@@ -31,9 +31,9 @@ describe("writeJson (plan --json)", () => {
 
   it("keeps only the named fields of each item, in that order", async () => {
     const s = sink();
-    const items = [{ reason: "r", name: "a", extra: 1, hash: "h" }];
+    const items = [{ reason: "r", name: "a", extra: 1, hash: "h" }, { reason: "nested", name: { first: "b" }, hash: null }, { extra: 2 }];
     await writeJson(s.out, { n: 1, assets: items }, { assets: ["name", "reason", "hash"] });
-    const want = { n: 1, assets: items.map(({ name, reason, hash }) => ({ name, reason, hash })) };
+    const want = { n: 1, assets: items.map((i) => JSON.parse(JSON.stringify(i, ["name", "reason", "hash"]))) };
     expect(s.text()).toBe(`${JSON.stringify(want, null, 2)}\n`);
   });
 

@@ -49,8 +49,9 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
   const all: PlanItem[] = [];
   const seen = new Set<string>();
   const priceOf = pricing(input);
+  const locked = Object.keys(lock.assets).length > 0; // else no orphans to find
   for (const asset of input.assets) {
-    seen.add(asset.name);
+    if (locked) seen.add(asset.name);
     const decided = decide(asset, lock.assets[asset.name], facts, input);
     const { changed } = decided;
     let { action } = decided;
@@ -91,7 +92,8 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
       estimatedUsd: 0,
     });
   }
-  const items = selectOnly(all, input.only);
+  const owners = new Map(input.assets.flatMap((a) => (a.matteSource ? [[a.name, a.matteSource.of] as const] : [])));
+  const items = selectOnly(all, input.only, (n) => owners.get(n));
   const counts: Record<PlanAction, number> = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0, rejected: 0 };
   let total = 0;
   for (const it of items) {
