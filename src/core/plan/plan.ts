@@ -92,7 +92,8 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
       estimatedUsd: 0,
     });
   }
-  const items = selectOnly(all, input.only);
+  const owners = new Map(input.assets.flatMap((a) => (a.matteSource ? [[a.name, a.matteSource.of] as const] : [])));
+  const items = selectOnly(all, input.only, (n) => owners.get(n));
   const counts: Record<PlanAction, number> = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0, rejected: 0 };
   let total = 0;
   for (const it of items) {

@@ -34,9 +34,22 @@ async function alphaAt(file: string): Promise<{ corners: number[]; middle: numbe
 }
 
 describe("background: transparent (difference matting)", () => {
-  for (const provider of ["apidot", "gemini"] as const) {
+  const configs = {
+    apidot: simConfig(),
+    gemini: GEMINI,
+    fal: simConfig().replace("provider: apidot", "provider: fal").replace("apidot: {", "fal: {"),
+    revid: simConfig()
+      .replace("provider: apidot", "provider: revid")
+      .replace("apidot: {", "revid: {")
+      .replace("model: nano-banana-2", "model: nano-banana"),
+  };
+  const editIds = { apidot: "nano-banana-2-edit", fal: "fal-ai/nano-banana-2/edit", revid: "google/nano-banana-edit" } as Record<
+    string,
+    string
+  >;
+  for (const provider of ["apidot", "gemini", "fal", "revid"] as const) {
     it(`${provider}: plans two paid calls, pays two, writes real alpha, and a rebuild pays nothing`, async () => {
-      suite.project({ "nanobanana.config.yaml": provider === "apidot" ? simConfig() : GEMINI, "assets/a.yaml": MANIFEST });
+      suite.project({ "nanobanana.config.yaml": configs[provider], "assets/a.yaml": MANIFEST });
       const p = await planProject(load());
       const price = (n: string) => p.items.find((i) => i.name === n)!.estimatedUsd;
       expect(p.items.map((i) => i.name).sort()).toEqual(["sticker", "sticker.black", "sticker.white"]);
@@ -52,7 +65,7 @@ describe("background: transparent (difference matting)", () => {
       expect(ledger).toHaveLength(2);
       expect(ledger[0].prompt).toMatch(/A red apple sticker.*pure white background \(#FFFFFF\)/s);
       expect(ledger[1].prompt).toMatch(/pure black background \(#000000\)/);
-      if (provider === "apidot") expect(ledger[1].model).toBe("nano-banana-2-edit");
+      if (editIds[provider]) expect(ledger[1].model).toBe(editIds[provider]);
       expect(r.costUsd).toBeCloseTo(ledger[0].costUsd + ledger[1].costUsd, 6);
 
       const out = path.join(suite.dir(), "generated/sticker.png");
@@ -93,6 +106,14 @@ describe("background: transparent (difference matting)", () => {
     expect(r).toMatchObject({ generated: 1, costUsd: 0 });
     expect(suite.sim().ledger()).toHaveLength(2);
     expect(readFileSync(out).equals(before)).toBe(true);
+  });
+
+  it("--only NAME takes the cut-out's two sources along", async () => {
+    suite.project({ "nanobanana.config.yaml": simConfig(), "assets/a.yaml": `${MANIFEST}  - name: other\n    prompt: "A pear"\n` });
+    const p = await planProject(load(), { only: ["sticker"] });
+    expect(p.items.map((i) => i.name).sort()).toEqual(["sticker", "sticker.black", "sticker.white"]);
+    expect(await build(load(), { simulatorUrl: suite.sim().url, only: ["sticker"] })).toMatchObject({ generated: 3, failed: 0 });
+    expect(suite.sim().ledger()).toHaveLength(2);
   });
 
   it("refuses a format without alpha at the background field", () => {
