@@ -20,10 +20,16 @@ export interface PackedRun {
 }
 
 type Obj = Record<string, unknown>;
-const isNode = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v as object).length > 0;
+const isNode = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v) && hasKeys(v as Obj);
+function hasKeys(v: Obj): boolean {
+  for (const _ in v) return true;
+  return false;
+}
 
+/** Each leaf field of `v` (depth first, in key order), as its path and its value. */
 function leaves(v: Obj, prefix: string[], out: Array<[string[], unknown]>): Array<[string[], unknown]> {
-  for (const [k, x] of Object.entries(v)) {
+  for (const k of Object.keys(v)) {
+    const x = v[k];
     if (x === undefined) continue;
     if (isNode(x)) leaves(x, [...prefix, k], out);
     else out.push([[...prefix, k], x]);
@@ -31,31 +37,51 @@ function leaves(v: Obj, prefix: string[], out: Array<[string[], unknown]>): Arra
   return out;
 }
 
+/**
+ * The same walk as leaves(), for every asset: the values, and the shape as one string (each
+ * key written as `length:key/`, so no two shapes can read alike whatever the keys hold).
+ */
+function shapeAndValues(v: Obj, prefix: string, vals: unknown[]): string {
+  let shape = "";
+  for (const k of Object.keys(v)) {
+    const x = v[k];
+    if (x === undefined) continue;
+    const key = `${prefix}${k.length}:${k}/`;
+    if (isNode(x)) shape += shapeAndValues(x, key, vals);
+    else {
+      shape += `${key}|`;
+      vals.push(x);
+    }
+  }
+  return shape;
+}
+
 /** Assets as runs of columns (order kept). */
 export function packAssets(assets: readonly ResolvedAsset[]): PackedRun[] {
   const runs: PackedRun[] = [];
-  let shape = "";
+  let shape: string | undefined;
   let rows: unknown[][] = [];
   let paths: string[][] = [];
   const flush = () => {
     if (!rows.length) return;
     const columns = paths.map((_, i): PackedRun["columns"][number] => {
-      const first = JSON.stringify(rows[0][i]);
-      const same = rows.every((r) => r[i] === rows[0][i] || JSON.stringify(r[i]) === first);
-      return same ? [rows[0][i]] : affixed(rows.map((r) => r[i]));
+      const v0 = rows[0][i];
+      const first = v0 !== null && typeof v0 === "object" ? JSON.stringify(v0) : undefined;
+      const same = rows.every((r) => r[i] === v0 || (first !== undefined && JSON.stringify(r[i]) === first));
+      return same ? [v0] : affixed(rows.map((r) => r[i]));
     });
     runs.push({ paths, n: rows.length, columns });
     rows = [];
   };
   for (const a of assets) {
-    const fields = leaves(a as unknown as Obj, [], []);
-    const s = JSON.stringify(fields.map(([p]) => p));
+    const vals: unknown[] = [];
+    const s = shapeAndValues(a as unknown as Obj, "", vals);
     if (s !== shape) {
       flush();
       shape = s;
-      paths = fields.map(([p]) => p);
+      paths = leaves(a as unknown as Obj, [], []).map(([p]) => p);
     }
-    rows.push(fields.map(([, v]) => v));
+    rows.push(vals);
   }
   flush();
   return runs;
