@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -88,6 +89,9 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   const style = makeStyle(io.stderr, io.env);
   const renderer = args.json ? undefined : new ProgressRenderer(io.stderr, style);
   const controller = new AbortController();
+  // One listener per asset waiting for a slot or a poll (as watch mode's builds): at
+  // concurrency 16 Node would warn of a leak on stderr.
+  setMaxListeners(0, controller.signal);
   const onSigint = () => {
     // Second Ctrl-C: quit now. Every task id already recorded stays in .nanobanana/tasks.
     if (controller.signal.aborted) process.exit(130);

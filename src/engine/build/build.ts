@@ -283,7 +283,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
             });
             if (back) {
               const restored = back.entry;
-              writer.set(asset.name, restored, () => journal.remove(asset.hash));
+              writer.set(asset.name, restored, () => journal.removeLater(asset.hash));
               result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true, restoredFrom: back.from });
               sink({
                 type: "generated",
@@ -313,7 +313,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
                 delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
                 keep(store, outcome.entry, path.join(project.root, asset.output), sink);
                 pusher.push(asset.name, outcome.entry, path.join(project.root, asset.output));
-                writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
+                writer.set(asset.name, outcome.entry, () => journal.removeLater(asset.hash));
                 result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
                 sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd, entry: outcome.entry });
                 return { ok: true, sha256: outcome.entry.sha256 };
@@ -390,9 +390,13 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       );
       await Promise.all([...collecting, ordered, batcher?.settled()]);
     } finally {
-      writer.flush();
-      await Promise.all([pusher.settled(), store.settled()]);
-      if (!opts.connection) await conn.close();
+      try {
+        await writer.flush();
+      } finally {
+        // The journal clean-up follows the last lock write (see LockWriter's callbacks).
+        await Promise.all([pusher.settled(), store.settled(), journal.settled()]);
+        if (!opts.connection) await conn.close();
+      }
     }
   }
   // Local steps on what was collected: derived files, the asset module (no provider involved).

@@ -91,7 +91,7 @@ export async function afterCollect(
       settle: budget && ((name, usd) => budget.settleKey(`alt:${name}`, usd)),
     });
   }
-  writer.flush();
+  await writer.flush();
   const codegen = await writeAssetModule(project, writer.lock, stateDir);
   if (codegen) out.codegen = codegen;
   return out;
