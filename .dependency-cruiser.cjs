@@ -46,7 +46,7 @@ module.exports = {
       name: "library-entry-not-simulator",
       severity: "error",
       comment: "`nanobanana` and `nanobanana/simulator` are separate package paths.",
-      from: { path: "^src/index\\.ts$" },
+      from: { path: "^src/(index|all)\\.ts$" },
       to: { path: "^src/(simulator|cli)/" },
     },
     {

@@ -12,7 +12,7 @@ import { standalone } from "./lib.mjs";
 const COUNT = 1000;
 
 async function builtProject() {
-  const { loadProject, serializeLock } = await import("../dist/index.js");
+  const { loadProject, serializeLock } = await import("../dist/all.js");
   const dir = mkdtempSync(path.join(os.tmpdir(), "nb-bench-derive-"));
   writeFileSync(
     path.join(dir, "nanobanana.config.yaml"),

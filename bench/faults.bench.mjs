@@ -2,7 +2,7 @@
 // JSON, task failures, safety blocks, truncated / non-image / expired downloads).
 // Targets: every asset completes (task failures and blocks are reported outcomes; a rebuild
 // collects them), zero silent duplicate charges: every asset charged twice is reported.
-import { build, loadProject } from "../dist/index.js";
+import { build, loadProject } from "../dist/all.js";
 import { childSimulator, duplicateCharges, standalone, tempProject } from "./lib.mjs";
 
 const ASSETS = 100,

@@ -1,7 +1,7 @@
 // Requests per asset (submit + status polls + download) at 1 s, 10 s and 60 s task latency,
 // on the real (non-simulated) code path and its default polling (first poll after 1 s, then
 // guided by the provider's progress), against the simulator in a child process.
-import { build, loadProject } from "../dist/index.js";
+import { build, loadProject } from "../dist/all.js";
 import { childSimulator, standalone, tempProject } from "./lib.mjs";
 
 const ASSETS = 5;

@@ -1,6 +1,6 @@
 // Throughput: 400 assets, 1 s per task on the simulator, concurrency 32.
 // Target: wall time within 15% of ceil(400/32) × 1 s = 13 s.
-import { build, loadProject } from "../dist/index.js";
+import { build, loadProject } from "../dist/all.js";
 import { childSimulator, standalone, tempProject } from "./lib.mjs";
 
 const ASSETS = 400,

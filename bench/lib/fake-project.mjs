@@ -7,7 +7,7 @@ import path from "node:path";
  * files and a lockfile whose entries match the specs, so a build has nothing to do.
  */
 export async function fakeProject(count, { built = false } = {}) {
-  const { loadProject, serializeLock } = await import("../../dist/index.js");
+  const { loadProject, serializeLock } = await import("../../dist/all.js");
   const dir = mkdtempSync(path.join(os.tmpdir(), "nb-bench-"));
   const cols = Math.min(count, 100);
   const rows = Math.ceil(count / cols);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,10 +20,12 @@ import type { BuildEvent } from "../engine/build/events.js";
 import type { BatchJobReport } from "../engine/batch/types.js";
 import { budgetLines, reportToCi } from "./ci-report.js";
 import { checkCommand } from "./safety-commands.js";
-import { confirmSpend } from "./confirm.js";
+import { spendQuestion } from "./confirm.js";
+import { NotConfirmedError } from "../engine/build/not-confirmed.js";
 import { buildJson, loadOverrides } from "./build-output.js";
 import { httpReferenceOrigins } from "./reference-origins.js";
 import { reclaimMemory } from "./reclaim-memory.js";
+import { writeJson } from "./json-out.js";
 
 function load(args: CliArgs) {
   return loadProject({ cwd: args.cwd, config: args.config, overrides: loadOverrides(args), persistCache: true });
@@ -33,9 +36,20 @@ export async function planCommand(args: CliArgs, io: Io): Promise<number> {
   const p = await planProject(project, { verify: args.verify, only: args.only, retryRejected: args.retryRejected });
   const saved = args.out ? savePlan(p, args) : undefined;
   if (args.json) {
-    const assets = p.assets.map(({ name, action, reason, hash, estimatedUsd }) => ({ name, action, reason, hash, estimatedUsd }));
-    io.stdout.write(
-      `${JSON.stringify({ estimatedUsd: p.estimatedUsd, simulate: p.simulate, provider: p.provider, counts: p.counts, ...(p.needs ? { needs: p.needs } : {}), assets, ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}), ...(p.alt ? { alt: p.alt, altUsd: p.altUsd } : {}) }, null, 2)}\n`,
+    const assets = p.assets;
+    await writeJson(
+      io.stdout,
+      {
+        estimatedUsd: p.estimatedUsd,
+        simulate: p.simulate,
+        provider: p.provider,
+        counts: p.counts,
+        ...(p.needs ? { needs: p.needs } : {}),
+        assets,
+        ...(p.derived ? { derived: p.derived, derivedCounts: p.derivedCounts } : {}),
+        ...(p.alt ? { alt: p.alt, altUsd: p.altUsd } : {}),
+      },
+      { assets: ["name", "action", "reason", "hash", "estimatedUsd"] },
     );
   } else {
     for (const line of planLines(p, makeStyle(io.stdout, io.env))) io.stdout.write(`${line}\n`);
@@ -73,13 +87,12 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.placeholders) return placeholdersCommand(args, io);
   const plan = args.plan !== undefined ? readPlan(args) : undefined;
   const project = load(args);
-  if (!(await confirmSpend(project, args, io))) {
-    io.stderr.write("not built: nothing was spent\n");
-    return 1;
-  }
   const style = makeStyle(io.stderr, io.env);
   const renderer = args.json ? undefined : new ProgressRenderer(io.stderr, style);
   const controller = new AbortController();
+  // One listener per asset waiting for a slot or a poll (as watch mode's builds): at
+  // concurrency 16 Node would warn of a leak on stderr.
+  setMaxListeners(0, controller.signal);
   const onSigint = () => {
     // Second Ctrl-C: quit now. Every task id already recorded stays in .nanobanana/tasks.
     if (controller.signal.aborted) process.exit(130);
@@ -111,13 +124,19 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
       fitBudget: args.fitBudget,
       retryRejected: args.retryRejected,
       plan,
+      confirm: spendQuestion(project, args, io),
       shard: args.shard,
       httpReferenceOrigins: httpReferenceOrigins(io.env),
     };
     const result = await build(project, opts).catch((err: unknown) => {
       if (err instanceof BudgetExceededError) for (const line of budgetLines(err)) io.stderr.write(`${line}\n`);
+      if (err instanceof NotConfirmedError) return err;
       throw err;
     });
+    if (result instanceof NotConfirmedError) {
+      io.stderr.write(`${result.message}\n`);
+      return 1;
+    }
     renderer?.end();
     if (args.json) {
       io.stdout.write(buildJson(result));

@@ -40,6 +40,13 @@ export interface ResolvedAsset {
   candidates?: { takes: string[]; picked: number };
   /** On a take of an asset with candidates: that asset's name and the take's number (1-based). */
   take?: { of: string; k: number };
+  /**
+   * `background: transparent`: the names of its two paid sources (on white, and edited to
+   * black); its own output is their difference matte, made locally, never paid.
+   */
+  matte?: { white: string; black: string };
+  /** On a source of a transparent asset: that asset's name and which backdrop this one has. */
+  matteSource?: { of: string; backdrop: "white" | "black" };
 }
 
 /** A loaded, validated project: the input of plan() and build(). */

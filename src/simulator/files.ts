@@ -3,6 +3,7 @@ import sharp from "sharp";
 import { renderCard } from "./card.js";
 import { promptTrigger } from "./triggers.js";
 import { withReferences } from "./edit-image.js";
+import { backdropAsked, backdropImage } from "./backdrop.js";
 import type { SimRoute } from "./context.js";
 import { sendJson } from "./http-util.js";
 import type { SimTask } from "./state.js";
@@ -17,18 +18,21 @@ export function taskImage(task: SimTask, uploads: Map<string, { data: Buffer }>)
   const key = `${task.imageKey}:${task.width}x${task.height}.${task.format}:${refs.length}`;
   let img = cache.get(key);
   if (!img) {
+    const backdrop = backdropAsked(task.prompt);
     img =
       promptTrigger(task.prompt) === "blank"
         ? blankImage(task)
-        : renderCard({
-            width: task.width,
-            height: task.height,
-            format: task.format,
-            title: task.title,
-            text: task.prompt,
-            seed: task.imageKey,
-          });
-    if (refs.length) img = img.then((card) => withReferences(card, task.width, task.height, task.format, refs));
+        : backdrop
+          ? backdropImage(task, backdrop, [...refs, ...(task.inlineImages ?? [])])
+          : renderCard({
+              width: task.width,
+              height: task.height,
+              format: task.format,
+              title: task.title,
+              text: task.prompt,
+              seed: task.imageKey,
+            });
+    if (refs.length && !backdrop) img = img.then((card) => withReferences(card, task.width, task.height, task.format, refs));
     cache.set(key, img);
     img.catch(() => cache.delete(key));
     if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);

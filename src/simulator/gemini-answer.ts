@@ -11,6 +11,7 @@ import { pixelSize } from "../core/catalog/pixel-sizes.js";
 import { round } from "../core/catalog/prices.js";
 import { sha256 } from "../core/hash.js";
 import { renderCard } from "./card.js";
+import { backdropAsked } from "./backdrop.js";
 import type { SimContext } from "./context.js";
 import { taskImage } from "./files.js";
 import type { ParsedGeminiRequest } from "./gemini-request.js";
@@ -119,6 +120,7 @@ export function decideAnswer(ctx: SimContext, modelId: string, model: GeminiMode
     imageKey: sha256(JSON.stringify(["gemini", modelId, p.prompt, resolution, ratio, p.seed ?? null, p.images.map((i) => sha256(i.data))])),
     title: `${modelId} · ${p.imageSize ?? "1K"} · ${ratio}${p.images.length ? ` · ${p.images.length} ref` : ""}`,
   };
+  if (p.images.length && backdropAsked(p.prompt) === "black") task.inlineImages = p.images.map((i) => Buffer.from(i.data, "base64"));
   const error =
     trigger === "fail"
       ? {

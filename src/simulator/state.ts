@@ -24,6 +24,8 @@ export interface SimTask {
   title: string;
   /** Reference images that were uploaded to this simulator (upload ids), drawn into the result. */
   references?: string[];
+  /** Reference images sent inline (Gemini), kept only for an edit to a plain backdrop, which draws from them. */
+  inlineImages?: Buffer[];
 }
 
 /** One entry of the ledger: what a real service would have charged. */

@@ -154,7 +154,7 @@ describe("nanobanana init", () => {
 
 describe("the library and the CLI name things alike", () => {
   it("planProject returns assets (items is the deprecated alias), as plan --json prints", async () => {
-    const { loadProject, planProject } = await import("../../src/index.js");
+    const { loadProject, planProject } = await import("../../src/all.js");
     dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/a.yaml": manifest });
     const p = await planProject(loadProject({ cwd: dir }));
     expect(p.assets.map((a) => a.name)).toEqual(["card-1", "card-2", "card-3"]);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loadProject, specHash, type AssetSpec } from "../../src/index.js";
+import { loadProject, specHash, type AssetSpec } from "../../src/all.js";
 import { removeProject, simConfig, tempProject } from "../helpers/project.js";
 
 const base: AssetSpec = {

@@ -1,4 +1,5 @@
 import { DESCRIBE_MODELS } from "../catalog/describe.js";
+import type { ProviderName } from "../catalog/provider-names.js";
 import { round } from "../catalog/prices.js";
 import type { LockEntry, Lockfile } from "../lock/types.js";
 import type { ResolvedAsset } from "../project.js";
@@ -42,6 +43,17 @@ export function planAlt(
     else items.push({ name: a.name, action: "describe", reason: "not described yet", estimatedUsd: usd });
   }
   return items;
+}
+
+/** The descriptions a plan would pay for, by text model: lines of the budget's estimate. Pure. */
+export function altEstimate(
+  items: readonly AltPlanItem[],
+  provider: ProviderName,
+): Array<{ model: string; resolution: string; count: number; usd: number }> {
+  const paid = items.filter((i) => i.estimatedUsd > 0);
+  const model = DESCRIBE_MODELS[provider]?.modelId;
+  if (!paid.length || !model) return [];
+  return [{ model: `${model} (alt text)`, resolution: "", count: paid.length, usd: altUsd(paid) }];
 }
 
 /** What the descriptions of a plan would cost. */

@@ -21,8 +21,9 @@ export function moduleEntries(
   const out: ModuleEntry[] = [];
   for (const a of assets) {
     const e = lock[a.name];
-    // A take is a candidate for its asset, which the app uses (a copy of the picked take).
-    if (!e || a.take) continue;
+    // A take is a candidate for its asset, which the app uses (a copy of the picked take);
+    // the white and black sources of a cut-out are only its raw material.
+    if (!e || a.take || a.matteSource) continue;
     const main = { src: src(e.output), width: e.width, height: e.height, format: e.format };
     // A literal alt wins over a description recorded earlier; `auto` reads the description of the image.
     const alt = a.alt && "text" in a.alt ? a.alt.text : a.alt && e.alt?.source === "auto" ? e.alt.text : "";

@@ -3,6 +3,7 @@ import { ASPECT_RATIOS, FORMATS, MODEL_FAMILIES, RESOLUTIONS } from "../catalog/
 import { NormalizeSchema } from "../references/schema.js";
 import { DeriveField } from "../derive/schema.js";
 import { GatesSchema } from "../gates/schema.js";
+import { BackgroundField } from "../matte/schema.js";
 
 const TEMPLATE = /\{\{\s*[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?\s*\}\}/;
 
@@ -62,6 +63,7 @@ export const SettingsSchema = z
     alt: altField.optional(),
     gates: GatesSchema.optional(),
     candidates: candidatesField.optional(),
+    background: BackgroundField.optional(),
   })
   .describe("Generation settings applied to every asset that does not set its own.");
 export type Settings = z.infer<typeof SettingsSchema>;

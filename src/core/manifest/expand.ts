@@ -16,6 +16,7 @@ import type { AssetInput, Manifest } from "./schema.js";
 import { applyExtras, extrasOf, type AssetExtras } from "./extras.js";
 import { cellSpecs, gridProblem, sheetPrompt } from "../grid/grid.js";
 import { withTakes } from "./candidates.js";
+import { transparentProblem, withMatteSources } from "../matte/transparent.js";
 import { compileTemplate, fileSafe, headOf, lookup, renderTemplate, type CompiledTemplate } from "./template.js";
 import { checkSettings, type RawSettings } from "./validate.js";
 import { checkVariables, type TemplatedField } from "./variables.js";
@@ -56,7 +57,14 @@ export function expandManifest(file: string, source: YamlSource, manifest: Manif
     for (const v of variants(asset.matrix, scope.base)) {
       const resolved = resolveVariant(v, scope, ctx);
       const candidates = scope.extras.candidates;
-      if (resolved) out.push(...(candidates ? withTakes(resolved, candidates.n) : [resolved]));
+      if (resolved)
+        out.push(
+          ...(candidates
+            ? withTakes(resolved, candidates.n)
+            : scope.extras.transparent
+              ? withMatteSources(resolved, ctx.provider)
+              : [resolved]),
+        );
       else if (scope.stopped || issues.length - before > MAX_ISSUES_PER_ASSET) return;
     }
   });
@@ -287,6 +295,18 @@ function resolveVariant({ vars, include }: Variant, scope: AssetScope, ctx: Expa
     );
     if (!scope.settingsTemplated) scope.stopped = true;
     return undefined;
+  }
+  const transparent = scope.extras.transparent;
+  if (transparent) {
+    const other = scope.extras.candidates ? "candidates" : scope.asset.grid ? "grid" : undefined;
+    const problem = other
+      ? `background: transparent cannot be combined with ${other} (yet); build the cut-out as an asset of its own`
+      : transparentProblem(checked, ctx.provider, variant);
+    if (problem) {
+      report(transparent.path, problem);
+      if (other || !scope.settingsTemplated) scope.stopped = true;
+      return undefined;
+    }
   }
   if (!scope.nameChecked) {
     // A name without {{vars}} is checked once; interpolated values are file-safe but can

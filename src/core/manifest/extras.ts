@@ -19,16 +19,20 @@ export interface AssetExtras {
   gates?: ResolvedGates;
   /** `candidates: N` with N > 1. */
   candidates?: { n: number; path: FieldPath };
+  /** `background: transparent`: a cut-out made from two paid sources (see core/matte). */
+  transparent?: { path: FieldPath };
 }
 
-type Layer = Pick<Settings, "derive" | "alt" | "gates" | "candidates"> | undefined;
+type Layer = Pick<Settings, "derive" | "alt" | "gates" | "candidates" | "background"> | undefined;
 
 export function extrasOf(
   asset: AssetInput,
   at: (field: string) => FieldPath,
   layers: { manifest: Layer; brand: Layer; config: Layer },
 ): AssetExtras {
-  const pick = <K extends "derive" | "alt" | "candidates">(k: K): { value: NonNullable<Settings[K]>; path: FieldPath } | undefined => {
+  const pick = <K extends "derive" | "alt" | "candidates" | "background">(
+    k: K,
+  ): { value: NonNullable<Settings[K]>; path: FieldPath } | undefined => {
     if (asset[k] !== undefined) return { value: asset[k] as NonNullable<Settings[K]>, path: at(k) };
     if (layers.manifest?.[k] !== undefined) return { value: layers.manifest[k] as NonNullable<Settings[K]>, path: ["defaults", k] };
     for (const l of [layers.brand, layers.config])
@@ -40,7 +44,10 @@ export function extrasOf(
   if (derive?.value.length) out.derive = { entries: derive.value, path: derive.path };
   const alt = pick("alt");
   if (alt) out.alt = alt.value === "auto" ? { auto: true, path: alt.path } : { template: compileTemplate(alt.value), path: alt.path };
-  const gates = resolveGates([asset.gates, layers.manifest?.gates, layers.brand?.gates, layers.config?.gates]);
+  const background = pick("background");
+  if (background?.value === "transparent") out.transparent = { path: background.path };
+  // A cut-out is checked for alpha unless a gate says otherwise.
+  const gates = resolveGates([asset.gates, layers.manifest?.gates, layers.brand?.gates, layers.config?.gates], Boolean(out.transparent));
   if (gates !== DEFAULT_GATES) out.gates = gates;
   const candidates = pick("candidates");
   if (candidates && candidates.value > 1) out.candidates = { n: candidates.value, path: candidates.path };

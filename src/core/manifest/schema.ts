@@ -5,6 +5,7 @@ import { SettingsSchema, altField, candidatesField, enumOrTemplate, modelField, 
 import { DeriveField } from "../derive/schema.js";
 import { GatesSchema } from "../gates/schema.js";
 import { CellsField, GridField } from "../grid/grid.js";
+import { BackgroundField } from "../matte/schema.js";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const varName = z.string().regex(/^[A-Za-z_][\w-]*$/, "variable names use letters, digits, _ and -");
@@ -61,6 +62,7 @@ export const AssetSchema = z
     candidates: candidatesField.optional(),
     grid: GridField.optional(),
     cells: CellsField.optional(),
+    background: BackgroundField.optional(),
   })
   .refine((a) => (a.prompt === undefined) !== (a.template === undefined), {
     message: "set exactly one of prompt or template",

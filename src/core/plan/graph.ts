@@ -28,12 +28,14 @@ export function upstreamNames(asset: ResolvedAsset): string[] {
  * in it, at the reference that closes it).
  */
 export function assetGraph(assets: ResolvedAsset[], issues: Issue[]): AssetGraph {
-  const byName = new Map(assets.map((a) => [a.name, a]));
+  // Indexed on the first reference met: most projects (and 100,000-variant matrices) have none.
+  let byName: Map<string, ResolvedAsset> | undefined;
   const upstream = new Map<string, string[]>();
   const downstream = new Map<string, string[]>();
   for (const a of assets) {
     const ups = upstreamNames(a);
     if (ups.length === 0) continue;
+    byName ??= new Map(assets.map((x) => [x.name, x]));
     const known: string[] = [];
     for (const up of ups) {
       if (byName.has(up)) known.push(up);
@@ -47,7 +49,7 @@ export function assetGraph(assets: ResolvedAsset[], issues: Issue[]): AssetGraph
     }
   }
   const order = topoOrder(assets, upstream, downstream);
-  if (order.length < assets.length) reportCycles(assets, order, upstream, downstream, byName, issues);
+  if (byName && order.length < assets.length) reportCycles(assets, order, upstream, downstream, byName, issues);
   return { upstream, downstream, order };
 }
 

@@ -22,7 +22,8 @@ export interface UrlFacts {
 export function referenceNeeds(assets: readonly ResolvedAsset[], work: ReadonlySet<string>, facts: UrlFacts): PlanNeed[] {
   const out: PlanNeed[] = [];
   for (const a of assets) {
-    if (!work.has(a.name)) continue;
+    // A cut-out is matted locally: its references (its sources) are never sent anywhere.
+    if (!work.has(a.name) || a.matte) continue;
     for (const r of a.spec.references) {
       if (r.kind === "url") continue;
       if (r.kind === "asset" && (r.sha256?.startsWith("spec:") || work.has(r.ref))) continue;

@@ -2,11 +2,19 @@ import { UserError } from "../errors/user-error.js";
 import { matchesAny, nameGlob } from "../name-glob.js";
 import type { PlanItem } from "./types.js";
 
-/** The items whose name matches one of the `--only` globs; none matching is a usage error. */
-export function selectOnly(items: PlanItem[], only: readonly string[] | undefined): PlanItem[] {
+/**
+ * The items whose name matches one of the `--only` globs, with the paid sources of a matched
+ * cut-out (`ownerOf` gives the asset a source belongs to); none matching is a usage error.
+ */
+export function selectOnly(
+  items: PlanItem[],
+  only: readonly string[] | undefined,
+  ownerOf?: (name: string) => string | undefined,
+): PlanItem[] {
   if (!only?.length) return items;
   const globs = only.map(nameGlob);
-  const kept = items.filter((i) => matchesAny(i.name, globs));
+  const matches = (name: string | undefined) => name !== undefined && matchesAny(name, globs);
+  const kept = items.filter((i) => matches(i.name) || matches(ownerOf?.(i.name)));
   if (kept.length === 0) {
     const some = items
       .slice(0, 3)

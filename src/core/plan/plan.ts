@@ -5,6 +5,7 @@ import type { ResolvedAsset } from "../project.js";
 import { COMPARED_FIELDS } from "../spec.js";
 import { referenceNeeds, type UrlFacts } from "./needs.js";
 import { selectOnly } from "./only.js";
+import { matchesAny, nameGlob } from "../name-glob.js";
 import { pickedTake } from "../manifest/candidates.js";
 import { needsGeneration, type OutputFacts, type Plan, type PlanAction, type PlanItem } from "./types.js";
 
@@ -47,27 +48,19 @@ export interface PlanInput {
 export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan {
   const all: PlanItem[] = [];
   const seen = new Set<string>();
-  const prices = new Map<string, number>();
-  const priceOf = (a: ResolvedAsset) => {
-    const key = `${a.spec.provider}|${a.spec.model}|${a.spec.resolution}`;
-    let p = prices.get(key);
-    if (p === undefined) prices.set(key, (p = atBatchRate(costOf(a.spec, input.prices).usd, input.batch)));
-    return p;
-  };
+  const priceOf = pricing(input);
+  const locked = Object.keys(lock.assets).length > 0; // else no orphans to find
   for (const asset of input.assets) {
-    seen.add(asset.name);
+    if (locked) seen.add(asset.name);
     const decided = decide(asset, lock.assets[asset.name], facts, input);
     const { changed } = decided;
     let { action } = decided;
-    // An asset with candidates is a copy of its picked take, whose own item carries the price.
-    const take = pickedTake(asset);
+    const local = localSource(asset);
     const source = !needsGeneration(action)
       ? undefined
-      : take
-        ? `a copy of take ${asset.candidates!.picked} (${take})`
-        : (input.restorable?.get(asset.hash) ?? (input.stored?.has(asset.hash) ? "in the local store" : undefined));
+      : local || (input.restorable?.get(asset.hash) ?? (input.stored?.has(asset.hash) ? "in the local store" : undefined));
     const restorable = source !== undefined;
-    let reason = restorable ? `${decided.reason}; ${source}${take ? ", no charge" : ": restored at no charge"}` : decided.reason;
+    let reason = restorable ? `${decided.reason}; ${source}${local ? ", no charge" : ": restored at no charge"}` : decided.reason;
     const rejected = needsGeneration(action) && !restorable ? input.rejected?.get(asset.hash) : undefined;
     if (rejected !== undefined) {
       action = "rejected";
@@ -99,7 +92,8 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
       estimatedUsd: 0,
     });
   }
-  const items = selectOnly(all, input.only);
+  const owners = new Map(input.assets.flatMap((a) => (a.matteSource ? [[a.name, a.matteSource.of] as const] : [])));
+  const items = selectOnly(all, input.only, (n) => owners.get(n));
   const counts: Record<PlanAction, number> = { new: 0, changed: 0, "output-missing": 0, "up-to-date": 0, orphaned: 0, rejected: 0 };
   let total = 0;
   for (const it of items) {
@@ -112,6 +106,40 @@ export function plan(input: PlanInput, lock: Lockfile, facts: OutputFacts): Plan
     if (needs.length) result.needs = needs;
   }
   return result;
+}
+
+/**
+ * The assets a build would generate before the store, the rejections and the restore sources
+ * are asked (what `plan` gives `new`, `changed` or `output-missing`), within `only`. Cheaper
+ * than a plan: no items are made, so the engine asks those sources about these alone and plans once.
+ */
+export function workAssets(input: PlanInput, lock: Lockfile, facts: OutputFacts): ResolvedAsset[] {
+  const globs = input.only?.length ? input.only.map(nameGlob) : undefined;
+  return input.assets.filter(
+    (a) => (!globs || matchesAny(a.name, globs)) && needsGeneration(decide(a, lock.assets[a.name], facts, input).action),
+  );
+}
+
+/**
+ * Where an asset that is never paid for itself comes from, or undefined: an asset with
+ * candidates is a copy of its picked take, a cut-out is matted locally from its two sources
+ * (their own items carry the prices).
+ */
+export function localSource(asset: ResolvedAsset): string | undefined {
+  const take = pickedTake(asset);
+  if (take) return `a copy of take ${asset.candidates!.picked} (${take})`;
+  return asset.matte ? `matted locally from ${asset.matte.white} and ${asset.matte.black}` : undefined;
+}
+
+/** The estimate of one generation of each asset (memoised per provider, model and resolution). */
+export function pricing(input: Pick<PlanInput, "prices" | "batch">): (a: ResolvedAsset) => number {
+  const prices = new Map<string, number>();
+  return (a) => {
+    const key = `${a.spec.provider}|${a.spec.model}|${a.spec.resolution}`;
+    let p = prices.get(key);
+    if (p === undefined) prices.set(key, (p = atBatchRate(costOf(a.spec, input.prices).usd, input.batch)));
+    return p;
+  };
 }
 
 /** Names of the items a build generates. */

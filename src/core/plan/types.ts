@@ -30,7 +30,7 @@ export interface Plan {
   simulate: boolean;
   /** Each asset (manifest assets and orphaned lock entries). planProject also returns them as `assets`; prefer that name. */
   items: PlanItem[];
-  /** Sum of estimatedUsd over the work. */
+  /** Sum of estimatedUsd over the work, plus the descriptions' `altUsd`. */
   estimatedUsd: number;
   counts: Record<PlanAction, number>;
   /** What the user must provide first (e.g. an https URL for a local reference on a URL-only provider). */
@@ -40,7 +40,7 @@ export interface Plan {
   derivedCounts?: Record<DerivedAction, number>;
   /** `alt: auto` descriptions (paid to the provider's text model), listed apart from the images. */
   alt?: AltPlanItem[];
-  /** Sum of the descriptions' estimates (not in estimatedUsd, which counts images). */
+  /** Sum of the descriptions' estimates (included in estimatedUsd). */
   altUsd?: number;
 }
 

@@ -18,6 +18,8 @@ export interface AltSummary {
   upToDate: number;
   failed: number;
   costUsd: number;
+  /** Descriptions not paid for because the budget would not allow them (warned about). */
+  skipped: number;
 }
 
 /**
@@ -63,6 +65,10 @@ export interface DescribeOptions {
   onDescribed?: (name: string, text: string, costUsd: number) => void;
   onWarning?: (name: string, message: string) => void;
   signal?: AbortSignal;
+  /** Asked before a paid description with its listed price; a reason means "do not pay" (the budget). */
+  reserve?: (name: string, usd: number) => string | undefined;
+  /** Told what a reserved description cost (undefined when it failed: the reservation counts). */
+  settle?: (name: string, usd?: number) => void;
 }
 
 /**
@@ -71,7 +77,7 @@ export interface DescribeOptions {
  * records the text in the lock entry (`alt`, source `auto`).
  */
 export async function describeAll(assets: ResolvedAsset[], lock: Lockfile, opts: DescribeOptions): Promise<AltSummary> {
-  const summary: AltSummary = { described: 0, cached: 0, upToDate: 0, failed: 0, costUsd: 0 };
+  const summary: AltSummary = { described: 0, cached: 0, upToDate: 0, failed: 0, costUsd: 0, skipped: 0 };
   const cache = new DescriptionCache(opts.stateDir);
   const items = planAlt(
     assets,
@@ -98,6 +104,12 @@ export async function describeAll(assets: ResolvedAsset[], lock: Lockfile, opts:
         }
         const asset = byName.get(item.name)!;
         const model = DESCRIBE_MODELS[asset.spec.provider];
+        const refused = opts.reserve?.(item.name, model!.usd);
+        if (refused) {
+          summary.skipped++;
+          opts.onWarning?.(item.name, `not described for alt: auto: ${refused}`);
+          return;
+        }
         try {
           const data = readFileSync(path.join(opts.root, entry.output));
           if (sha256(data) !== entry.sha256) throw new Error(`${entry.output} differs from the image the lock records; not describing it`);
@@ -107,12 +119,14 @@ export async function describeAll(assets: ResolvedAsset[], lock: Lockfile, opts:
             model!.usd,
             { signal: opts.signal },
           );
+          opts.settle?.(item.name, d.cost.usd);
           cache.set(entry.sha256, d.text, d.cost.usd);
           opts.record(item.name, { ...entry, alt: { text: d.text, source: "auto", imageSha256: entry.sha256, costUsd: d.cost.usd } });
           summary.described++;
           summary.costUsd = round(summary.costUsd + d.cost.usd);
           opts.onDescribed?.(item.name, d.text, d.cost.usd);
         } catch (err) {
+          opts.settle?.(item.name);
           summary.failed++;
           opts.onWarning?.(item.name, `could not describe the image for alt: auto: ${(err as Error).message}`);
         }

@@ -5,7 +5,10 @@ import { geminiUsageCost, type GeminiUsage } from "../../core/catalog/gemini-tok
 import { BATCH_PRICE_FACTOR, listedPrice, round, type Cost, type PriceOverrides } from "../../core/catalog/prices.js";
 import type { LockEntry } from "../../core/lock/types.js";
 import { judgePixels } from "../../core/catalog/pixel-sizes.js";
-import { saveImage } from "../build/image-file.js";
+import { saveImage, type ImageFacts } from "../build/image-file.js";
+import { gateImage, GateRejection } from "../build/gate-image.js";
+import { imageEntry } from "../build/lock-entry.js";
+import type { ResolvedGates } from "../../core/gates/check.js";
 import { toGeminiStatus, type GeminiResponse } from "../providers/gemini/translate.js";
 import type { ImageOutput } from "../providers/types.js";
 import type { ContentStore } from "../store/content-store.js";
@@ -20,6 +23,8 @@ export interface CollectDeps {
   simulated: boolean;
   prices?: PriceOverrides;
   now?: () => Date;
+  /** The quality gates of the asset of this name (the defaults for one no manifest has now). */
+  gatesOf?: (name: string) => ResolvedGates | undefined;
 }
 
 /** The key of a result line: `key` (file jobs) or `metadata.key` (inline jobs). */
@@ -70,28 +75,28 @@ async function saveResult(
 ): Promise<BatchOutcome> {
   const tmp = path.join(deps.incoming, `${item.hash}.${item.spec.format}`);
   try {
-    const facts = await saveImage(image, tmp, item.spec.format, deps.http, undefined, {}, (w, h) => judgePixels(item.spec, w, h));
-    const { provider, modelId, model, ...spec } = item.spec;
-    const entry: LockEntry = {
-      hash: item.hash,
-      provider,
-      model,
-      modelId,
-      taskId,
-      output: item.output,
-      sha256: facts.sha256,
-      bytes: facts.bytes,
-      width: facts.width,
-      height: facts.height,
-      format: facts.format,
-      cost: batchCost(item, usage, deps.prices),
-      generatedAt: (deps.now?.() ?? new Date()).toISOString(),
-      batch: true,
-      simulated: deps.simulated || undefined,
-      spec,
-    };
+    const asset = { hash: item.hash, output: item.output, spec: item.spec, gates: deps.gatesOf?.(item.name) };
+    const made = { taskId, cost: batchCost(item, usage, deps.prices), at: deps.now?.() ?? new Date(), simulated: deps.simulated };
+    const entryOf = (f: ImageFacts): LockEntry => ({ ...imageEntry(asset, f, made), batch: true });
+    // The same gates as a synchronous build: a rejected image is kept aside, never stored as the asset's.
+    const keepRejected = (entry: LockEntry, file: string, reasons: string[]) => deps.store.keepRejected(entry, file, reasons, made.at);
+    const facts = await saveImage(
+      image,
+      tmp,
+      item.spec.format,
+      deps.http,
+      undefined,
+      {},
+      (w, h) => judgePixels(item.spec, w, h),
+      (file, f) => gateImage(asset, file, f, entryOf(f), { keepRejected }),
+    );
+    const entry = entryOf(facts);
+    deps.store.clearRejected(item.hash);
     deps.store.put(entry, tmp);
     return { status: "generated", entry };
+  } catch (err) {
+    if (err instanceof GateRejection) return { status: "rejected", reason: err.reasons.join("; "), taskId, entry: err.entry };
+    throw err;
   } finally {
     rmSync(tmp, { force: true });
   }

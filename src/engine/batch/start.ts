@@ -29,6 +29,7 @@ export async function startBatch(project: Project, conn: Connection, o: StartBat
   if (!conn.batch) throw new UserError(`batch mode needs provider: gemini; ${conn.provider.name} has no Batch API`);
   const settings = project.config.providers.gemini ?? {};
   const latency = project.config.simulator?.batchLatencyMs ?? 2000;
+  const gates = new Map(project.assets.flatMap((a) => (a.gates ? [[a.name, a.gates] as const] : [])));
   const runner = new BatchRunner({
     api: conn.batch,
     journal: o.journal,
@@ -38,6 +39,7 @@ export async function startBatch(project: Project, conn: Connection, o: StartBat
       incoming: path.join(o.stateDir, "batches", "incoming"),
       simulated: conn.simulated,
       prices: project.config.prices,
+      gatesOf: (name) => gates.get(name),
     },
     simulated: conn.simulated,
     maxRequests: settings.batchMaxRequests ?? DEFAULT_BATCH_MAX_REQUESTS,

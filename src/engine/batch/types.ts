@@ -6,6 +6,8 @@ export type BatchOutcome =
   | { status: "generated"; entry: LockEntry }
   | { status: "failed"; error: string; taskId?: string }
   | { status: "blocked"; reason: string; taskId: string }
+  /** Collected, paid, and failed the quality gates: kept in the store's rejected area; `entry` is what the lock would have said. */
+  | { status: "rejected"; reason: string; taskId: string; entry: LockEntry }
   /** Not sent (budget, interrupted), or sent and left running (`taskId` = the job). */
   | { status: "skipped"; reason: string; taskId?: string };
 

@@ -19,9 +19,14 @@ export class BudgetExceededError extends UserError {
     readonly lines: EstimateLine[],
   ) {
     super(
-      `this build would cost an estimated $${estimateUsd.toFixed(2)}, over the budget of $${maxUsd.toFixed(2)} (budget.maxUsd or --max-cost); nothing was submitted. Raise the cap, or build a part with --only.`,
+      `this build would cost an estimated ${dollars(estimateUsd)}, over the budget of ${dollars(maxUsd)} (budget.maxUsd or --max-cost); nothing was submitted. Raise the cap, or build a part with --only.`,
     );
   }
+}
+
+/** Dollars to the cent, or to a hundredth of a cent below one (a description costs $0.0004). */
+function dollars(usd: number): string {
+  return `$${usd.toFixed(usd > 0 && usd < 0.01 ? 4 : 2)}`;
 }
 
 /** Groups the assets that would be paid for by model and resolution, at listed prices. */
@@ -60,20 +65,31 @@ export class Budget {
 
   /** Reserves the asset's price; returns a reason when the cap does not allow it. */
   reserve(asset: ResolvedAsset): string | undefined {
-    const price = priceOf(asset, this.prices, this.batch);
+    return this.reserveUsd(asset.hash, priceOf(asset, this.prices, this.batch), "this image");
+  }
+
+  /**
+   * Reserves `usd` under `key` (an image's spec hash, `alt:<name>` for a description); returns
+   * a reason when the cap does not allow it.
+   */
+  reserveUsd(key: string, usd: number, what: string): string | undefined {
     const committed = this.spent + this.inFlight();
-    if (round(committed + price) > this.maxUsd) {
-      return `budget: $${committed.toFixed(2)} spent or committed, this image ($${price.toFixed(2)}) would pass the cap of $${this.maxUsd.toFixed(2)}`;
+    if (round(committed + usd) > this.maxUsd) {
+      return `budget: $${committed.toFixed(2)} spent or committed, ${what} (${dollars(usd)}) would pass the cap of $${this.maxUsd.toFixed(2)}`;
     }
-    this.reserved.set(asset.hash, price);
+    this.reserved.set(key, usd);
     return undefined;
   }
 
   /** The task ended: count what it really cost (the reservation when unknown). */
   settle(asset: ResolvedAsset, actualUsd?: number): void {
-    const r = this.reserved.get(asset.hash);
+    this.settleKey(asset.hash, actualUsd);
+  }
+
+  settleKey(key: string, actualUsd?: number): void {
+    const r = this.reserved.get(key);
     if (r === undefined) return;
-    this.reserved.delete(asset.hash);
+    this.reserved.delete(key);
     this.spent = round(this.spent + (actualUsd ?? r));
   }
 

@@ -1,3 +1,4 @@
+import type { Plan } from "../../core/plan/types.js";
 import type { PlanFile } from "../../core/plan/plan-file.js";
 import type { Shard } from "../../core/plan/shard.js";
 import type { RemoteStore } from "../remote/types.js";
@@ -43,6 +44,12 @@ export interface BuildOptions {
    * work (names, spec hashes, provider, prices). `only` is ignored when it is set.
    */
   plan?: PlanFile;
+  /**
+   * Asked with the plan once it is made (under the project lock, before anything is submitted
+   * or restored): resolving false ends the build with NotConfirmedError, nothing spent. The
+   * CLI's confirmAboveUsd question, so that the build plans once.
+   */
+  confirm?: (plan: Plan) => Promise<boolean>;
   /** Build only this deterministic share of the work (`--shard I/N`); chains stay in one share. */
   shard?: Shard;
   /**

@@ -2,7 +2,7 @@ import { round } from "../../core/catalog/prices.js";
 import type { LockEntry } from "../../core/lock/types.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
 import type { ContentStore } from "../store/content-store.js";
-import { Budget, BudgetExceededError, estimateLines } from "./budget.js";
+import { Budget, BudgetExceededError, estimateLines, type EstimateLine } from "./budget.js";
 import type { AssetResult, BuildResult, EventSink } from "./events.js";
 import type { PendingTask } from "../state/journal.js";
 
@@ -19,11 +19,13 @@ export function checkBudget(
   store: ContentStore,
   /** Spec hashes already in a batch job (paid for by the build that made it). */
   inJob: Set<string> = new Set(),
+  /** Other paid work of the build (the `alt: auto` descriptions). */
+  extra: EstimateLine[] = [],
 ): Budget | undefined {
   const maxUsd = opts.maxCostUsd ?? project.config.budget?.maxUsd;
   if (maxUsd === undefined) return undefined;
   const paid = assets.filter((a) => !pending.get(a.hash)?.taskId && !inJob.has(a.hash) && !store.get(a.hash));
-  const lines = estimateLines(paid, project.config.prices, project.config.batch);
+  const lines = [...estimateLines(paid, project.config.prices, project.config.batch), ...extra];
   const total = round(lines.reduce((s, l) => s + l.usd, 0));
   if (total > maxUsd && !opts.fitBudget) throw new BudgetExceededError(total, maxUsd, lines);
   return new Budget(maxUsd, project.config.prices, project.config.batch);

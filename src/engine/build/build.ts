@@ -2,6 +2,7 @@ import path from "node:path";
 import pLimit from "p-limit";
 import { assetGraph } from "../../core/plan/graph.js";
 import { PlanChangedError, planChanges } from "../../core/plan/plan-file.js";
+import { NotConfirmedError } from "./not-confirmed.js";
 import { needsGeneration } from "../../core/plan/types.js";
 import type { Project, ResolvedAsset } from "../../core/project.js";
 import { ContentStore } from "../store/content-store.js";
@@ -30,6 +31,7 @@ import { afterCollect } from "../derive/after-collect.js";
 import type { BuildOptions } from "./build-options.js";
 import type { Connection } from "../providers/connect.js";
 import { round } from "../../core/catalog/prices.js";
+import { altEstimate } from "../../core/alt/plan.js";
 import { planWithLock, stateDir } from "./plan-project.js";
 import { isPlainNoop } from "./plain-noop.js";
 import { writeNoopStamp } from "./write-noop-stamp.js";
@@ -73,6 +75,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const store = new ContentStore(stateDir(project));
   const changes = opts.plan && planChanges(opts.plan, p);
   if (changes?.length) throw new PlanChangedError(changes);
+  if (opts.confirm && !(await opts.confirm(p))) throw new NotConfirmedError();
   // One lock write a second: each is a full serialize + fsync; the journal keeps tasks safe meanwhile.
   const writer = new LockWriter(project.lockfile, lock, 1000);
   const journal = new TaskJournal(stateDir(project));
@@ -103,6 +106,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     pending,
     store,
     new Set(batchRecords.flatMap((r) => r.items.map((i) => i.hash))),
+    altEstimate(p.alt ?? [], project.config.provider),
   );
   // A real build with work and no key stops before it announces anything.
   if (!opts.connection && !project.config.simulate && (work.length > 0 || orphans.length > 0)) apiKeyFor(project, opts.env ?? process.env);
@@ -117,6 +121,13 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   };
   const result = (asset: ResolvedAsset, r: Omit<AssetResult, "name" | "output" | "hash">) =>
     results.push({ name: asset.name, output: asset.output, hash: asset.hash, ...r });
+  /** An image that failed its quality gates (kept in the store's rejected area): reported, the output left alone. */
+  const rejectedJob = (asset: ResolvedAsset, reason: string, costUsd: number, taskId?: string): JobOutcome => {
+    const kept = rejectedFile(project, store, asset.hash);
+    result(asset, { status: "rejected", taskId, costUsd, error: reason, kept, model: asset.spec.model });
+    sink({ type: "rejected", name: asset.name, reason, costUsd, kept });
+    return { ok: false };
+  };
 
   // Assets that reference work must wait for it (and may turn out up to date once it is done).
   const planned = new Set(p.items.map((i) => i.name));
@@ -143,6 +154,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   }
 
   let batcher: BatchRunner | undefined;
+  // Assets whose spec was linked to upstream images made in this build: the local steps go by their new hashes.
+  const relinked = new Map<string, ResolvedAsset>();
   if (scheduled.length > 0 || orphans.length > 0 || batchRecords.length > 0) {
     // Loaded only when there is work: a no-op build never pays for undici or sharp.
     const { connect } = await import("../providers/connect.js");
@@ -224,7 +237,9 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         return { ok: true, sha256: restored.sha256 };
       }
       const outcome = await runner.run(asset);
-      if (outcome.status !== "skipped") budget?.settle(asset, outcome.status === "generated" ? outcome.entry.cost.usd : undefined);
+      if (outcome.status !== "skipped")
+        budget?.settle(asset, outcome.status === "generated" || outcome.status === "rejected" ? outcome.entry.cost.usd : undefined);
+      if (outcome.status === "rejected") return rejectedJob(asset, outcome.reason, outcome.entry.cost.usd, outcome.taskId);
       if (outcome.status === "generated") {
         const kept = await store.restore(asset.hash, path.join(project.root, asset.output));
         if (kept) {
@@ -269,7 +284,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
             });
             if (back) {
               const restored = back.entry;
-              writer.set(asset.name, restored, () => journal.remove(asset.hash));
+              writer.set(asset.name, restored, () => journal.removeLater(asset.hash));
               result(asset, { status: "generated", taskId: restored.taskId, costUsd: 0, restored: true, restoredFrom: back.from });
               sink({
                 type: "generated",
@@ -292,26 +307,14 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
             if (outcome.status !== "skipped")
               budget?.settle(asset, outcome.status === "generated" || outcome.status === "rejected" ? outcome.entry.cost.usd : undefined);
             switch (outcome.status) {
-              case "rejected": {
-                const kept = rejectedFile(project, store, asset.hash);
-                const costUsd = outcome.entry.cost.usd;
-                result(asset, {
-                  status: "rejected",
-                  taskId: outcome.taskId,
-                  costUsd,
-                  error: outcome.reason,
-                  kept,
-                  model: asset.spec.model,
-                });
-                sink({ type: "rejected", name: asset.name, reason: outcome.reason, costUsd, kept });
-                return { ok: false };
-              }
+              case "rejected":
+                return rejectedJob(asset, outcome.reason, outcome.entry.cost.usd, outcome.taskId);
               case "generated":
                 store.clearRejected(asset.hash);
                 delivery.record(outcome.entry.sha256, outcome.resultUrl, sink);
                 keep(store, outcome.entry, path.join(project.root, asset.output), sink);
                 pusher.push(asset.name, outcome.entry, path.join(project.root, asset.output));
-                writer.set(asset.name, outcome.entry, () => journal.remove(asset.hash));
+                writer.set(asset.name, outcome.entry, () => journal.removeLater(asset.hash));
                 result(asset, { status: "generated", taskId: outcome.entry.taskId, costUsd: outcome.entry.cost.usd });
                 sink({ type: "generated", name: asset.name, output: asset.output, costUsd: outcome.entry.cost.usd, entry: outcome.entry });
                 return { ok: true, sha256: outcome.entry.sha256 };
@@ -346,6 +349,22 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       return { ok: true, sha256: entry.sha256 };
     };
 
+    /** A transparent asset: its output is the difference matte of its two sources (built before it), never paid. */
+    const cutOut = async (asset: ResolvedAsset): Promise<JobOutcome> => {
+      const { matteAsset } = await import("./matte-asset.js");
+      const made = await matteAsset(project.root, asset, (n) => byName.get(n), store, deps);
+      if (made.status === "generated") {
+        writer.set(asset.name, made.entry);
+        result(asset, { status: "generated", taskId: made.entry.taskId, costUsd: 0 });
+        sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, entry: made.entry });
+        return { ok: true, sha256: made.entry.sha256 };
+      }
+      if (made.status === "rejected") return rejectedJob(asset, made.reason, 0);
+      result(asset, { status: "failed", costUsd: 0, error: made.error });
+      sink({ type: "failed", name: asset.name, error: made.error });
+      return { ok: false };
+    };
+
     try {
       const collecting = orphans.map((task) =>
         limit(async () => {
@@ -358,7 +377,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         (n) => graph.upstream.get(n) ?? [],
         async (name, ups) => {
           const { asset, upToDate } = await relinkAndDecide(byName.get(name)!, ups, project, lock, opts.verify);
-          if (!upToDate) return asset.candidates ? copyTake(asset) : generate(asset);
+          if (asset !== byName.get(name)) relinked.set(name, asset);
+          if (!upToDate) return asset.matte ? cutOut(asset) : asset.candidates ? copyTake(asset) : generate(asset);
           result(asset, { status: "up-to-date", taskId: lock.assets[name]?.taskId, costUsd: 0 });
           return { ok: true, sha256: lock.assets[name]?.sha256 };
         },
@@ -371,9 +391,13 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       );
       await Promise.all([...collecting, ordered, batcher?.settled()]);
     } finally {
-      writer.flush();
-      await Promise.all([pusher.settled(), store.settled()]);
-      if (!opts.connection) await conn.close();
+      try {
+        await writer.flush();
+      } finally {
+        // The journal clean-up follows the last lock write (see LockWriter's callbacks).
+        await Promise.all([pusher.settled(), store.settled(), journal.settled()]);
+        if (!opts.connection) await conn.close();
+      }
     }
   }
   // Local steps on what was collected: derived files, the asset module (no provider involved).
@@ -385,7 +409,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     return describeConn.provider;
   };
   let describeConn: Connection | undefined;
-  const after = await afterCollect(project, writer, opts, sink, p, stateDir(project), describer).finally(async () => {
+  const current = relinked.size ? { ...project, assets: project.assets.map((a) => relinked.get(a.name) ?? a) } : project;
+  const after = await afterCollect(current, writer, opts, sink, p, stateDir(project), describer, budget).finally(async () => {
     if (describeConn && !opts.connection) await describeConn.close();
   });
   const interrupted = Boolean(opts.signal?.aborted);

@@ -9,6 +9,7 @@ import type { ImageRequest, TaskHandle, TaskStatus } from "../providers/types.js
 import { BadImageError, OversizeImageError, saveImage, type ImageFacts } from "./image-file.js";
 import { judgePixels } from "../../core/catalog/pixel-sizes.js";
 import { gateImage, GateRejection } from "./gate-image.js";
+import { imageEntry } from "./lock-entry.js";
 
 /* Downloading, checking and recording one finished task's image. */
 /** Fetches of an image whose bytes did not decode (or whose URL expired), each under the transport's own retries. */
@@ -107,24 +108,7 @@ function lockEntry(
   deps: RunDeps,
 ): LockEntry {
   const cost = (status.state === "succeeded" ? status.cost : undefined) ?? deps.provider.cost(req);
-  const { provider, modelId, model, ...spec } = asset.spec;
-  return {
-    hash: asset.hash,
-    provider,
-    model,
-    modelId,
-    taskId: task.taskId,
-    output: asset.output,
-    sha256: facts.sha256,
-    bytes: facts.bytes,
-    width: facts.width,
-    height: facts.height,
-    format: facts.format,
-    cost,
-    generatedAt: (deps.now?.() ?? new Date()).toISOString(),
-    simulated: deps.simulated || undefined,
-    spec,
-  };
+  return imageEntry(asset, facts, { taskId: task.taskId, cost, at: deps.now?.() ?? new Date(), simulated: deps.simulated });
 }
 
 /** A download that failed for this build: counted in the task's journal entry with its error, for `nanobanana tasks`. */

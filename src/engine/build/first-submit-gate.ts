@@ -21,6 +21,11 @@ export class FirstSubmitGate {
     if (this.state === "waiting") await this.opened;
   }
 
+  /** Whether the first submit's answer was recorded (every submit may go now). */
+  get isOpen(): boolean {
+    return this.state === "open";
+  }
+
   /** The first submit was recorded (or failed): let everyone through. Idempotent. */
   open(): void {
     this.state = "open";

@@ -21,7 +21,13 @@ export class GateRejection extends Error {
  * output): pixel size against the model's table, format, blank, file size, alpha, sharpness.
  * On a failure the image is kept in the store's rejected area and GateRejection is thrown.
  */
-export async function gateImage(asset: ResolvedAsset, tmp: string, facts: ImageFacts, entry: LockEntry, deps: RunDeps): Promise<void> {
+export async function gateImage(
+  asset: Pick<ResolvedAsset, "gates" | "spec">,
+  tmp: string,
+  facts: ImageFacts,
+  entry: LockEntry,
+  deps: Pick<RunDeps, "keepRejected">,
+): Promise<void> {
   const gates = asset.gates ?? DEFAULT_GATES;
   const measures = { ...facts.measures };
   if (gates.minSharpness !== undefined) {

@@ -11,10 +11,9 @@ import { planDerivedWork } from "../derive/after-collect.js";
 
 import type { BuildOptions } from "./build-options.js";
 
-/** `.nanobanana/`: the project's local state (task journal, store). Not committed. */
-export function stateDir(project: Project): string {
-  return path.join(project.root, ".nanobanana");
-}
+import { stateDir } from "../state/state-dir.js";
+
+export { stateDir };
 
 /** What planProject returns: the plan, with its assets under the name the CLI's `plan --json` uses. */
 export interface ProjectPlan extends Plan {

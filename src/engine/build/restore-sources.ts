@@ -33,11 +33,15 @@ export class RestoreSources {
   /** Without I/O beyond a stat or two: whether another lock entry's output or the local store has this spec hash. */
   whereLocal(hash: string): RestoreSource | undefined {
     if (this.sibling(hash)) return "lockfile output";
+    return this.inLocalStore(hash) ? "local store" : undefined;
+  }
+
+  /** Whether the local store holds this spec hash's image, made the way this build makes them (one listing of the store, then one read per hash asked). */
+  inLocalStore(hash: string): boolean {
     this.listed ??= this.store.hashes();
-    if (!this.listed.has(hash)) return undefined;
+    if (!this.listed.has(hash)) return false;
     const kept = this.store.get(hash);
-    if (kept && Boolean(kept.simulated) === this.simulated) return "local store";
-    return undefined;
+    return kept !== undefined && Boolean(kept.simulated) === this.simulated;
   }
 
   /** Without downloading: which source could restore this spec hash (remote: one HEAD). */

@@ -63,7 +63,9 @@ export async function submitAsset(
   try {
     // No abort signal on the submit itself: once sent it may be accepted (and paid), so its
     // answer is always awaited and its task id recorded. Ctrl-C stops the polling instead.
-    warmImageCodec();
+    // After the first burst, not the gated first submit alone: the codec's load would hold up
+    // the recording of its answer, and with it every other submit.
+    if (!deps.firstSubmit || deps.firstSubmit.isOpen) warmImageCodec();
     const submitted = await submitPaid(deps.provider, req, {
       idempotencyKey: key,
       onRetry: retryEvents(asset, "submit", deps),

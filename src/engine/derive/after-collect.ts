@@ -11,6 +11,8 @@ import { deriveAll } from "./derive-all.js";
 import { writeAssetModule } from "../codegen/write-module.js";
 import { gatherDerivedFacts } from "./facts.js";
 import { altUsd, planAlt } from "../../core/alt/plan.js";
+import { round } from "../../core/catalog/prices.js";
+import type { Budget } from "../build/budget.js";
 import { DescriptionCache, describeAll } from "../alt/describe-all.js";
 import type { ProviderRuntime } from "../providers/runtime.js";
 
@@ -28,6 +30,8 @@ export function planDerivedWork(project: Project, p: Plan, lock: Lockfile, only?
     if (alt.length) {
       p.alt = alt;
       p.altUsd = altUsd(alt.filter((i) => i.action !== "up-to-date"));
+      // Descriptions are paid too: in the plan's total (and so in the budget check).
+      p.estimatedUsd = round(p.estimatedUsd + p.altUsd);
     }
   }
   if (!project.assets.some((a) => a.derived?.length) && !Object.values(lock.assets).some((e) => e.derived?.length)) return;
@@ -50,6 +54,8 @@ export async function afterCollect(
   stateDir: string,
   /** Connects the provider for `alt: auto` descriptions (only called when one is needed). */
   describer?: () => Promise<ProviderRuntime>,
+  /** The build's spending cap: each description reserves its price first (`budget.maxUsd`). */
+  budget?: Budget,
 ): Promise<Pick<BuildResult, "derived" | "codegen" | "alt">> {
   const assets = selected(project, opts.only);
   const out: Pick<BuildResult, "derived" | "codegen" | "alt"> = {};
@@ -81,9 +87,11 @@ export async function afterCollect(
       onDescribed: (name, text, costUsd) => emit({ type: "described", name, text, costUsd }),
       onWarning: (name, message) => emit({ type: "warning", name, message }),
       signal: opts.signal,
+      reserve: budget && ((name, usd) => budget.reserveUsd(`alt:${name}`, usd, "this description")),
+      settle: budget && ((name, usd) => budget.settleKey(`alt:${name}`, usd)),
     });
   }
-  writer.flush();
+  await writer.flush();
   const codegen = await writeAssetModule(project, writer.lock, stateDir);
   if (codegen) out.codegen = codegen;
   return out;

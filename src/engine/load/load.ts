@@ -17,7 +17,7 @@ import { PROVIDERS } from "../providers/registry.js";
 import { ReferenceFiles } from "../references/files.js";
 import { referencePolicy } from "../../core/references/policy.js";
 import { LoadCache } from "./load-cache.js";
-import { staysInsideReally } from "../fs/real-path.js";
+import { realPaths, staysInsideReally } from "../fs/real-path.js";
 import type { Project, ProjectInputs, ResolvedAsset } from "../../core/project.js";
 import { sha256 } from "../../core/hash.js";
 
@@ -216,11 +216,12 @@ function dedupe(issues: Issue[]): Issue[] {
 /** Each output, links followed, stays in the project (checked per folder: outputs share few). */
 function checkRealOutputs(root: string, assets: ResolvedAsset[], issues: Issue[]): void {
   const verdict = new Map<string, boolean>();
+  const real = realPaths();
   for (const a of assets) {
     // Keyed by the output's own folder text (posix, relative): one path join per folder, not per asset.
     const relDir = a.output.slice(0, Math.max(0, a.output.lastIndexOf("/")));
     let ok = verdict.get(relDir);
-    if (ok === undefined) verdict.set(relDir, (ok = staysInsideReally(root, path.dirname(path.join(root, a.output)))));
+    if (ok === undefined) verdict.set(relDir, (ok = staysInsideReally(root, path.dirname(path.join(root, a.output)), real)));
     if (!ok)
       issues.push({
         ...a.source,

@@ -1,4 +1,5 @@
 import { close, closeSync, fsync, fsyncSync, mkdirSync, open, openSync, renameSync, writeSync, rmSync } from "node:fs";
+import { mkdir, open as openFile, rename, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 
 let counter = 0;
@@ -48,19 +49,62 @@ export function writeFileAtomic(
 
 /** Text given in pieces (a big lockfile), written ~256 KB at a time: the whole is never one string. */
 function writePieces(fd: number, pieces: Iterable<string>): void {
+  for (const chunk of batches(pieces)) writeAll(fd, Buffer.from(chunk));
+}
+
+/** The pieces joined into strings of ~256 KB. */
+function* batches(pieces: Iterable<string>): Generator<string> {
   let batch: string[] = [];
   let size = 0;
   for (const piece of pieces) {
     batch.push(piece);
     size += piece.length;
     if (size >= 256 * 1024) {
-      writeAll(fd, Buffer.from(batch.join("")));
+      yield batch.join("");
       batch = [];
       size = 0;
     }
   }
-  if (batch.length) writeAll(fd, Buffer.from(batch.join("")));
+  if (batch.length) yield batch.join("");
 }
+
+/**
+ * writeFileAtomic with its fsync before the rename, every step on the thread pool: for a file
+ * rewritten again and again while requests are in flight (the lockfile during a build), whose
+ * open, writes, fsync and rename would otherwise stall the event loop each time.
+ */
+export async function writeFileAtomicAsync(file: string, pieces: Iterable<string>): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = tempPathFor(file);
+  const fh = await openFile(tmp, "w");
+  try {
+    for (const chunk of batches(pieces)) await writeAllTo(fh, Buffer.from(chunk));
+    await fh.sync();
+  } catch (err) {
+    await fh.close().catch(() => {});
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  try {
+    await fh.close();
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await rename(tmp, file);
+}
+
+/** writeAll on a FileHandle. */
+async function writeAllTo(fh: FileHandle, data: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const { bytesWritten } = await fh.write(data, done, data.length - done);
+    if (bytesWritten <= 0) throw noSpace();
+    done += bytesWritten;
+  }
+}
+
+const noSpace = () => Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: "ENOSPC", syscall: "write" });
 
 /**
  * Writes every byte or throws: a full disk often takes part of a write (4,096 bytes) and
@@ -70,7 +114,7 @@ export function writeAll(fd: number, data: Uint8Array, write: typeof writeSync =
   let done = 0;
   while (done < data.length) {
     const n = write(fd, data, done, data.length - done);
-    if (n <= 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: "ENOSPC", syscall: "write" });
+    if (n <= 0) throw noSpace();
     done += n;
   }
 }

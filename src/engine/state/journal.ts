@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { unlink } from "node:fs/promises";
 import path from "node:path";
 import type { AssetSpec } from "../../core/project.js";
 import { PendingTaskSchema, SpecHashSchema } from "../../core/state-schemas.js";
@@ -90,6 +91,25 @@ export class TaskJournal {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     }
+  }
+
+  private readonly removing = new Set<Promise<void>>();
+
+  /**
+   * `remove` off the event loop, for the clean-up after the lock write that made an image
+   * durable: an entry left behind by a crash meanwhile is removed by the next build (see
+   * sortPending), so nothing waits for this. A failure is left to that build too, which
+   * removes synchronously and reports what it cannot. `settled()` waits for these.
+   */
+  removeLater(hash: string): void {
+    const work = unlink(this.file(hash)).catch(() => {});
+    this.removing.add(work);
+    void work.finally(() => this.removing.delete(work));
+  }
+
+  /** Waits for every `removeLater` started so far. */
+  async settled(): Promise<void> {
+    while (this.removing.size) await Promise.all([...this.removing]);
   }
 
   ensure(): void {

@@ -1,6 +1,6 @@
 import { lockText } from "../../core/lock/serialize.js";
 import type { LockEntry, Lockfile } from "../../core/lock/types.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomicAsync } from "./atomic-write.js";
 
 /** A lock write may take at most this share of the time: the pause after one is this many times its length. */
 const PAUSE_PER_WRITE = 10;
@@ -10,8 +10,12 @@ const PAUSE_PER_WRITE = 10;
  * (a 10,000-asset lock is megabytes), or less often when a write takes long: after a write of
  * T ms the next waits at least 10·T, so a big lock is not rewritten back to back (each write
  * serializes the whole lock; at 10,000 entries that took a second on a loaded machine, and its
- * garbage grew the heap of a batch collection). `flush()` writes whatever is pending now.
- * Callbacks passed with an entry run after the write that made it durable.
+ * garbage grew the heap of a batch collection).
+ *
+ * The file work (open, writes, fsync, rename) runs on the thread pool, one write at a time, so
+ * that the requests in flight are served meanwhile. Callbacks passed with an entry run after
+ * the write that made it durable (fsynced and renamed into place). A failed write runs none of
+ * its callbacks (their tasks stay journalled) and is thrown by the next `flush()`.
  */
 export class LockWriter {
   private dirty = false;
@@ -20,6 +24,10 @@ export class LockWriter {
   /** How long the next write waits after the last one. */
   private pauseMs: number;
   private afterWrite: (() => void)[] = [];
+  /** The write in flight (at most one). */
+  private writing?: Promise<void>;
+  /** The first write that failed: thrown by every later flush(). */
+  private failed?: unknown;
 
   constructor(
     private readonly file: string,
@@ -33,22 +41,48 @@ export class LockWriter {
     this.lock.assets[name] = entry;
     if (onDurable) this.afterWrite.push(onDurable);
     this.dirty = true;
-    const wait = this.last + this.pauseMs - Date.now();
-    if (wait <= 0) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), wait);
+    // A write in flight schedules the next one when it ends.
+    if (!this.writing) this.schedule();
   }
 
-  flush(): void {
+  /** Writes whatever is pending now (after the write in flight, if any); rejects when a write failed. */
+  async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.dirty) return;
+    while (this.writing) await this.writing;
+    if (this.dirty && this.failed === undefined) {
+      this.writing = this.write();
+      await this.writing;
+    }
+    if (this.failed !== undefined) throw this.failed;
+  }
+
+  private schedule(): void {
+    const wait = this.last + this.pauseMs - Date.now();
+    // A failure is kept in `failed` and thrown by the build's last flush.
+    const flush = () => void this.flush().catch(() => {});
+    if (wait <= 0) flush();
+    else this.timer ??= setTimeout(flush, wait);
+  }
+
+  private async write(): Promise<void> {
     const start = Date.now();
-    writeFileAtomic(this.file, lockText(this.lock));
-    this.dirty = false;
-    this.last = Date.now();
-    this.pauseMs = Math.max(this.intervalMs, (this.last - start) * PAUSE_PER_WRITE);
+    // The entries as they are now: later sets go into the next write, with their callbacks.
+    const snapshot: Lockfile = { ...this.lock, assets: { ...this.lock.assets } };
     const callbacks = this.afterWrite;
     this.afterWrite = [];
+    this.dirty = false;
+    try {
+      await writeFileAtomicAsync(this.file, lockText(snapshot));
+    } catch (err) {
+      this.failed ??= err;
+      return;
+    } finally {
+      this.writing = undefined;
+    }
+    this.last = Date.now();
+    this.pauseMs = Math.max(this.intervalMs, (this.last - start) * PAUSE_PER_WRITE);
     for (const cb of callbacks) cb();
+    if (this.dirty) this.schedule();
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { jsonSchemas } from "../../../src/index.js";
+import { jsonSchemas } from "../../../src/all.js";
 
 describe("schema/", () => {
   it("matches the zod schemas (run `npm run schema` after changing them)", () => {
@@ -34,7 +34,7 @@ describe("nanobanana.config.yaml.example", () => {
   it("is a valid config that loads with a manifest", async () => {
     const { cpSync, mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import("node:fs");
     const os = await import("node:os");
-    const { loadProject } = await import("../../../src/index.js");
+    const { loadProject } = await import("../../../src/all.js");
     const dir = mkdtempSync(path.join(os.tmpdir(), "nb-example-"));
     try {
       cpSync(path.join(__dirname, "..", "..", "..", "nanobanana.config.yaml.example"), path.join(dir, "nanobanana.config.yaml"));

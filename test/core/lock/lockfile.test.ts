@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseLock, serializeLock, type LockEntry, type Lockfile } from "../../../src/index.js";
+import { parseLock, serializeLock, type LockEntry, type Lockfile } from "../../../src/all.js";
 
 const entry = (name: string): LockEntry => ({
   hash: name.repeat(64).slice(0, 64),

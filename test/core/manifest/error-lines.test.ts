@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, loadProject } from "../../../src/index.js";
+import { ConfigError, loadProject } from "../../../src/all.js";
 import { removeProject, simConfig, tempProject } from "../../helpers/project.js";
 
 let dir = "";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, loadProject } from "../../../src/index.js";
+import { ConfigError, loadProject } from "../../../src/all.js";
 import { nameProblem, outputKey, pathProblem } from "../../../src/core/manifest/names.js";
 import { variantBound } from "../../../src/core/manifest/matrix.js";
 import { runCli } from "../../helpers/cli.js";

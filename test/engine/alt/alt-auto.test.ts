@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { build, loadProject, planProject, readLock } from "../../../src/index.js";
+import { build, loadProject, planProject, readLock } from "../../../src/all.js";
 import { simSuite } from "../../helpers/sim-suite.js";
 
 const CONFIG = `provider: gemini
@@ -75,6 +75,39 @@ describe("alt: auto", () => {
     expect((await planProject(load())).alt?.find((a) => a.name === "hero")).toMatchObject({ action: "cached", estimatedUsd: 0 });
     expect(await build(load(), { simulatorUrl: suite.sim().url })).toMatchObject({ alt: { described: 0, cached: 1 } });
     expect(described()).toHaveLength(2);
+  });
+
+  it("counts descriptions in the plan's total and against budget.maxUsd: a budget that cannot cover them stops before paying", async () => {
+    suite.project({ "nanobanana.config.yaml": CONFIG, "assets/a.yaml": MANIFEST });
+    const p = await planProject(load());
+    const images = p.items.reduce((s, i) => s + i.estimatedUsd, 0);
+    expect(p.altUsd).toBe(0.0008);
+    expect(p.estimatedUsd).toBeCloseTo(images + 0.0008, 6);
+
+    // Enough for the two images and one description, not two: refused before anything is submitted.
+    const cap = Math.round((images + 0.0006) * 1e6) / 1e6;
+    writeFileSync(path.join(suite.dir(), "nanobanana.config.yaml"), `${CONFIG}budget: { maxUsd: ${cap} }\n`);
+    await expect(build(load(), { simulatorUrl: suite.sim().url })).rejects.toThrow(/over the budget of/);
+    expect(suite.sim().ledger()).toHaveLength(0);
+
+    // The images built first (no alt); then a cap of $0.0006 covers one description, not two.
+    writeFileSync(path.join(suite.dir(), "nanobanana.config.yaml"), CONFIG);
+    writeFileSync(path.join(suite.dir(), "assets/a.yaml"), MANIFEST.replace("defaults:\n  alt: auto\n", ""));
+    expect(await build(load(), { simulatorUrl: suite.sim().url })).toMatchObject({ generated: 2 });
+    writeFileSync(path.join(suite.dir(), "assets/a.yaml"), MANIFEST);
+    writeFileSync(path.join(suite.dir(), "nanobanana.config.yaml"), `${CONFIG}budget: { maxUsd: 0.0006 }\n`);
+    expect((await planProject(load())).estimatedUsd).toBe(0.0008);
+    await expect(build(load(), { simulatorUrl: suite.sim().url })).rejects.toThrow(/estimated \$0\.0008, over the budget of \$0\.0006/);
+    expect(described()).toHaveLength(0);
+
+    // Fitted to the budget: one description is paid, the other is not (warned), and the cap holds.
+    const r = await build(load(), { simulatorUrl: suite.sim().url, fitBudget: true });
+    expect(r).toMatchObject({ generated: 0, alt: { described: 1, skipped: 1, costUsd: 0.0004 }, costUsd: 0.0004 });
+    expect(
+      r.warnings.some((w) => /not described for alt: auto: budget: .* this description \(\$0\.0004\) would pass the cap/.test(w)),
+    ).toBe(true);
+    expect(described()).toHaveLength(1);
+    expect(suite.sim().ledger()).toHaveLength(3);
   });
 
   it("is a manifest error on a provider without a text model", () => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { GEMINI_IMAGE_TOKENS } from "../../../src/core/catalog/gemini-tokens.js";
-import { build, loadProject, planProject, readLock } from "../../../src/index.js";
+import { build, loadProject, planProject, readLock } from "../../../src/all.js";
 import { startSimulator, type Simulator } from "../../../src/simulator/index.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 import { makeProject } from "../safety/helpers.js";

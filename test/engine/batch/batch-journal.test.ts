@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { BatchJournal, type BatchRecord } from "../../../src/engine/batch/job-journal.js";
-import { build, loadProject } from "../../../src/index.js";
+import { build, loadProject } from "../../../src/all.js";
 import { startSimulator, type Simulator } from "../../../src/simulator/index.js";
 import type { BuildEvent } from "../../../src/engine/build/events.js";
 import { tempDir } from "../../helpers/temp-dir.js";

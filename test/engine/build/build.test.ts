@@ -47,7 +47,7 @@ const load = () => loadProject({ cwd: dir });
 describe("build on the simulator", () => {
   it("writes real images and a lockfile; a second build does nothing", async () => {
     dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/products.yaml": MANIFEST });
-    const r1 = await build(load(), { simulatorUrl: sim.url });
+    const r1 = await build(await load(), { simulatorUrl: sim.url });
     expect(r1).toMatchObject({ generated: 7, upToDate: 0, failed: 0, blocked: 0, simulated: true });
     expect(sim.ledger()).toHaveLength(7);
     expect(r1.costUsd).toBeCloseTo(6 * 0.09 + 0.05, 6);
@@ -57,7 +57,7 @@ describe("build on the simulator", () => {
     const banner = await sharp(path.join(dir, "generated/banner.jpg")).metadata();
     expect([banner.format, banner.width, banner.height]).toEqual(["jpeg", 1584, 672]);
 
-    const lock = readLock(path.join(dir, "nanobanana.lock"));
+    const lock = await readLock(path.join(dir, "nanobanana.lock"));
     expect(Object.keys(lock.assets)).toHaveLength(7);
     const e = lock.assets["hero/earbuds-16-9"];
     expect(e).toMatchObject({
@@ -78,7 +78,7 @@ describe("build on the simulator", () => {
     );
 
     const lockBytes = readFileSync(path.join(dir, "nanobanana.lock"));
-    const r2 = await build(load(), { simulatorUrl: sim.url });
+    const r2 = await build(await load(), { simulatorUrl: sim.url });
     expect(r2).toMatchObject({ generated: 0, upToDate: 7, costUsd: 0 });
     expect(sim.ledger()).toHaveLength(7);
     expect(readFileSync(path.join(dir, "nanobanana.lock")).equals(lockBytes)).toBe(true);
@@ -86,14 +86,14 @@ describe("build on the simulator", () => {
 
   it("editing one template rebuilds only that template's variants", async () => {
     dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/products.yaml": MANIFEST });
-    await build(load(), { simulatorUrl: sim.url });
-    const before = readLock(path.join(dir, "nanobanana.lock"));
+    await build(await load(), { simulatorUrl: sim.url });
+    const before = await readLock(path.join(dir, "nanobanana.lock"));
     sim.state.reset();
     writeFileSync(
       path.join(dir, "assets/products.yaml"),
       MANIFEST.replace("Flat lay of {{product}}.", "Flat lay of {{product}} on linen."),
     );
-    const r = await build(load(), { simulatorUrl: sim.url });
+    const r = await build(await load(), { simulatorUrl: sim.url });
     expect(r.generated).toBe(2);
     expect(
       sim
@@ -104,7 +104,7 @@ describe("build on the simulator", () => {
       "Aether house style. Flat lay of earbuds on linen. No watermark.",
       "Aether house style. Flat lay of headphones on linen. No watermark.",
     ]);
-    const after = readLock(path.join(dir, "nanobanana.lock"));
+    const after = await readLock(path.join(dir, "nanobanana.lock"));
     for (const name of Object.keys(before.assets)) {
       if (name.startsWith("flat/")) expect(after.assets[name].taskId).not.toBe(before.assets[name].taskId);
       else expect(after.assets[name]).toEqual(before.assets[name]);
@@ -113,12 +113,12 @@ describe("build on the simulator", () => {
 
   it("a deleted output is rebuilt (from the local store, at no charge)", async () => {
     dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/products.yaml": MANIFEST });
-    await build(load(), { simulatorUrl: sim.url });
+    await build(await load(), { simulatorUrl: sim.url });
     const file = path.join(dir, "generated/banner.jpg");
     const original = readFileSync(file);
     writeFileSync(file, "oops");
     sim.state.reset();
-    const r = await build(load(), { simulatorUrl: sim.url });
+    const r = await build(await load(), { simulatorUrl: sim.url });
     expect(r.generated).toBe(1);
     expect(r.assets.find((a) => a.name === "banner")).toMatchObject({ status: "generated", restored: true, costUsd: 0 });
     expect(sim.ledger()).toHaveLength(0);
@@ -127,14 +127,14 @@ describe("build on the simulator", () => {
 
   it("--only builds a subset by name glob", async () => {
     dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/products.yaml": MANIFEST });
-    const r = await build(load(), { simulatorUrl: sim.url, only: ["hero/*-1-1"] });
+    const r = await build(await load(), { simulatorUrl: sim.url, only: ["hero/*-1-1"] });
     expect(r.assets.map((a) => `${a.name}:${a.status}`)).toEqual(["hero/earbuds-1-1:generated", "hero/headphones-1-1:generated"]);
     expect(sim.ledger()).toHaveLength(2);
   });
 
   it("one failed asset does not stop the others, and keeps its previous image", async () => {
     dir = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/products.yaml": MANIFEST });
-    const project = load();
+    const project = await load();
     const conn = await connect(project, { simulatorUrl: sim.url });
     const real = conn.provider;
     conn.provider = new ProviderRuntime(conn.definition, {
@@ -157,14 +157,14 @@ describe("build on the simulator", () => {
     await conn.close();
     expect(r).toMatchObject({ generated: 6, failed: 1 });
     expect(r.assets.find((a) => a.name === "banner")).toMatchObject({ status: "failed", error: "insufficient credits" });
-    expect(Object.keys(readLock(path.join(dir, "nanobanana.lock")).assets)).not.toContain("banner");
+    expect(Object.keys((await readLock(path.join(dir, "nanobanana.lock"))).assets)).not.toContain("banner");
     expect(sim.ledger()).toHaveLength(6);
   });
 
   it("concurrency bounds the tasks in flight", async () => {
     const many = `assets:\n  - name: "n{{i}}"\n    prompt: "card {{i}}"\n    matrix: { i: [${Array.from({ length: 12 }, (_, i) => i).join(", ")}] }\n`;
     dir = tempProject({ "nanobanana.config.yaml": simConfig().replace("latencyMs: 20", "latencyMs: 100"), "assets/m.yaml": many });
-    const project = load();
+    const project = await load();
     const conn = await connect(project, { simulatorUrl: sim.url });
     let inFlight = 0;
     let peak = 0;

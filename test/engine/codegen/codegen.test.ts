@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { build, loadProject } from "../../../src/index.js";
+import { build, loadProject } from "../../../src/all.js";
 import { startSimulator, type Simulator } from "../../../src/simulator/index.js";
 import { removeProject, simConfig, tempProject } from "../../helpers/project.js";
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { build, loadProject, planProject, readLock } from "../../../src/index.js";
+import { build, loadProject, planProject, readLock } from "../../../src/all.js";
 import { startSimulator, type Simulator } from "../../../src/simulator/index.js";
 import { removeProject, simConfig, tempProject } from "../../helpers/project.js";
 

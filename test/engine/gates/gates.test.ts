@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { build, loadProject, planProject, readLock } from "../../../src/index.js";
+import { build, loadProject, planProject, readLock } from "../../../src/all.js";
 import { simConfig } from "../../helpers/project.js";
 import { simSuite } from "../../helpers/sim-suite.js";
 

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadProject } from "../../../src/engine/load/load.js";
+import { packAssets, unpackAssets, type PackedRun } from "../../../src/engine/load/asset-columns.js";
 import { removeProject, simConfig, tempProject, writeFiles } from "../../helpers/project.js";
 
 const PNG = Buffer.from(
@@ -20,8 +21,10 @@ const cacheFile = () => path.join(root, ".nanobanana", "cache", "load.json");
 /** Marks every cached asset of the manifest so a load that served from the cache shows it. */
 function poison(): void {
   const data = JSON.parse(readFileSync(cacheFile(), "utf8"));
-  for (const e of Object.values(data.entries) as Array<{ assets: Array<{ spec: { prompt: string } }> }>) {
-    for (const a of e.assets) a.spec.prompt = `CACHED ${a.spec.prompt}`;
+  for (const e of Object.values(data.entries) as Array<{ runs: PackedRun[] }>) {
+    const assets = unpackAssets(e.runs);
+    for (const a of assets) a.spec.prompt = `CACHED ${a.spec.prompt}`;
+    e.runs = packAssets(assets);
   }
   writeFileSync(cacheFile(), JSON.stringify(data));
 }
@@ -75,5 +78,41 @@ describe("the on-disk load cache", () => {
     removeProject(path.join(root, "assets", "b.yaml"));
     expect(load().assets.map((a) => a.name)).toEqual(["hero", "card"]);
     expect(Object.keys(JSON.parse(readFileSync(cacheFile(), "utf8")).entries)).toEqual(["assets/a.yaml"]);
+  });
+
+  it("packs a matrix into a few columns and unpacks every asset as it was, fields and order", () => {
+    root = tempProject({
+      "nanobanana.config.yaml": simConfig(),
+      "assets/a.yaml": `assets:
+  - name: "grid/{{row}}-{{col}}"
+    prompt: "Card {{row}} {{col}}"
+    matrix: { row: [0, 1, 2], col: [a, b] }
+  - name: hero
+    prompt: "A hero"
+    seed: 7
+    derive: [{ width: 64, format: webp }]
+  - name: card
+    prompt: "A card"
+    seed: 8
+    derive: [{ width: 64, format: webp }]
+`,
+    });
+    const assets = load().assets;
+    const runs = packAssets(assets);
+    // The six variants share a shape, and so do hero and card: two runs.
+    expect(runs.map((r) => r.n)).toEqual([6, 2]);
+    // What every variant has in common is stored once; what differs, once per variant.
+    const col = (r: PackedRun, p: string) => r.columns[r.paths.findIndex((x) => x.join(".") === p)];
+    expect(col(runs[0], "spec.model")).toEqual([assets[0].spec.model]);
+    // …and text the variants share (the template around the matrix values) once too.
+    expect(assets.slice(0, 6).map((a) => a.spec.prompt)).toEqual(["Card 0 a", "Card 0 b", "Card 1 a", "Card 1 b", "Card 2 a", "Card 2 b"]);
+    expect(col(runs[0], "spec.prompt")).toEqual({ prefix: "Card ", suffix: "", each: ["0 a", "0 b", "1 a", "1 b", "2 a", "2 b"] });
+    expect(col(runs[0], "output")).toMatchObject({ suffix: ".png", each: ["0-a", "0-b", "1-a", "1-b", "2-a", "2-b"] });
+    const back = unpackAssets(JSON.parse(JSON.stringify(runs)));
+    expect(back).toEqual(assets);
+    expect(back.map((a) => JSON.stringify(a))).toEqual(assets.map((a) => JSON.stringify(a)));
+    // Fresh objects: editing one asset's references leaves the others alone.
+    back[0].spec.references.push({ kind: "url", url: "https://example.com/x.png" } as never);
+    expect(back[1].spec.references).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
-import { build, loadProject, readLock } from "../../../src/index.js";
+import { build, loadProject, readLock } from "../../../src/all.js";
 import { startSimulator, type Simulator } from "../../../src/simulator/index.js";
 
 let sim: Simulator | undefined;
