@@ -8,7 +8,7 @@ import { BadImageError, saveImage } from "../../../src/engine/build/image-file.j
 import type { HttpClient } from "../../../src/engine/transport/client.js";
 import { renderCard } from "../../../src/simulator/card.js";
 
-// What saveImage measures for the blank gate (a sample of the pixels, taken inside libvips)
+// What saveImage measures for the blank gate (every step-th pixel of each row, taken in libvips)
 // against sharp's stats() over every pixel, and that the decode still reads the whole file.
 const dir = mkdtempSync(path.join(tmpdir(), "nb-measures-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,6 +62,15 @@ describe("the blank gate's measure", () => {
       const { stdev } = (await measure(data, (await sharp(data).metadata()).format as "jpeg" | "png")).measures;
       expect(Math.abs(stdev - truth)).toBeLessThanOrEqual(Math.max(0.1, truth * 0.12));
     }
+  });
+
+  it("sees stripes one row apart at 1K, where a grid of every other row would see a flat image", async () => {
+    const striped = await pixels(1024, 1024, 3, (_x, y) => (y % 2 ? [255, 255, 255] : [0, 0, 0]))
+      .png()
+      .toBuffer();
+    const { measures } = await measure(striped, "png");
+    expect(measures.stdev).toBeGreaterThan(100);
+    expect(gateFailures(DEFAULT_GATES, measures, { format: "png" })).toEqual([]);
   });
 
   it("sees one transparent pixel in a corner (images with alpha are read whole)", async () => {
