@@ -8,7 +8,7 @@ import type { ResolvedAsset } from "../../core/project.js";
  * the file is smaller and faster to parse.
  */
 export interface PackedRun {
-  /** Each leaf field's path, e.g. ["spec", "prompt"]; objects with no fields are leaves. */
+  /** Each leaf field's path, e.g. ["spec", "prompt"]; objects with no field set are leaves. */
   paths: string[][];
   n: number;
   /**
@@ -20,9 +20,10 @@ export interface PackedRun {
 }
 
 type Obj = Record<string, unknown>;
-const isNode = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v) && hasKeys(v as Obj);
-function hasKeys(v: Obj): boolean {
-  for (const _ in v) return true;
+/** A plain object with a field set: walked into. Arrays, and objects with no field set (`{}`), are leaves. */
+const isNode = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v) && hasField(v as Obj);
+function hasField(v: Obj): boolean {
+  for (const k in v) if (v[k] !== undefined) return true;
   return false;
 }
 
@@ -120,7 +121,7 @@ export function unpackAssets(runs: readonly PackedRun[]): ResolvedAsset[] {
   return out;
 }
 
-/** o[k] = v, also for a field named `__proto__` (a matrix value may be called anything). */
+/** o[k] = v, also for a field named `__proto__` (a matrix variable may be called anything). */
 function set(o: Obj, k: string, v: unknown): unknown {
   if (k === "__proto__") Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;

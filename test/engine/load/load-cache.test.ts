@@ -111,6 +111,9 @@ describe("the on-disk load cache", () => {
     const back = unpackAssets(JSON.parse(JSON.stringify(runs)));
     expect(back).toEqual(assets);
     expect(back.map((a) => JSON.stringify(a))).toEqual(assets.map((a) => JSON.stringify(a)));
+    // An object with no field set stays an object, as JSON would keep it.
+    const odd = { ...assets[0], matrix: {}, alt: { text: undefined } } as unknown as (typeof assets)[0];
+    expect(unpackAssets(JSON.parse(JSON.stringify(packAssets([odd]))))).toEqual([JSON.parse(JSON.stringify(odd))]);
     // Fresh objects: editing one asset's references leaves the others alone.
     back[0].spec.references.push({ kind: "url", url: "https://example.com/x.png" } as never);
     expect(back[1].spec.references).toEqual([]);
