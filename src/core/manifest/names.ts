@@ -11,11 +11,17 @@ const FORBIDDEN = /[<>:"\\|?*]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
+/** A name no check below can refuse, unless a segment is a device name (RESERVED_SEGMENT). */
+const PLAIN_NAME = /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/;
+const RESERVED_SEGMENT = /(?:^|\/)(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\/|$)/i;
+
 /**
  * What is wrong with an asset name, or undefined. A name is a relative path of non-empty
  * segments that every checkout can hold: Windows and macOS as well as Linux.
  */
 export function nameProblem(name: string): string | undefined {
+  // Most names (every variant of a matrix) are plain: letters, digits, _ and - between single slashes.
+  if (PLAIN_NAME.test(name) && !RESERVED_SEGMENT.test(name)) return undefined;
   if (name.startsWith("/") || name.includes("\\")) return "names are relative paths with / separators";
   if (name.split("/").some((s) => s === "" || s === "." || s === "..")) return "name segments must not be empty, . or ..";
   return pathProblem(name);

@@ -1,4 +1,4 @@
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { isInsideFolder } from "../../core/inside-folder.js";
 
@@ -16,11 +16,16 @@ export function realPaths(): (p: string) => string {
   const real = (abs: string): string => {
     let r = memo.get(abs);
     if (r !== undefined) return r;
-    try {
-      r = realpathSync.native(abs);
-    } catch {
-      const parent = path.dirname(abs);
-      r = parent === abs ? abs : path.join(real(parent), path.basename(abs));
+    const parent = path.dirname(abs);
+    const below = () => (parent === abs ? abs : path.join(real(parent), path.basename(abs)));
+    // A folder not made yet is common (outputs before the first build): no failing realpath, which throws.
+    if (!existsSync(abs)) r = below();
+    else {
+      try {
+        r = realpathSync.native(abs);
+      } catch {
+        r = below();
+      }
     }
     memo.set(abs, r);
     return r;

@@ -11,15 +11,25 @@ export interface PackedRun {
   /** Each leaf field's path, e.g. ["spec", "prompt"]; objects with no fields are leaves. */
   paths: string[][];
   n: number;
-  /** Per path (same index): `[value]` when every asset of the run has it, else the values. */
-  columns: Array<[unknown] | { each: unknown[] }>;
+  /**
+   * Per path (same index): `[value]` when every asset of the run has it, else the values; text
+   * that starts and ends alike in every asset (a templated prompt, `grid/r…/c…`) is stored as
+   * that prefix and suffix once and the middle of each.
+   */
+  columns: Array<[unknown] | { each: unknown[]; prefix?: string; suffix?: string }>;
 }
 
 type Obj = Record<string, unknown>;
-const isNode = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v as object).length > 0;
+const isNode = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v) && hasKeys(v as Obj);
+function hasKeys(v: Obj): boolean {
+  for (const _ in v) return true;
+  return false;
+}
 
+/** Each leaf field of `v` (depth first, in key order), as its path and its value. */
 function leaves(v: Obj, prefix: string[], out: Array<[string[], unknown]>): Array<[string[], unknown]> {
-  for (const [k, x] of Object.entries(v)) {
+  for (const k of Object.keys(v)) {
+    const x = v[k];
     if (x === undefined) continue;
     if (isNode(x)) leaves(x, [...prefix, k], out);
     else out.push([[...prefix, k], x]);
@@ -27,34 +37,67 @@ function leaves(v: Obj, prefix: string[], out: Array<[string[], unknown]>): Arra
   return out;
 }
 
+/**
+ * The same walk as leaves(), for every asset: the values, and the shape as one string (each
+ * key written as `length:key/`, so no two shapes can read alike whatever the keys hold).
+ */
+function shapeAndValues(v: Obj, prefix: string, vals: unknown[]): string {
+  let shape = "";
+  for (const k of Object.keys(v)) {
+    const x = v[k];
+    if (x === undefined) continue;
+    const key = `${prefix}${k.length}:${k}/`;
+    if (isNode(x)) shape += shapeAndValues(x, key, vals);
+    else {
+      shape += `${key}|`;
+      vals.push(x);
+    }
+  }
+  return shape;
+}
+
 /** Assets as runs of columns (order kept). */
 export function packAssets(assets: readonly ResolvedAsset[]): PackedRun[] {
   const runs: PackedRun[] = [];
-  let shape = "";
+  let shape: string | undefined;
   let rows: unknown[][] = [];
   let paths: string[][] = [];
   const flush = () => {
     if (!rows.length) return;
     const columns = paths.map((_, i): PackedRun["columns"][number] => {
-      const first = JSON.stringify(rows[0][i]);
-      const same = rows.every((r) => r[i] === rows[0][i] || JSON.stringify(r[i]) === first);
-      return same ? [rows[0][i]] : { each: rows.map((r) => r[i]) };
+      const v0 = rows[0][i];
+      const first = v0 !== null && typeof v0 === "object" ? JSON.stringify(v0) : undefined;
+      const same = rows.every((r) => r[i] === v0 || (first !== undefined && JSON.stringify(r[i]) === first));
+      return same ? [v0] : affixed(rows.map((r) => r[i]));
     });
     runs.push({ paths, n: rows.length, columns });
     rows = [];
   };
   for (const a of assets) {
-    const fields = leaves(a as unknown as Obj, [], []);
-    const s = JSON.stringify(fields.map(([p]) => p));
+    const vals: unknown[] = [];
+    const s = shapeAndValues(a as unknown as Obj, "", vals);
     if (s !== shape) {
       flush();
       shape = s;
-      paths = fields.map(([p]) => p);
+      paths = leaves(a as unknown as Obj, [], []).map(([p]) => p);
     }
-    rows.push(fields.map(([, v]) => v));
+    rows.push(vals);
   }
   flush();
   return runs;
+}
+
+/** A column of differing values; strings that share a prefix or a suffix keep it once. */
+function affixed(each: unknown[]): { each: unknown[]; prefix?: string; suffix?: string } {
+  if (!each.every((v) => typeof v === "string")) return { each };
+  const texts = each as string[];
+  let pre = texts[0].length;
+  for (const t of texts) while (pre > 0 && !t.startsWith(texts[0].slice(0, pre))) pre--;
+  const rest = texts.map((t) => t.slice(pre));
+  let suf = Math.min(...rest.map((t) => t.length));
+  for (const t of rest) while (suf > 0 && !t.endsWith(rest[0].slice(rest[0].length - suf))) suf--;
+  if (pre + suf < 4) return { each };
+  return { prefix: texts[0].slice(0, pre), suffix: rest[0].slice(rest[0].length - suf), each: rest.map((t) => t.slice(0, t.length - suf)) };
 }
 
 /** The assets back, as fresh objects (nothing shared between two assets but strings and numbers). */
@@ -65,7 +108,7 @@ export function unpackAssets(runs: readonly PackedRun[]): ResolvedAsset[] {
       const a: Obj = {};
       for (let c = 0; c < run.paths.length; c++) {
         const col = run.columns[c];
-        const v = Array.isArray(col) ? col[0] : col.each[i];
+        const v = Array.isArray(col) ? col[0] : col.prefix === undefined ? col.each[i] : col.prefix + (col.each[i] as string) + col.suffix;
         const p = run.paths[c];
         let o = a;
         for (let d = 0; d < p.length - 1; d++) o = (Object.hasOwn(o, p[d]) ? o[p[d]] : set(o, p[d], {})) as Obj;
@@ -95,7 +138,14 @@ export function isPacked(data: unknown): data is PackedRun[] {
         Number.isInteger(r.n) &&
         Array.isArray(r.columns) &&
         r.columns.length === r.paths.length &&
-        r.columns.every((c) => (Array.isArray(c) ? c.length === 1 : Array.isArray(c?.each) && c.each.length === r.n)),
+        r.columns.every((c) =>
+          Array.isArray(c)
+            ? c.length === 1
+            : Array.isArray(c?.each) &&
+              c.each.length === r.n &&
+              (c.prefix === undefined ||
+                (typeof c.prefix === "string" && typeof c.suffix === "string" && c.each.every((m) => typeof m === "string"))),
+        ),
     )
   );
 }

@@ -104,7 +104,10 @@ describe("the on-disk load cache", () => {
     // What every variant has in common is stored once; what differs, once per variant.
     const col = (r: PackedRun, p: string) => r.columns[r.paths.findIndex((x) => x.join(".") === p)];
     expect(col(runs[0], "spec.model")).toEqual([assets[0].spec.model]);
-    expect(col(runs[0], "spec.prompt")).toEqual({ each: assets.slice(0, 6).map((a) => a.spec.prompt) });
+    // …and text the variants share (the template around the matrix values) once too.
+    expect(assets.slice(0, 6).map((a) => a.spec.prompt)).toEqual(["Card 0 a", "Card 0 b", "Card 1 a", "Card 1 b", "Card 2 a", "Card 2 b"]);
+    expect(col(runs[0], "spec.prompt")).toEqual({ prefix: "Card ", suffix: "", each: ["0 a", "0 b", "1 a", "1 b", "2 a", "2 b"] });
+    expect(col(runs[0], "output")).toMatchObject({ suffix: ".png", each: ["0-a", "0-b", "1-a", "1-b", "2-a", "2-b"] });
     const back = unpackAssets(JSON.parse(JSON.stringify(runs)));
     expect(back).toEqual(assets);
     expect(back.map((a) => JSON.stringify(a))).toEqual(assets.map((a) => JSON.stringify(a)));

@@ -77,12 +77,13 @@ describe("APIDot adapter against the simulator", () => {
   });
 
   it("a task moves not_started → running → finished with latency", async () => {
-    const slow = await startSimulator({ latencyMs: 300 });
+    let clock = 1_000_000;
+    const slow = await startSimulator({ latencyMs: 300, now: () => clock });
     try {
       const a = new ProviderRuntime(PROVIDERS.apidot!, PROVIDERS.apidot!.create({ baseUrl: slow.url, apiKey: "k", http, settings: {} }));
       const sub = await a.submit(req);
       expect(await a.status(sub, req)).toMatchObject({ state: "pending" });
-      await new Promise((r) => setTimeout(r, 350));
+      clock += 350; // the simulator's clock, not the wall's: a loaded machine cannot finish the task early
       expect(await a.status(sub, req)).toMatchObject({ state: "succeeded" });
       expect(slow.requestCounts()).toEqual({ "apidot.submit": 1, "apidot.status": 2 });
     } finally {

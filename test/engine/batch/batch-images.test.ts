@@ -36,7 +36,7 @@ const load = () => loadProject({ cwd: dir });
 const lockOf = () => readLock(path.join(dir, "nanobanana.lock"));
 const heroFile = () => readFileSync(path.join(dir, "generated/hero.png"));
 
-describe("quality gates in batch mode", () => {
+describe("images collected from batch jobs: quality gates and cut-outs", () => {
   it("reject a blank image collected from a batch job: kept aside, the good output and its lock entry stay, never paid again unasked", async () => {
     dir = tempProject({ "nanobanana.config.yaml": CONFIG, "assets/a.yaml": manifest("A studio photo of earbuds") });
     expect(await build(load(), { simulatorUrl: sim.url })).toMatchObject({ generated: 2, rejected: 0 });
@@ -77,5 +77,22 @@ describe("quality gates in batch mode", () => {
     ]);
     expect(r.assets[1].error).toMatch(/bytes, more than maxBytes 1000/);
     expect(lockOf().assets.icon).toBeUndefined();
+  });
+
+  it("a cut-out in batch mode: the white image and its edit to black in two jobs (two charges), the matte has alpha", async () => {
+    dir = tempProject({
+      "nanobanana.config.yaml": CONFIG,
+      "assets/a.yaml": `assets:\n  - name: sticker\n    prompt: "A red apple sticker"\n    background: transparent\n`,
+    });
+    const r = await build(load(), { simulatorUrl: sim.url });
+    expect(r).toMatchObject({ generated: 3, failed: 0, rejected: 0 });
+    expect(sim.ledger()).toHaveLength(2);
+    expect(lockOf().assets["sticker.black"].batch).toBe(true);
+    const { data, info } = await sharp(path.join(dir, "generated/sticker.png")).raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(4);
+    expect(data[3]).toBe(0);
+    expect(data[((info.height >> 1) * info.width + (info.width >> 1)) * 4 + 3]).toBe(255);
+    expect(await build(load(), { simulatorUrl: sim.url })).toMatchObject({ generated: 0, costUsd: 0 });
+    expect(sim.ledger()).toHaveLength(2);
   });
 });
