@@ -8,21 +8,22 @@ import type { ResolvedAsset } from "../../core/project.js";
  * the file is smaller and faster to parse.
  */
 export interface PackedRun {
-  /** Each leaf field's path, e.g. ["spec", "prompt"]; objects with no fields are leaves. */
+  /** Each leaf field's path, e.g. ["spec", "prompt"]; objects with no field set are leaves. */
   paths: string[][];
   n: number;
   /**
-   * Per path (same index): `[value]` when every asset of the run has it, else the values; text
-   * that starts and ends alike in every asset (a templated prompt, `grid/r…/c…`) is stored as
-   * that prefix and suffix once and the middle of each.
+   * Per path (same index): `[value]` when every asset of the run has it, else the values. (Text
+   * is kept whole: split into a shared prefix and suffix, the file was half the size, but the
+   * joined strings cost more memory and time than the parse they saved.)
    */
-  columns: Array<[unknown] | { each: unknown[]; prefix?: string; suffix?: string }>;
+  columns: Array<[unknown] | { each: unknown[] }>;
 }
 
 type Obj = Record<string, unknown>;
-const isNode = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v) && hasKeys(v as Obj);
-function hasKeys(v: Obj): boolean {
-  for (const _ in v) return true;
+/** A plain object with a field set: walked into. Arrays, and objects with no field set (`{}`), are leaves. */
+const isNode = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v) && hasField(v as Obj);
+function hasField(v: Obj): boolean {
+  for (const k in v) if (v[k] !== undefined) return true;
   return false;
 }
 
@@ -68,7 +69,7 @@ export function packAssets(assets: readonly ResolvedAsset[]): PackedRun[] {
       const v0 = rows[0][i];
       const first = v0 !== null && typeof v0 === "object" ? JSON.stringify(v0) : undefined;
       const same = rows.every((r) => r[i] === v0 || (first !== undefined && JSON.stringify(r[i]) === first));
-      return same ? [v0] : affixed(rows.map((r) => r[i]));
+      return same ? [v0] : { each: rows.map((r) => r[i]) };
     });
     runs.push({ paths, n: rows.length, columns });
     rows = [];
@@ -87,19 +88,6 @@ export function packAssets(assets: readonly ResolvedAsset[]): PackedRun[] {
   return runs;
 }
 
-/** A column of differing values; strings that share a prefix or a suffix keep it once. */
-function affixed(each: unknown[]): { each: unknown[]; prefix?: string; suffix?: string } {
-  if (!each.every((v) => typeof v === "string")) return { each };
-  const texts = each as string[];
-  let pre = texts[0].length;
-  for (const t of texts) while (pre > 0 && !t.startsWith(texts[0].slice(0, pre))) pre--;
-  const rest = texts.map((t) => t.slice(pre));
-  let suf = Math.min(...rest.map((t) => t.length));
-  for (const t of rest) while (suf > 0 && !t.endsWith(rest[0].slice(rest[0].length - suf))) suf--;
-  if (pre + suf < 4) return { each };
-  return { prefix: texts[0].slice(0, pre), suffix: rest[0].slice(rest[0].length - suf), each: rest.map((t) => t.slice(0, t.length - suf)) };
-}
-
 /** The assets back, as fresh objects (nothing shared between two assets but strings and numbers). */
 export function unpackAssets(runs: readonly PackedRun[]): ResolvedAsset[] {
   const out: ResolvedAsset[] = [];
@@ -108,7 +96,7 @@ export function unpackAssets(runs: readonly PackedRun[]): ResolvedAsset[] {
       const a: Obj = {};
       for (let c = 0; c < run.paths.length; c++) {
         const col = run.columns[c];
-        const v = Array.isArray(col) ? col[0] : col.prefix === undefined ? col.each[i] : col.prefix + (col.each[i] as string) + col.suffix;
+        const v = Array.isArray(col) ? col[0] : col.each[i];
         const p = run.paths[c];
         let o = a;
         for (let d = 0; d < p.length - 1; d++) o = (Object.hasOwn(o, p[d]) ? o[p[d]] : set(o, p[d], {})) as Obj;
@@ -120,7 +108,7 @@ export function unpackAssets(runs: readonly PackedRun[]): ResolvedAsset[] {
   return out;
 }
 
-/** o[k] = v, also for a field named `__proto__` (a matrix value may be called anything). */
+/** o[k] = v, also for a field named `__proto__` (a matrix variable may be called anything). */
 function set(o: Obj, k: string, v: unknown): unknown {
   if (k === "__proto__") Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
@@ -138,14 +126,7 @@ export function isPacked(data: unknown): data is PackedRun[] {
         Number.isInteger(r.n) &&
         Array.isArray(r.columns) &&
         r.columns.length === r.paths.length &&
-        r.columns.every((c) =>
-          Array.isArray(c)
-            ? c.length === 1
-            : Array.isArray(c?.each) &&
-              c.each.length === r.n &&
-              (c.prefix === undefined ||
-                (typeof c.prefix === "string" && typeof c.suffix === "string" && c.each.every((m) => typeof m === "string"))),
-        ),
+        r.columns.every((c) => (Array.isArray(c) ? c.length === 1 : Array.isArray(c?.each) && c.each.length === r.n)),
     )
   );
 }
