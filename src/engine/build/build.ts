@@ -128,6 +128,17 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
     sink({ type: "rejected", name: asset.name, reason, costUsd, kept });
     return { ok: false };
   };
+  /** An asset that ended without an image: reported with its error. */
+  const failedJob = (asset: ResolvedAsset, error: string, taskId?: string): JobOutcome => {
+    result(asset, { status: "failed", taskId, costUsd: 0, error });
+    sink({ type: "failed", name: asset.name, error });
+    return { ok: false };
+  };
+  /** What a finished attempt cost (a rejected image was paid for too) goes against the budget's reservation. */
+  const settle = (asset: ResolvedAsset, outcome: { status: string; entry?: { cost: { usd: number } } }) => {
+    if (outcome.status !== "skipped")
+      budget?.settle(asset, outcome.status === "generated" || outcome.status === "rejected" ? outcome.entry?.cost.usd : undefined);
+  };
 
   // Assets that reference work must wait for it (and may turn out up to date once it is done).
   const planned = new Set(p.items.map((i) => i.name));
@@ -237,8 +248,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         return { ok: true, sha256: restored.sha256 };
       }
       const outcome = await runner.run(asset);
-      if (outcome.status !== "skipped")
-        budget?.settle(asset, outcome.status === "generated" || outcome.status === "rejected" ? outcome.entry.cost.usd : undefined);
+      settle(asset, outcome);
       if (outcome.status === "rejected") return rejectedJob(asset, outcome.reason, outcome.entry.cost.usd, outcome.taskId);
       if (outcome.status === "generated") {
         const kept = await store.restore(asset.hash, path.join(project.root, asset.output));
@@ -250,10 +260,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
           sink({ type: "generated", name: asset.name, output: asset.output, costUsd: entry.cost.usd });
           return { ok: true, sha256: entry.sha256 };
         }
-        const error = "the collected image is no longer intact in .nanobanana/store";
-        result(asset, { status: "failed", taskId: outcome.entry.taskId, costUsd: 0, error });
-        sink({ type: "failed", name: asset.name, error });
-        return { ok: false };
+        return failedJob(asset, "the collected image is no longer intact in .nanobanana/store", outcome.entry.taskId);
       }
       if (outcome.status === "blocked") {
         result(asset, { status: "blocked", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
@@ -261,10 +268,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       } else if (outcome.status === "skipped") {
         if (outcome.taskId) leftRunning++;
         result(asset, { status: "skipped", taskId: outcome.taskId, costUsd: 0, error: outcome.reason });
-      } else {
-        result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
-        sink({ type: "failed", name: asset.name, error: outcome.error });
-      }
+      } else return failedJob(asset, outcome.error, outcome.taskId);
       return { ok: false };
     };
 
@@ -304,8 +308,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
               deps,
             );
             if (outcome.possibleDuplicate) possibleDuplicates.push({ name: asset.name, reason: outcome.possibleDuplicate });
-            if (outcome.status !== "skipped")
-              budget?.settle(asset, outcome.status === "generated" || outcome.status === "rejected" ? outcome.entry.cost.usd : undefined);
+            settle(asset, outcome);
             switch (outcome.status) {
               case "rejected":
                 return rejectedJob(asset, outcome.reason, outcome.entry.cost.usd, outcome.taskId);
@@ -328,21 +331,14 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
                 if (!opts.signal?.aborted) sink({ type: "skipped", name: asset.name, reason: outcome.reason });
                 return { ok: false };
               default:
-                result(asset, { status: "failed", taskId: outcome.taskId, costUsd: 0, error: outcome.error });
-                sink({ type: "failed", name: asset.name, error: outcome.error });
-                return { ok: false };
+                return failedJob(asset, outcome.error, outcome.taskId);
             }
           });
 
     /** An asset with candidates: its output is a copy of its picked take (built before it), never paid. */
     const copyTake = async (asset: ResolvedAsset): Promise<JobOutcome> => {
       const entry = await copyPickedTake(project.root, asset, lock, store, conn.simulated);
-      if (!entry) {
-        const error = `take ${asset.candidates!.picked} (${pickedTake(asset)}) has no image to copy`;
-        result(asset, { status: "failed", costUsd: 0, error });
-        sink({ type: "failed", name: asset.name, error });
-        return { ok: false };
-      }
+      if (!entry) return failedJob(asset, `take ${asset.candidates!.picked} (${pickedTake(asset)}) has no image to copy`);
       writer.set(asset.name, entry);
       result(asset, { status: "generated", taskId: entry.taskId, costUsd: 0, restored: true, restoredFrom: "lockfile output" });
       sink({ type: "generated", name: asset.name, output: asset.output, costUsd: 0, restored: true, from: "lockfile output", entry });
@@ -360,9 +356,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         return { ok: true, sha256: made.entry.sha256 };
       }
       if (made.status === "rejected") return rejectedJob(asset, made.reason, 0);
-      result(asset, { status: "failed", costUsd: 0, error: made.error });
-      sink({ type: "failed", name: asset.name, error: made.error });
-      return { ok: false };
+      return failedJob(asset, made.error);
     };
 
     try {
@@ -382,12 +376,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
           result(asset, { status: "up-to-date", taskId: lock.assets[name]?.taskId, costUsd: 0 });
           return { ok: true, sha256: lock.assets[name]?.sha256 };
         },
-        (name, up) => {
-          const error = `upstream asset ${up} failed; nothing was submitted for this one`;
-          result(byName.get(name)!, { status: "failed", costUsd: 0, error });
-          sink({ type: "failed", name, error });
-          return { ok: false };
-        },
+        (name, up) => failedJob(byName.get(name)!, `upstream asset ${up} failed; nothing was submitted for this one`),
       );
       await Promise.all([...collecting, ordered, batcher?.settled()]);
     } finally {
