@@ -50,6 +50,7 @@ const NO_EFFECT_ON_A_NOOP = new Set([
   "remote",
   "httpReferenceOrigins",
   "reclaimMemory",
+  "confirm", // a build with nothing to do never asks (its estimate is $0)
 ]);
 
 /** Every option outside `plain` is unset (undefined, false or an empty list): an option added later counts as not plain. */
