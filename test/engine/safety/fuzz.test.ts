@@ -13,6 +13,8 @@ import { runMain } from "./helpers.js";
  * long one is bench/fuzz.bench.mjs (NB_FUZZ_RUNS=…).
  */
 const RUNS = Number(process.env.NB_FUZZ_RUNS ?? 25);
+/** ~0.2 s a run on a loaded machine: the bench's 2,000 runs need ~400 s, the suite's 25 far less than 120 s. */
+const TIMEOUT_MS = Math.max(120_000, RUNS * 800);
 const SEED = process.env.NB_FUZZ_SEED ? Number(process.env.NB_FUZZ_SEED) : undefined;
 
 const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
@@ -196,6 +198,5 @@ describe("fuzzed projects", () => {
     if (process.env.NB_FUZZ_TALLY) writeFileSync(process.env.NB_FUZZ_TALLY, JSON.stringify(tally));
     // The generators must reach past the config: some plans load.
     expect(tally["plan:0"] ?? 0, JSON.stringify(tally)).toBeGreaterThan(0);
-    // ~0.2 s a run on a loaded machine: the bench's 2,000 runs need ~400 s, not the suite's 25 runs' 120 s.
-  }, Math.max(120_000, RUNS * 800));
+  }, TIMEOUT_MS);
 });
