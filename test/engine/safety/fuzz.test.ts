@@ -154,49 +154,53 @@ function snapshot(dir: string): string {
 }
 
 describe("fuzzed projects", () => {
-  it(`load or end in a located user error, never crash, never write outside (${RUNS} runs)`, async () => {
-    const parent = tempDir("nb-fuzz-");
-    writeFileSync(path.join(parent, "victim.json"), "precious");
-    mkdirSync(path.join(parent, "sibling"));
-    writeFileSync(path.join(parent, "sibling", "notes.png"), "not an image");
-    const outside = snapshot(parent);
-    let n = 0;
-    const tally: Record<string, number> = {};
-    await fc.assert(
-      fc.asyncProperty(project, async (p) => {
-        // Runs take turns: everything generated; a good config with generated manifests; a good
-        // project with only the lockfile and journal generated; a good project with no lockfile
-        // and a generated journal (so each layer is reached, and some plans always load).
-        const turn = n % 4;
-        const dir = path.join(parent, `p${n++}`);
-        mkdirSync(path.join(dir, "assets"), { recursive: true });
-        writeFileSync(path.join(dir, "nanobanana.config.yaml"), turn === 0 ? p.config : GOOD_CONFIG);
-        const manifests = turn >= 2 ? [GOOD_MANIFEST] : p.manifests;
-        for (const [i, m] of manifests.entries()) writeFileSync(path.join(dir, "assets", `m${i}.yaml`), m);
-        if (p.lock !== undefined && turn !== 3) writeFileSync(path.join(dir, "nanobanana.lock"), p.lock);
-        mkdirSync(path.join(dir, ".nanobanana", "tasks"), { recursive: true });
-        for (const [name, body] of p.journal) writeFileSync(path.join(dir, ".nanobanana", "tasks", `${name}.json`), body);
-        for (const cmd of [["plan"], ["status"], ["tasks"], ["gc", "--dry-run"]]) {
-          const r = await runMain([...cmd, "-C", dir]);
-          const said = `${cmd.join(" ")} → ${r.code}\n${r.stderr}`;
-          expect([0, 1, 2], said).toContain(r.code);
-          tally[`${cmd[0]}:${r.code}`] = (tally[`${cmd[0]}:${r.code}`] ?? 0) + 1;
-          expect(r.stderr, said).not.toMatch(/internal error|TypeError|ReferenceError|RangeError|SyntaxError: |\n\s+at /);
-          if (r.code === 2) expect(r.stderr, said).toMatch(/[\w.-]+\.(yaml|yml|lock|json)(:\d+)?/);
-        }
-        expect(
-          snapshot(parent)
-            .split("\n")
-            .filter((l) => !/^p\d+/.test(l))
-            .join("\n"),
-        ).toBe(outside);
-        expect(readFileSync(path.join(parent, "victim.json"), "utf8")).toBe("precious");
-      }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
-    );
-    // Exit codes by command: the bench prints them, so a generator that only ever breaks the config shows.
-    if (process.env.NB_FUZZ_TALLY) writeFileSync(process.env.NB_FUZZ_TALLY, JSON.stringify(tally));
-    // The generators must reach past the config: some plans load.
-    expect(tally["plan:0"] ?? 0, JSON.stringify(tally)).toBeGreaterThan(0);
-  }, TIMEOUT_MS);
+  it(
+    `load or end in a located user error, never crash, never write outside (${RUNS} runs)`,
+    async () => {
+      const parent = tempDir("nb-fuzz-");
+      writeFileSync(path.join(parent, "victim.json"), "precious");
+      mkdirSync(path.join(parent, "sibling"));
+      writeFileSync(path.join(parent, "sibling", "notes.png"), "not an image");
+      const outside = snapshot(parent);
+      let n = 0;
+      const tally: Record<string, number> = {};
+      await fc.assert(
+        fc.asyncProperty(project, async (p) => {
+          // Runs take turns: everything generated; a good config with generated manifests; a good
+          // project with only the lockfile and journal generated; a good project with no lockfile
+          // and a generated journal (so each layer is reached, and some plans always load).
+          const turn = n % 4;
+          const dir = path.join(parent, `p${n++}`);
+          mkdirSync(path.join(dir, "assets"), { recursive: true });
+          writeFileSync(path.join(dir, "nanobanana.config.yaml"), turn === 0 ? p.config : GOOD_CONFIG);
+          const manifests = turn >= 2 ? [GOOD_MANIFEST] : p.manifests;
+          for (const [i, m] of manifests.entries()) writeFileSync(path.join(dir, "assets", `m${i}.yaml`), m);
+          if (p.lock !== undefined && turn !== 3) writeFileSync(path.join(dir, "nanobanana.lock"), p.lock);
+          mkdirSync(path.join(dir, ".nanobanana", "tasks"), { recursive: true });
+          for (const [name, body] of p.journal) writeFileSync(path.join(dir, ".nanobanana", "tasks", `${name}.json`), body);
+          for (const cmd of [["plan"], ["status"], ["tasks"], ["gc", "--dry-run"]]) {
+            const r = await runMain([...cmd, "-C", dir]);
+            const said = `${cmd.join(" ")} → ${r.code}\n${r.stderr}`;
+            expect([0, 1, 2], said).toContain(r.code);
+            tally[`${cmd[0]}:${r.code}`] = (tally[`${cmd[0]}:${r.code}`] ?? 0) + 1;
+            expect(r.stderr, said).not.toMatch(/internal error|TypeError|ReferenceError|RangeError|SyntaxError: |\n\s+at /);
+            if (r.code === 2) expect(r.stderr, said).toMatch(/[\w.-]+\.(yaml|yml|lock|json)(:\d+)?/);
+          }
+          expect(
+            snapshot(parent)
+              .split("\n")
+              .filter((l) => !/^p\d+/.test(l))
+              .join("\n"),
+          ).toBe(outside);
+          expect(readFileSync(path.join(parent, "victim.json"), "utf8")).toBe("precious");
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+      // Exit codes by command: the bench prints them, so a generator that only ever breaks the config shows.
+      if (process.env.NB_FUZZ_TALLY) writeFileSync(process.env.NB_FUZZ_TALLY, JSON.stringify(tally));
+      // The generators must reach past the config: some plans load.
+      expect(tally["plan:0"] ?? 0, JSON.stringify(tally)).toBeGreaterThan(0);
+    },
+    TIMEOUT_MS,
+  );
 });
