@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadProject } from "../../../src/engine/load/load.js";
-import { packAssets, unpackAssets, type PackedRun } from "../../../src/engine/load/asset-columns.js";
+import { headOf, packAssets, rowsOf, unpackAssets, unpackRun, type PackedRun } from "../../../src/engine/load/asset-columns.js";
+import type { ResolvedAsset } from "../../../src/core/project.js";
 import { removeProject, simConfig, tempProject, writeFiles } from "../../helpers/project.js";
 
 const PNG = Buffer.from(
@@ -18,15 +19,26 @@ const manifest = (prompt: string) =>
 const load = () => loadProject({ cwd: root, persistCache: true });
 const cacheFile = () => path.join(root, ".nanobanana", "cache", "load.json");
 
+/** The cache file's lines, parsed: the first (the runs' heads), then the row lines. */
+const cacheLines = () =>
+  readFileSync(cacheFile(), "utf8")
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+
 /** Marks every cached asset of the manifest so a load that served from the cache shows it. */
 function poison(): void {
-  const data = JSON.parse(readFileSync(cacheFile(), "utf8"));
-  for (const e of Object.values(data.entries) as Array<{ runs: PackedRun[] }>) {
-    const assets = unpackAssets(e.runs);
+  const [data, ...rows] = cacheLines();
+  const lines: string[] = [];
+  for (const e of data.entries) {
+    const assets: ResolvedAsset[] = [];
+    for (const run of e.runs) unpackRun(run, () => rows.shift(), assets);
     for (const a of assets) a.spec.prompt = `CACHED ${a.spec.prompt}`;
-    e.runs = packAssets(assets);
+    const runs = packAssets(assets);
+    e.runs = runs.map(headOf);
+    for (const r of runs) if (!r.columns.every(Array.isArray)) lines.push(JSON.stringify(rowsOf(r, 0, r.n)));
   }
-  writeFileSync(cacheFile(), JSON.stringify(data));
+  writeFileSync(cacheFile(), `${[JSON.stringify(data), ...lines].join("\n")}\n`);
 }
 
 describe("the on-disk load cache", () => {
@@ -77,7 +89,7 @@ describe("the on-disk load cache", () => {
     expect(load().assets).toHaveLength(3);
     removeProject(path.join(root, "assets", "b.yaml"));
     expect(load().assets.map((a) => a.name)).toEqual(["hero", "card"]);
-    expect(Object.keys(JSON.parse(readFileSync(cacheFile(), "utf8")).entries)).toEqual(["assets/a.yaml"]);
+    expect(cacheLines()[0].entries.map((e: { file: string }) => e.file)).toEqual(["assets/a.yaml"]);
   });
 
   it("packs a matrix into a few columns and unpacks every asset as it was, fields and order", () => {
@@ -111,8 +123,41 @@ describe("the on-disk load cache", () => {
     // An object with no field set stays an object, as JSON would keep it.
     const odd = { ...assets[0], matrix: {}, alt: { text: undefined } } as unknown as (typeof assets)[0];
     expect(unpackAssets(JSON.parse(JSON.stringify(packAssets([odd]))))).toEqual([JSON.parse(JSON.stringify(odd))]);
-    // Fresh objects: editing one asset's references leaves the others alone.
+    // Fresh objects: editing one asset's references leaves the others alone. Only what the
+    // expansion itself shares is shared: where the variants were declared.
     back[0].spec.references.push({ kind: "url", url: "https://example.com/x.png" } as never);
     expect(back[1].spec.references).toEqual([]);
+    expect(back[1].spec).not.toBe(back[0].spec);
+    expect(back[1].source).toBe(back[0].source);
+    expect(assets[1].source).toBe(assets[0].source);
+    // A field named like an object's prototype stays a field of its own.
+    const proto = JSON.parse('{"__proto__": 1, "constructor": "x", "0": true}');
+    const [weird] = unpackAssets(JSON.parse(JSON.stringify(packAssets([{ ...assets[0], matrix: proto }]))));
+    expect(Object.getPrototypeOf(weird.matrix)).toBe(Object.prototype);
+    expect(JSON.stringify(weird.matrix)).toBe(JSON.stringify(proto));
+  });
+
+  it("serves a matrix of many row lines exactly as expanded, and ignores a file cut short", () => {
+    root = tempProject({
+      "nanobanana.config.yaml": simConfig(),
+      "assets/a.yaml": `assets:
+  - name: "grid/{{row}}-{{col}}"
+    prompt: "Card {{row}} {{col}} – “{{label}}”"
+    matrix: { row: [${Array.from({ length: 30 }, (_, i) => i).join(", ")}], col: [${Array.from({ length: 20 }, (_, i) => i).join(", ")}] }
+    vars: { label: "été" }
+`,
+    });
+    const cold = load().assets;
+    expect(cold).toHaveLength(600);
+    const lines = cacheLines();
+    expect(lines.length).toBe(1 + Math.ceil(600 / 256));
+    const warm = load().assets;
+    expect(warm.map((a) => JSON.stringify(a))).toEqual(cold.map((a) => JSON.stringify(a)));
+    // A file cut short (a row line missing) is ignored as a whole, and rewritten.
+    const text = readFileSync(cacheFile(), "utf8");
+    writeFileSync(cacheFile(), text.slice(0, text.lastIndexOf("\n", text.length - 2) + 1));
+    const again = load().assets;
+    expect(again.map((a) => JSON.stringify(a))).toEqual(cold.map((a) => JSON.stringify(a)));
+    expect(readFileSync(cacheFile(), "utf8")).toBe(text);
   });
 });
