@@ -45,4 +45,25 @@ describe("writeJson (plan --json)", () => {
     expect(s.writes()).toBeGreaterThan(10);
     expect(s.largest()).toBeLessThan(70_000);
   });
+
+  it("writes every kind of text and number as JSON.stringify does, long texts and multi-byte characters too", async () => {
+    const texts = [
+      'a "quoted" \\ path',
+      "tab\there\u0001",
+      "été “x” 🍌",
+      "lone \ud800 surrogate",
+      "x".repeat(100_000),
+      `${"é".repeat(30_000)}🍌`,
+    ];
+    const numbers = [0.05, -0, Number.NaN, Number.POSITIVE_INFINITY, 1e21, 123];
+    const assets = [...texts, ...numbers, true, null].flatMap((v, i) => [
+      { name: v, action: "new", hash: i },
+      { name: `n${i}`, action: v, extra: { skipped: true } },
+    ]);
+    const value = { text: texts[5], assets };
+    const s = sink();
+    await writeJson(s.out, value, { assets: ["name", "action", "hash"] });
+    const want = { text: texts[5], assets: assets.map((i) => JSON.parse(JSON.stringify(i, ["name", "action", "hash"]))) };
+    expect(s.text()).toBe(`${JSON.stringify(want, null, 2)}\n`);
+  });
 });
