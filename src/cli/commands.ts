@@ -1,9 +1,9 @@
 import { setMaxListeners } from "node:events";
 import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { build, planProject } from "../engine/build/build.js";
 import { loadProject } from "../engine/load/load.js";
+import { packageRoot, packageVersion } from "../engine/load/package-root.js";
 import type { Project } from "../core/project.js";
 import type { Plan } from "../core/plan/types.js";
 import { type PlanFile, parsePlanFile, serializePlanFile, toPlanFile } from "../core/plan/plan-file.js";
@@ -199,11 +199,6 @@ export async function simulatorCommand(args: CliArgs, io: Io): Promise<number> {
   return 0;
 }
 
-/** The package's own folder (schema/ lives there). */
-export function packageRoot(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-}
-
 export async function schemaCommand(args: CliArgs, io: Io): Promise<number> {
   const { jsonSchemas } = await import("../core/config/json-schema.js");
   const schemas = jsonSchemas();
@@ -211,7 +206,9 @@ export async function schemaCommand(args: CliArgs, io: Io): Promise<number> {
     io.stdout.write(`${JSON.stringify(schemas, null, 2)}\n`);
     return 0;
   }
-  const dir = path.join(packageRoot(), "schema");
+  const root = packageRoot();
+  if (!root) throw new Error("schema --write runs inside the nanobanana package (its package.json was not found)");
+  const dir = path.join(root, "schema");
   mkdirSync(dir, { recursive: true });
   for (const [name, schema] of Object.entries(schemas)) {
     writeFileSync(path.join(dir, name), `${JSON.stringify(schema, null, 2)}\n`);
@@ -221,7 +218,7 @@ export async function schemaCommand(args: CliArgs, io: Io): Promise<number> {
 }
 
 export function version(): string {
-  return (JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+  return packageVersion();
 }
 
 /** One line per batch job: its state and counts. */

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { packageVersion } from "./package-root.js";
 import { fileURLToPath } from "node:url";
 
 let stamp: string | undefined;
@@ -12,12 +13,7 @@ export function toolStamp(): string {
   if (stamp) return stamp;
   const self = fileURLToPath(import.meta.url);
   const st = statSync(self);
-  let version = "?";
-  try {
-    version = (JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string }).version ?? "?";
-  } catch {
-    // Not inside its package (a bundled copy): the file's own stamp still tells builds apart.
-  }
-  stamp = `${version}:${st.size}:${st.mtimeMs}:${self}`;
+  // Outside its package (a copy) the version is "?": the file's own stamp still tells builds apart.
+  stamp = `${packageVersion()}:${st.size}:${st.mtimeMs}:${self}`;
   return stamp;
 }

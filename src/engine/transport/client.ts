@@ -188,7 +188,7 @@ export class HttpClient {
     const secrets = [...this.secrets, ...headerSecrets(req.headers)];
     const idle = req.timeoutMs ?? this.timeoutMs;
     // Loaded before the clock starts: the first import of undici can take a while on a busy machine.
-    const { request } = await import("undici");
+    const { request } = await import("./undici.js");
     const dispatcher = await this.dispatcher(req.publicHostsOnly);
     const deadline = AbortSignal.timeout(req.deadlineMs ?? this.deadlineMs);
     const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
@@ -221,12 +221,12 @@ export class HttpClient {
     if (this.given) return Promise.resolve(this.given);
     if (publicHostsOnly) {
       // A pool of its own: its sockets resolve through publicLookup, and none is shared with provider calls.
-      this.publicOwned ??= Promise.all([import("undici"), import("./public-lookup.js")]).then(
+      this.publicOwned ??= Promise.all([import("./undici.js"), import("./public-lookup.js")]).then(
         ([{ Agent }, { publicLookup }]) => new Agent({ keepAliveTimeout: 10_000, connections: 16, connect: { lookup: publicLookup } }),
       );
       return this.publicOwned;
     }
-    this.owned ??= import("undici").then(({ Agent }) => new Agent({ keepAliveTimeout: 10_000, connections: 64 }));
+    this.owned ??= import("./undici.js").then(({ Agent }) => new Agent({ keepAliveTimeout: 10_000, connections: 64 }));
     return this.owned;
   }
 }
