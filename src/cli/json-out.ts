@@ -101,6 +101,7 @@ function drained(out: NodeJS.WritableStream): Promise<void> {
 }
 
 /** Text JSON.stringify writes as it is between its quotes: no quote, backslash, control character or surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON escapes
 const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 /**

@@ -3,7 +3,7 @@ import type { Lockfile } from "../core/lock/types.js";
 import { referencedContent } from "../core/plan/needs.js";
 import { localSource, plan, pricing, workAssets, type PlanInput } from "../core/plan/plan.js";
 import type { Plan } from "../core/plan/types.js";
-import type { Project } from "../core/project.js";
+import type { Project, ResolvedAsset } from "../core/project.js";
 import { referencePolicy } from "../core/references/policy.js";
 import { gatherFacts } from "./facts.js";
 import { PROVIDERS } from "./providers/registry.js";
@@ -38,15 +38,10 @@ export async function planFromDisk(
   const work = workAssets(input, lock, facts);
   if (work.length === 0) return plan(input, lock, facts);
   const sources = opts.sources;
-  const stored = new Set(work.filter((a) => sources.inLocalStore(a.hash)).map((a) => a.hash));
+  const stored = new Set<string>();
+  for (const a of work) if (sources.inLocalStore(a.hash)) stored.add(a.hash);
   input.stored = stored;
-  const rejected = opts.retryRejected
-    ? new Map<string, string>()
-    : rejectedReasons(
-        stateDir,
-        project.root,
-        work.map((a) => a.hash),
-      );
+  const rejected = opts.retryRejected ? new Map<string, string>() : rejectedReasons(stateDir, project.root, work);
   if (rejected.size) input.rejected = rejected;
   const def = PROVIDERS[project.config.provider];
   // With a remote, local references reach a URL-only provider as presigned URLs: nothing to provide.
@@ -58,10 +53,10 @@ export async function planFromDisk(
   }
   // What would still be paid for may come back free: another entry's output (a rename), the remote.
   const priceOf = pricing(input);
-  const paid = work.filter((a) => !localSource(a) && !stored.has(a.hash) && !rejected.has(a.hash) && priceOf(a) > 0);
   const restorable = new Map<string, string>();
   const remoteAsks: string[] = [];
-  for (const a of paid) {
+  for (const a of work) {
+    if (localSource(a) || stored.has(a.hash) || rejected.has(a.hash) || !(priceOf(a) > 0)) continue;
     const local = sources.whereLocal(a.hash);
     if (local) restorable.set(a.hash, WHERE[local]);
     else if (sources.hasRemote) remoteAsks.push(a.hash);
@@ -85,13 +80,13 @@ const WHERE: Record<RestoreSource, string> = {
   remote: "in the remote",
 };
 
-/** Why each of these spec hashes is not paid for again: its image failed the gates (store/rejected). */
-function rejectedReasons(stateDir: string, root: string, wanted: string[]): Map<string, string> {
+/** Why each of these assets' spec hashes is not paid for again: its image failed the gates (store/rejected). */
+function rejectedReasons(stateDir: string, root: string, wanted: readonly ResolvedAsset[]): Map<string, string> {
   const store = new ContentStore(stateDir);
   const listed = store.rejectedHashes();
   const out = new Map<string, string>();
   if (listed.size === 0) return out;
-  for (const hash of wanted) {
+  for (const { hash } of wanted) {
     if (!listed.has(hash)) continue;
     const rec = store.rejected(hash);
     if (!rec) continue;

@@ -133,11 +133,16 @@ export function localSource(asset: ResolvedAsset): string | undefined {
 
 /** The estimate of one generation of each asset (memoised per provider, model and resolution). */
 export function pricing(input: Pick<PlanInput, "prices" | "batch">): (a: ResolvedAsset) => number {
-  const prices = new Map<string, number>();
+  // By provider, then model, then resolution (no key text made per asset: a plan prices 100,000).
+  const prices = new Map<string, Map<string, Map<string, number>>>();
   return (a) => {
-    const key = `${a.spec.provider}|${a.spec.model}|${a.spec.resolution}`;
-    let p = prices.get(key);
-    if (p === undefined) prices.set(key, (p = atBatchRate(costOf(a.spec, input.prices).usd, input.batch)));
+    const { provider, model, resolution } = a.spec;
+    let byModel = prices.get(provider);
+    if (!byModel) prices.set(provider, (byModel = new Map()));
+    let byResolution = byModel.get(model);
+    if (!byResolution) byModel.set(model, (byResolution = new Map()));
+    let p = byResolution.get(resolution);
+    if (p === undefined) byResolution.set(resolution, (p = atBatchRate(costOf(a.spec, input.prices).usd, input.batch)));
     return p;
   };
 }

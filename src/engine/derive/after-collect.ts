@@ -18,15 +18,12 @@ import type { ProviderRuntime } from "../providers/runtime.js";
 
 /** Adds the derived-file work to a plan (in place), apart from the paid items. */
 export function planDerivedWork(project: Project, p: Plan, lock: Lockfile, only?: string[], stateDir?: string): void {
-  const generating = new Set(p.items.filter((i) => needsGeneration(i.action)).map((i) => i.name));
+  // The names the build generates, made only when there is an alt or a derived file to plan.
+  let names: Set<string> | undefined;
+  const generating = (n: string) => (names ??= new Set(p.items.filter((i) => needsGeneration(i.action)).map((i) => i.name))).has(n);
   if (stateDir && project.assets.some((a) => a.alt && "auto" in a.alt)) {
     const cache = new DescriptionCache(stateDir);
-    const alt = planAlt(
-      selected(project, only),
-      lock,
-      (n) => generating.has(n),
-      (sha) => cache.get(sha) !== undefined,
-    );
+    const alt = planAlt(selected(project, only), lock, generating, (sha) => cache.get(sha) !== undefined);
     if (alt.length) {
       p.alt = alt;
       p.altUsd = altUsd(alt.filter((i) => i.action !== "up-to-date"));
@@ -36,7 +33,7 @@ export function planDerivedWork(project: Project, p: Plan, lock: Lockfile, only?
   }
   if (!project.assets.some((a) => a.derived?.length) && !Object.values(lock.assets).some((e) => e.derived?.length)) return;
   const assets = selected(project, only);
-  const items = planDerived(assets, lock, gatherDerivedFacts(project.root, assets), (n) => generating.has(n));
+  const items = planDerived(assets, lock, gatherDerivedFacts(project.root, assets), generating);
   p.derived = items;
   p.derivedCounts = countDerived(items);
 }
