@@ -137,7 +137,13 @@ export function unpackRun(head: RunHead, next: () => RunRows | undefined, out: R
   const width = head.columns.filter((c) => c === null).length;
   const make = assetMaker(head);
   let left = head.n;
-  if (width === 0) for (; left > 0; left--) out.push(make([], 0));
+  if (width === 0) {
+    // Assets alike in every field, the name too, are a project error (checkUnique): such a
+    // run is not taken (nor is a count no row line bounds); the expansion reports the error.
+    if (left > 1) throw new Error("expansion cache: a run of identical assets");
+    if (left === 1) out.push(make([], 0));
+    return;
+  }
   while (left > 0) {
     const rows = next();
     if (!Array.isArray(rows) || rows.length === 0 || rows.length % width !== 0 || rows.length / width > left)

@@ -159,5 +159,7 @@ describe("the on-disk load cache", () => {
     const again = load().assets;
     expect(again.map((a) => JSON.stringify(a))).toEqual(cold.map((a) => JSON.stringify(a)));
     expect(readFileSync(cacheFile(), "utf8")).toBe(text);
+    // A run of assets with nothing varying (not even the name) is not taken either.
+    expect(() => unpackRun({ paths: [["name"]], n: 1_000_000_000, columns: [["x"]] }, () => undefined, [])).toThrow();
   });
 });
