@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp, { type Sharp } from "sharp";
@@ -8,7 +9,7 @@ import { BadImageError, saveImage } from "../../../src/engine/build/image-file.j
 import type { HttpClient } from "../../../src/engine/transport/client.js";
 import { renderCard } from "../../../src/simulator/card.js";
 
-// What saveImage measures for the blank gate (every step-th pixel of each row, taken in libvips)
+// What saveImage measures for the blank gate (every step-th pixel of each row of the one decode)
 // against sharp's stats() over every pixel, and that the decode still reads the whole file.
 const dir = mkdtempSync(path.join(tmpdir(), "nb-measures-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,6 +83,20 @@ describe("the blank gate's measure", () => {
       .png()
       .toBuffer();
     expect((await measure(opaque, "png")).measures.transparent).toBe(false);
+  });
+
+  it("converts from the one decode: a JPEG asked as PNG is a PNG on disk, hashed as written", async () => {
+    const jpeg = await renderCard({ width: 1024, height: 1024, format: "jpeg", title: "t", text: "convert me", seed: "e" });
+    const dest = path.join(dir, "converted.png");
+    const facts = await saveImage({ data: jpeg }, dest, "png", noHttp);
+    const onDisk = readFileSync(dest);
+    expect(facts.convertedFrom).toBe("jpeg");
+    expect((await sharp(onDisk).metadata()).format).toBe("png");
+    expect(facts.sha256).toBe(createHash("sha256").update(onDisk).digest("hex"));
+    expect(facts.bytes).toBe(onDisk.length);
+    const truth = await allPixels(jpeg);
+    expect(Math.abs(facts.measures.stdev - truth)).toBeLessThanOrEqual(Math.max(0.1, truth * 0.12));
+    expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
   });
 
   it("still decodes the whole file: a JPEG or PNG cut short is not an image", async () => {
