@@ -19,10 +19,11 @@ export class RecordKeeper {
 
   constructor(private readonly journal: TaskJournal) {}
 
-  /** Writes `task`; false (and submits stop) when the write failed. */
-  write(task: PendingTask): boolean {
+  /** Writes `task` (`fresh`: it has no entry yet); false (and submits stop) when the write failed. */
+  write(task: PendingTask, fresh = false): boolean {
     try {
-      this.journal.record(task);
+      if (fresh) this.journal.recordNew(task);
+      else this.journal.record(task);
       return true;
     } catch (err) {
       this.error ??= (err as Error).message;

@@ -55,7 +55,7 @@ export async function submitAsset(
     output: asset.output,
     spec: asset.spec,
   };
-  if (!records.write({ ...pending, taskId: "" })) {
+  if (!records.write({ ...pending, taskId: "" }, !resume)) {
     deps.submitRejected?.(asset);
     deps.firstSubmit?.open();
     return { skipped: records.refusal! };

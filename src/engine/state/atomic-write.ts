@@ -47,6 +47,43 @@ export function writeFileAtomic(
   if (opts.flush === "background") flushLater(file);
 }
 
+/**
+ * Creates `file`, which must not exist yet, holding `data`: an exclusive open and one write on
+ * the event loop (no temp file, no rename, no folder check: the folder is made only when the
+ * open finds it missing), the fsync and the close following on the thread pool. A kill can
+ * only leave no file or a whole one before this returns: a write to a regular file is not cut
+ * by a signal, and an empty file left by a kill between the open and the write reads as torn.
+ * False, with nothing written, when the file exists: the caller replaces it with writeFileAtomic.
+ */
+export function createFileDurably(file: string, data: string): boolean {
+  let fd: number;
+  try {
+    fd = openExclusive(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  }
+  try {
+    writeAll(fd, Buffer.from(data));
+  } catch (err) {
+    closeSync(fd);
+    rmSync(file, { force: true });
+    throw err;
+  }
+  fsync(fd, () => close(fd, () => {}));
+  return true;
+}
+
+function openExclusive(file: string): number {
+  try {
+    return openSync(file, "wx");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    mkdirSync(path.dirname(file), { recursive: true });
+    return openSync(file, "wx");
+  }
+}
+
 /** Text given in pieces (a big lockfile), written ~256 KB at a time: the whole is never one string. */
 function writePieces(fd: number, pieces: Iterable<string>): void {
   for (const chunk of batches(pieces)) writeAll(fd, Buffer.from(chunk));

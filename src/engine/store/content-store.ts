@@ -1,4 +1,4 @@
-import { constants, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { constants, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { promises as fsp } from "node:fs";
 import path from "node:path";
 import { hashFile } from "../facts.js";
@@ -141,8 +141,9 @@ export class ContentStore {
 
   /** Forgets a rejection (a retried spec whose new image passed, or one the user asked to pay for again). */
   clearRejected(hash: string): void {
-    rmSync(this.rejectedPath(hash, "img"), { force: true });
-    rmSync(this.rejectedPath(hash, "json"), { force: true });
+    // Called for every generated image, where there is almost never a record: one failed unlink each.
+    unlinkIfThere(this.rejectedPath(hash, "img"));
+    unlinkIfThere(this.rejectedPath(hash, "json"));
   }
 
   /** Where the rejected image of a spec hash is kept. */
@@ -177,4 +178,13 @@ function hashesIn(dir: string): Set<string> {
       if (f.endsWith(".json") && SpecHashSchema.safeParse(hash).success) out.add(hash);
     }
   return out;
+}
+
+/** unlink, where a missing file is not an error (rmSync's force costs a few syscalls more). */
+function unlinkIfThere(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
 }
