@@ -10,6 +10,7 @@ import type { CallHooks, HttpClient } from "../transport/client.js";
 import type { ImageOutput } from "../providers/types.js";
 import { tempPathFor } from "../state/atomic-write.js";
 import { whenRequestsSent } from "../transport/requests-sent.js";
+import { watchRequestsInFlight } from "../transport/in-flight.js";
 import type { PixelVerdict } from "../../core/catalog/pixel-sizes.js";
 
 /** Facts about an image file on disk, as recorded in the lockfile. */
@@ -69,14 +70,14 @@ export async function saveImage(
       // Inline bytes are checked (and converted) in memory, then written once, fsynced on the
       // same handle: one open and one write of the final bytes per image.
       const bytes = Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength);
-      const checked = await checking(() => inspect(bytes, format, check));
+      const checked = await checkImage(() => inspect(bytes, format, check));
       await writeDurably(tmp, checked.data, dest);
       facts = checked.facts;
     } else if (out.url) {
       mkdirSync(path.dirname(dest), { recursive: true });
       // Through the transport: the retry policy, the idle timeout, the total deadline and the size cap.
       await http.download({ method: "GET", url: out.url, signal, expiring: true, what: "download" }, tmp, hooks);
-      const checked = await checking(() => inspect(tmp, format, check));
+      const checked = await checkImage(() => inspect(tmp, format, check));
       if (checked.facts.convertedFrom) await writeDurably(tmp, checked.data, dest);
       else await syncFile(tmp);
       facts = checked.facts;
@@ -125,12 +126,25 @@ async function syncFile(file: string): Promise<void> {
 }
 
 /**
- * Image checks (decode, conversion, hash) at once: one core's worth fewer than the machine has.
- * Each is CPU-bound native work on the thread pool; more at once finish no sooner, and they
- * would take the core the event loop needs to send the next requests and read their answers
- * (and the thread pool's places that file writes and fsyncs wait for).
+ * Image checks (decode, conversion, hash) at once. Each is CPU-bound native work on the thread
+ * pool: while requests are in flight, one core's worth fewer than the machine has, so that the
+ * event loop keeps a core to send the next requests and read their answers (more at once
+ * finish no sooner; in the bench, they also starved the simulator answering the next wave);
+ * once none is in flight (the last answers are in), every core.
  */
-const checking = pLimit(Math.max(1, availableParallelism() - 1));
+const cores = availableParallelism();
+const checking = pLimit(Math.max(1, cores - 1));
+let watchingRequests = false;
+
+function checkImage<T>(work: () => Promise<T>): Promise<T> {
+  if (!watchingRequests) {
+    watchingRequests = true;
+    watchRequestsInFlight((n) => {
+      checking.concurrency = n > 0 ? Math.max(1, cores - 1) : cores;
+    });
+  }
+  return checking(work);
+}
 
 let warming = false;
 
