@@ -17,6 +17,10 @@ let n = 0;
 const noHttp = {} as HttpClient;
 const measure = (data: Buffer, format: "jpeg" | "png" = "jpeg") => saveImage({ data }, path.join(dir, `${++n}.${format}`), format, noHttp);
 
+/** As a build saves: with the default blank gate's threshold, so a JPEG that is clearly no blank skips its full decode. */
+const measureGated = (data: Buffer, format: "jpeg" | "png" = "jpeg") =>
+  saveImage({ data }, path.join(dir, `${++n}.${format}`), format, noHttp, undefined, {}, undefined, undefined, DEFAULT_GATES.minStdev);
+
 /** Deterministic pixels: `fill(x, y)` gives [r, g, b] (or [r, g, b, a] with `channels: 4`). */
 function pixels(width: number, height: number, channels: 3 | 4, fill: (x: number, y: number) => number[]): Sharp {
   const raw = Buffer.alloc(width * height * channels);
@@ -97,6 +101,34 @@ describe("the blank gate's measure", () => {
     const truth = await allPixels(jpeg);
     expect(Math.abs(facts.measures.stdev - truth)).toBeLessThanOrEqual(Math.max(0.1, truth * 0.12));
     expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("with the gate's threshold, a JPEG is judged from its 1/8-scale decode: a lower bound that still tells pictures from blanks", async () => {
+    const card = await renderCard({ width: 1024, height: 1024, format: "jpeg", title: "t", text: "Catalog card 18.", seed: "f" });
+    const truth = await allPixels(card);
+    const { stdev } = (await measureGated(card)).measures;
+    expect(stdev).toBeLessThanOrEqual(truth + 0.5);
+    expect(stdev).toBeGreaterThan(DEFAULT_GATES.minStdev + 1);
+    // Flat and near-flat: the bound is not clearly above the gate, so the full decode measures.
+    const flat = await pixels(1024, 1024, 3, () => [200, 120, 40])
+      .jpeg()
+      .toBuffer();
+    const facts = await measureGated(flat);
+    expect(facts.measures.stdev).toBeLessThan(0.5);
+    expect(gateFailures(DEFAULT_GATES, facts.measures, { format: "jpeg" })).toEqual([expect.stringMatching(/^blank or single-coloured/)]);
+    const faint = await pixels(1376, 768, 3, (x, y) => (x > 600 && x < 800 && y > 300 && y < 500 ? [134, 128, 128] : [128, 128, 128]))
+      .jpeg()
+      .toBuffer();
+    const faintTruth = await allPixels(faint);
+    expect(Math.abs((await measureGated(faint)).measures.stdev - faintTruth)).toBeLessThanOrEqual(Math.max(0.1, faintTruth * 0.12));
+    // Converted in one pipeline: a PNG on disk, hashed as written.
+    const dest = path.join(dir, "gated.png");
+    const converted = await saveImage({ data: card }, dest, "png", noHttp, undefined, {}, undefined, undefined, 2);
+    const onDisk = readFileSync(dest);
+    expect((await sharp(onDisk).metadata()).format).toBe("png");
+    expect(converted.sha256).toBe(createHash("sha256").update(onDisk).digest("hex"));
+    // Cut short, it is still not an image.
+    await expect(measureGated(card.subarray(0, card.length - 200))).rejects.toBeInstanceOf(BadImageError);
   });
 
   it("still decodes the whole file: a JPEG or PNG cut short is not an image", async () => {
