@@ -48,9 +48,9 @@ export class OversizeImageError extends Error {
 }
 
 /**
- * Downloads (through the one transport) or takes inline one image, streams it to a temp file beside `dest` while
- * hashing, checks that it decodes as an image of `format` (converting another format), and
- * renames it into place: `dest` is never half-written. With `check`, the size in the header is
+ * Downloads (through the one transport) to a temp file beside `dest`, or takes inline, one
+ * image; checks that it decodes as an image of `format` (converting another format), hashes
+ * the final bytes, fsyncs the temp file and renames it into place: `dest` is never half-written. With `check`, the size in the header is
  * judged first and a far too large image is refused before anything decodes it. `blankBelow`
  * (the blank gate's minStdev) lets a JPEG that is clearly no blank skip its full decode (see inspect).
  */
