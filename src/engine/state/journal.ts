@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { unlink } from "node:fs/promises";
 import path from "node:path";
+import { unlinkIfThere } from "../fs/unlink-if-there.js";
 import type { AssetSpec } from "../../core/project.js";
 import { PendingTaskSchema, SpecHashSchema } from "../../core/state-schemas.js";
 import { createFileDurably, writeFileAtomic } from "./atomic-write.js";
@@ -94,12 +95,7 @@ export class TaskJournal {
   }
 
   remove(hash: string): void {
-    // A plain unlink: rmSync's recursive machinery costs a few syscalls more per image.
-    try {
-      unlinkSync(this.file(hash));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    }
+    unlinkIfThere(this.file(hash));
   }
 
   private readonly removing = new Set<Promise<void>>();

@@ -1,6 +1,7 @@
-import { constants, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { constants, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { promises as fsp } from "node:fs";
 import path from "node:path";
+import { unlinkIfThere } from "../fs/unlink-if-there.js";
 import { hashFile } from "../facts.js";
 import type { LockEntry } from "../../core/lock/types.js";
 import { SpecHashSchema, StoredEntrySchema } from "../../core/state-schemas.js";
@@ -178,13 +179,4 @@ function hashesIn(dir: string): Set<string> {
       if (f.endsWith(".json") && SpecHashSchema.safeParse(hash).success) out.add(hash);
     }
   return out;
-}
-
-/** unlink, where a missing file is not an error (rmSync's force costs a few syscalls more). */
-function unlinkIfThere(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-  }
 }

@@ -9,9 +9,9 @@ let watching = false;
 /**
  * Calls `onChange` with the number of HTTP requests in flight (created, not yet answered in
  * full or failed) each time it changes. Observed on undici's diagnostics channels, so the
- * request path itself is unchanged. Returns the function that stops the calls.
+ * request path itself is unchanged. For the life of the process.
  */
-export function watchRequestsInFlight(onChange: (inFlight: number) => void): () => void {
+export function watchRequestsInFlight(onChange: (inFlight: number) => void): void {
   if (!watching) {
     watching = true;
     const done = (m: unknown) => {
@@ -25,5 +25,4 @@ export function watchRequestsInFlight(onChange: (inFlight: number) => void): () 
     subscribe("undici:request:error", done);
   }
   listeners.add(onChange);
-  return () => listeners.delete(onChange);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp, { type Sharp } from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_GATES, gateFailures } from "../../../src/core/gates/check.js";
+import { DEFAULT_GATES, gateFailures, type ImageMeasures } from "../../../src/core/gates/check.js";
 import { BadImageError, saveImage } from "../../../src/engine/build/image-file.js";
 import type { HttpClient } from "../../../src/engine/transport/client.js";
 import { renderCard } from "../../../src/simulator/card.js";
@@ -33,6 +33,19 @@ async function allPixels(data: Buffer): Promise<number> {
   return Math.max(...(await sharp(data).stats()).channels.slice(0, 3).map((c) => c.stdev));
 }
 
+/** A single-coloured 1K JPEG. */
+const flatJpeg = () =>
+  pixels(1024, 1024, 3, () => [200, 120, 40])
+    .jpeg()
+    .toBuffer();
+
+/** Near the default threshold (2): a grey field with a faint patch. */
+const faintPatch = () => pixels(1376, 768, 3, (x, y) => (x > 600 && x < 800 && y > 300 && y < 500 ? [134, 128, 128] : [128, 128, 128]));
+
+/** The default gates reject `measures` as blank, and for that alone. */
+const expectBlank = (measures: ImageMeasures) =>
+  expect(gateFailures(DEFAULT_GATES, measures, { format: "jpeg" })).toEqual([expect.stringMatching(/^blank or single-coloured/)]);
+
 let seed = 12345;
 const random = () => {
   seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -41,12 +54,10 @@ const random = () => {
 
 describe("the blank gate's measure", () => {
   it("is 0 for a single-coloured 1K image, which the default gate rejects", async () => {
-    const flat = await pixels(1024, 1024, 3, () => [200, 120, 40])
-      .jpeg()
-      .toBuffer();
+    const flat = await flatJpeg();
     const facts = await measure(flat);
     expect(facts.measures.stdev).toBeLessThan(0.5);
-    expect(gateFailures(DEFAULT_GATES, facts.measures, { format: "jpeg" })).toEqual([expect.stringMatching(/^blank or single-coloured/)]);
+    expectBlank(facts.measures);
   });
 
   it("matches the deviation over every pixel on pictures, noise and a near-flat image, at 1K, 16:9 and 2K", async () => {
@@ -57,10 +68,7 @@ describe("the blank gate's measure", () => {
       await pixels(1024, 1024, 3, () => [255 * random(), 255 * random(), 255 * random()])
         .png()
         .toBuffer(),
-      // Near the default threshold (2): a grey field with a faint patch.
-      await pixels(1376, 768, 3, (x, y) => (x > 600 && x < 800 && y > 300 && y < 500 ? [134, 128, 128] : [128, 128, 128]))
-        .png()
-        .toBuffer(),
+      await faintPatch().png().toBuffer(),
     ];
     for (const data of images) {
       const truth = await allPixels(data);
@@ -110,15 +118,11 @@ describe("the blank gate's measure", () => {
     expect(stdev).toBeLessThanOrEqual(truth + 0.5);
     expect(stdev).toBeGreaterThan(DEFAULT_GATES.minStdev + 1);
     // Flat and near-flat: the bound is not clearly above the gate, so the full decode measures.
-    const flat = await pixels(1024, 1024, 3, () => [200, 120, 40])
-      .jpeg()
-      .toBuffer();
+    const flat = await flatJpeg();
     const facts = await measureGated(flat);
     expect(facts.measures.stdev).toBeLessThan(0.5);
-    expect(gateFailures(DEFAULT_GATES, facts.measures, { format: "jpeg" })).toEqual([expect.stringMatching(/^blank or single-coloured/)]);
-    const faint = await pixels(1376, 768, 3, (x, y) => (x > 600 && x < 800 && y > 300 && y < 500 ? [134, 128, 128] : [128, 128, 128]))
-      .jpeg()
-      .toBuffer();
+    expectBlank(facts.measures);
+    const faint = await faintPatch().jpeg().toBuffer();
     const faintTruth = await allPixels(faint);
     expect(Math.abs((await measureGated(faint)).measures.stdev - faintTruth)).toBeLessThanOrEqual(Math.max(0.1, faintTruth * 0.12));
     // Converted in one pipeline: a PNG on disk, hashed as written.
