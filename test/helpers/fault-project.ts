@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach } from "vitest";
 import type { SimulatorOptions } from "../../src/simulator/context.js";
 import { startSimulator, type Simulator } from "../../src/simulator/server.js";
 import { tempDir } from "./temp-dir.js";
+import { TaskJournal } from "../../src/engine/state/journal.js";
 
 export interface TempProjectOptions {
   assets: number;
@@ -58,8 +59,7 @@ export function simulatorPerTest(): (opts?: SimulatorOptions) => Promise<Simulat
   };
 }
 
-/** The task journal's entries of a project, as written on disk (`.nanobanana/tasks/*.json`). */
+/** The task journal's entries of a project, as the next build reads them from disk (`.nanobanana/tasks/`: files and intent logs). */
 export function journalEntries(root: string): Record<string, unknown>[] {
-  const dir = path.join(root, ".nanobanana", "tasks");
-  return readdirSync(dir).map((f) => JSON.parse(readFileSync(path.join(dir, f), "utf8")));
+  return [...new TaskJournal(path.join(root, ".nanobanana")).load().values()] as unknown as Record<string, unknown>[];
 }

@@ -80,6 +80,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
   const writer = new LockWriter(project.lockfile, lock, 1000);
   const journal = new TaskJournal(stateDir(project));
   const records = new RecordKeeper(journal);
+  journal.foldIntentLogs();
   const { resume: pending, orphans } = sortPending(journal.load(), project.assets, p, journal, store);
   const byName = new Map(project.assets.map((a) => [a.name, a]));
   const graph = project.dependencies ?? assetGraph(project.assets, []);
@@ -384,7 +385,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
         await writer.flush();
       } finally {
         // The journal clean-up follows the last lock write (see LockWriter's callbacks).
-        await Promise.all([pusher.settled(), store.settled(), journal.settled()]);
+        await Promise.all([pusher.settled(), store.settled(), journal.close()]);
         if (!opts.connection) await conn.close();
       }
     }

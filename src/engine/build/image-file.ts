@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { renameSync, rmSync, mkdirSync, readFileSync } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import pLimit from "p-limit";
@@ -8,7 +8,7 @@ import type { ImageFormat } from "../../core/catalog/models.js";
 import type { ImageMeasures } from "../../core/gates/check.js";
 import type { CallHooks, HttpClient } from "../transport/client.js";
 import type { ImageOutput } from "../providers/types.js";
-import { tempPathFor } from "../state/atomic-write.js";
+import { openMakingFolder, tempPathFor } from "../state/atomic-write.js";
 import { whenRequestsSent } from "../transport/requests-sent.js";
 import { watchRequestsInFlight } from "../transport/in-flight.js";
 import type { PixelVerdict } from "../../core/catalog/pixel-sizes.js";
@@ -73,14 +73,14 @@ export async function saveImage(
       // same handle: one open and one write of the final bytes per image.
       const bytes = Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength);
       const checked = await checkImage(() => inspect(bytes, format, check, blankBelow));
-      await writeDurably(tmp, checked.data, dest);
+      await writeDurably(tmp, checked.data);
       facts = checked.facts;
     } else if (out.url) {
       mkdirSync(path.dirname(dest), { recursive: true });
       // Through the transport: the retry policy, the idle timeout, the total deadline and the size cap.
       await http.download({ method: "GET", url: out.url, signal, expiring: true, what: "download" }, tmp, hooks);
       const checked = await checkImage(() => inspect(tmp, format, check, blankBelow));
-      if (checked.facts.convertedFrom) await writeDurably(tmp, checked.data, dest);
+      if (checked.facts.convertedFrom) await writeDurably(tmp, checked.data);
       else await syncFile(tmp);
       facts = checked.facts;
     } else {
@@ -97,18 +97,11 @@ export async function saveImage(
 
 /**
  * Writes `data` to `tmp` and fsyncs it before closing, on the thread pool (a synchronous
- * fsync would stall every other asset in flight). The folder of `dest` is made only when the
- * open finds it missing: it exists for every image but the first.
+ * fsync would stall every other asset in flight). The folder is made only when the open
+ * finds it missing: it exists for every image but the first.
  */
-async function writeDurably(tmp: string, data: Uint8Array, dest: string): Promise<void> {
-  let fh: FileHandle;
-  try {
-    fh = await open(tmp, "w");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    mkdirSync(path.dirname(dest), { recursive: true });
-    fh = await open(tmp, "w");
-  }
+async function writeDurably(tmp: string, data: Uint8Array): Promise<void> {
+  const fh = await openMakingFolder(tmp, "w");
   try {
     await fh.writeFile(data);
     await fh.sync();

@@ -93,7 +93,9 @@ export async function forgetTask(
   if (!opts.dryRun) {
     const held = await acquireProjectLock(stateDir, { command: "tasks forget" });
     try {
-      new TaskJournal(stateDir).remove(task.hash);
+      const journal = new TaskJournal(stateDir);
+      journal.foldIntentLogs();
+      journal.remove(task.hash);
     } finally {
       held.release();
     }

@@ -47,40 +47,14 @@ export function writeFileAtomic(
   if (opts.flush === "background") flushLater(file);
 }
 
-/**
- * Creates `file`, which must not exist yet, holding `data`: an exclusive open and one write on
- * the event loop (no temp file, no rename, no folder check: the folder is made only when the
- * open finds it missing), the fsync and the close following on the thread pool. A kill can
- * only leave no file or a whole one before this returns: a write to a regular file is not cut
- * by a signal, and an empty file left by a kill between the open and the write reads as torn.
- * False, with nothing written, when the file exists: the caller replaces it with writeFileAtomic.
- */
-export function createFileDurably(file: string, data: string): boolean {
-  let fd: number;
+/** Opens `file` with `flags`; its folder is made only when the open finds it missing. */
+export async function openMakingFolder(file: string, flags: string): Promise<FileHandle> {
   try {
-    fd = openExclusive(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw err;
-  }
-  try {
-    writeAll(fd, Buffer.from(data));
-  } catch (err) {
-    closeSync(fd);
-    rmSync(file, { force: true });
-    throw err;
-  }
-  fsync(fd, () => close(fd, () => {}));
-  return true;
-}
-
-function openExclusive(file: string): number {
-  try {
-    return openSync(file, "wx");
+    return await openFile(file, flags);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    mkdirSync(path.dirname(file), { recursive: true });
-    return openSync(file, "wx");
+    await mkdir(path.dirname(file), { recursive: true });
+    return openFile(file, flags);
   }
 }
 
@@ -147,7 +121,11 @@ const noSpace = () => Object.assign(new Error(`ENOSPC: no space left on device, 
  * Writes every byte or throws: a full disk often takes part of a write (4,096 bytes) and
  * reports the short count instead of an error. The next write then fails with ENOSPC.
  */
-export function writeAll(fd: number, data: Uint8Array, write: typeof writeSync = writeSync): void {
+export function writeAll(
+  fd: number,
+  data: Uint8Array,
+  write: (fd: number, data: Uint8Array, offset: number, length: number) => number = writeSync,
+): void {
   let done = 0;
   while (done < data.length) {
     const n = write(fd, data, done, data.length - done);

@@ -2,39 +2,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { unlink } from "node:fs/promises";
 import path from "node:path";
 import { unlinkIfThere } from "../fs/unlink-if-there.js";
-import type { AssetSpec } from "../../core/project.js";
 import { PendingTaskSchema, SpecHashSchema } from "../../core/state-schemas.js";
-import { createFileDurably, writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "./atomic-write.js";
+import { IntentLog, readIntentLogs } from "./intent-log.js";
+import type { PendingTask } from "./pending-task.js";
 import { readRecords, type RejectedFile } from "./record-folder.js";
 
-/**
- * A task that was submitted (and so may be paid for) but whose image is not yet in the lock.
- * Before each submit an intent (no task id, an idempotency key) is recorded; the answer
- * replaces it with the task id. An intent found by a later build is a submit whose answer
- * never arrived: it is sent again with the same key.
- */
-export interface PendingTask {
-  hash: string;
-  name: string;
-  provider: string;
-  /** The provider's task id; "" for an intent recorded just before the submit was sent. */
-  taskId: string;
-  /** The submit's idempotency key: a resubmit after a crash reuses it. */
-  key?: string;
-  handle?: string;
-  /** The start of a submit answer that could not be read: a paid task may exist; not sent again unasked. */
-  answer?: string;
-  submittedAt: string;
-  simulated: boolean;
-  /** The asset's output path and spec, so a task whose asset changed meanwhile can still be collected (into the store). */
-  output?: string;
-  spec?: AssetSpec;
-  /** The task finished (and is paid) with no image file: not polled or submitted again until `tasks forget`. */
-  empty?: boolean;
-  /** Builds whose download of the finished task's image failed, in a row, and the last error (scrubbed). */
-  collectFailures?: number;
-  lastError?: string;
-}
+export type { PendingTask } from "./pending-task.js";
 
 /**
  * Durable record of submitted tasks, one small file per spec hash in `.nanobanana/tasks/`.
@@ -42,10 +16,15 @@ export interface PendingTask {
  * interrupted build's tasks are collected by the next build instead of paid again. An entry
  * is removed only after the lock write that made its image durable, or when the task failed
  * or was blocked. A task that finished paid with no image stays, marked `empty`, until
- * `nanobanana tasks forget`.
+ * `nanobanana tasks forget`. The intents before each submit go to one append-only log per
+ * build (see IntentLog); an entry's own file, once written, wins over its intent.
  */
 export class TaskJournal {
   private readonly dir: string;
+  /** This build's intent log, made with its first intent. */
+  private log: IntentLog | undefined;
+  /** Hashes that have a file of their own (loaded, or recorded by this process). */
+  private readonly files = new Set<string>();
 
   constructor(stateDir: string) {
     this.dir = path.join(stateDir, "tasks");
@@ -54,15 +33,17 @@ export class TaskJournal {
   /** Records a submitted task; visible to the next build the moment this returns (see writeFileAtomic). */
   record(task: PendingTask): void {
     writeFileAtomic(this.file(task.hash), JSON.stringify(task), { flush: "background" });
+    this.files.add(task.hash);
   }
 
   /**
-   * Records a task that has no entry yet (the intent before a submit): created in place, two
-   * system calls on the event loop instead of five (see createFileDurably); an entry that is
-   * already there is replaced atomically as by `record`.
+   * Records the intent of a task that has no entry yet (before its submit): one line appended
+   * to this build's intent log, readable by the next process the moment this returns.
    */
   recordNew(task: PendingTask): void {
-    if (!createFileDurably(this.file(task.hash), JSON.stringify(task))) this.record(task);
+    SpecHashSchema.parse(task.hash);
+    this.log ??= new IntentLog(this.dir);
+    this.log.append(task);
   }
 
   /** Journal files that failed validation at the last load(), with why: never used, never deleted. */
@@ -75,8 +56,27 @@ export class TaskJournal {
    */
   load(): Map<string, PendingTask> {
     const { records, rejected } = readRecords<PendingTask>(this.dir, PendingTaskSchema, "hash");
-    this.rejected = rejected;
-    return new Map(records.map((t) => [t.hash, t]));
+    const intents = readIntentLogs(this.dir);
+    this.rejected = [...rejected, ...intents.rejected];
+    for (const t of records) this.files.add(t.hash);
+    for (const t of records) intents.tasks.set(t.hash, t);
+    return intents.tasks;
+  }
+
+  /**
+   * Folds the intent logs of earlier builds (a build that was killed, or whose submits never
+   * answered) into files of their own, then removes each log. Only under the project lock:
+   * the log of a running build is not to be touched. A log with a line that is not an intent
+   * stays, for the user to look at (see `rejected`).
+   */
+  foldIntentLogs(): void {
+    for (const log of readIntentLogs(this.dir).logs) {
+      if (log === this.log?.file) continue;
+      const one = readIntentLogs(this.dir, [log]);
+      if (one.rejected.length) continue;
+      for (const t of one.tasks.values()) if (!existsSync(this.file(t.hash))) this.record(t);
+      unlinkIfThere(log);
+    }
   }
 
   /** Merges `patch` (or what it makes of the entry) into the entry of `hash`, if there is one; false when there is none. */
@@ -96,6 +96,8 @@ export class TaskJournal {
 
   remove(hash: string): void {
     unlinkIfThere(this.file(hash));
+    this.files.delete(hash);
+    this.log?.settle(hash);
   }
 
   private readonly removing = new Set<Promise<void>>();
@@ -107,6 +109,12 @@ export class TaskJournal {
    * removes synchronously and reports what it cannot. `settled()` waits for these.
    */
   removeLater(hash: string): void {
+    // An intent in this build's log with no file of its own (Gemini's: its answer was the
+    // image) takes a tombstone line and no file system call.
+    const logged = this.log?.has(hash) ?? false;
+    this.log?.settle(hash);
+    if (logged && !this.files.has(hash)) return;
+    this.files.delete(hash);
     const work = unlink(this.file(hash)).catch(() => {});
     this.removing.add(work);
     void work.finally(() => this.removing.delete(work));
@@ -115,6 +123,13 @@ export class TaskJournal {
   /** Waits for every `removeLater` started so far. */
   async settled(): Promise<void> {
     while (this.removing.size) await Promise.all([...this.removing]);
+  }
+
+  /** The end of a build: waits for the clean-up, then closes (or, nothing live, removes) the intent log. */
+  async close(): Promise<void> {
+    await this.settled();
+    await this.log?.close((hash) => this.files.has(hash));
+    this.log = undefined;
   }
 
   ensure(): void {

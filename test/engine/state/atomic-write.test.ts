@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFileDurably, writeAll, writeFileAtomic } from "../../../src/engine/state/atomic-write.js";
+import { writeAll, writeFileAtomic } from "../../../src/engine/state/atomic-write.js";
 
 describe("writeAll", () => {
   it("keeps writing after a short write, and throws when the disk takes nothing more", () => {
@@ -21,22 +21,6 @@ describe("writeAll", () => {
     chunks.length = 0;
     writeAll(1, Buffer.alloc(10_000), fake);
     expect(chunks).toEqual([4096, 4096, 1808]);
-  });
-});
-
-describe("createFileDurably", () => {
-  it("creates a missing file (and its folder) whole, and refuses to touch one that exists", () => {
-    const dir = path.join(tmpdir(), `nb-create-${process.pid}`);
-    const file = path.join(dir, "tasks", "a.json");
-    try {
-      expect(createFileDurably(file, '{"a":1}')).toBe(true);
-      expect(readFileSync(file, "utf8")).toBe('{"a":1}');
-      expect(createFileDurably(file, '{"a":2}')).toBe(false);
-      expect(readFileSync(file, "utf8")).toBe('{"a":1}');
-      expect(readdirSync(path.dirname(file))).toEqual(["a.json"]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
 
@@ -64,11 +48,5 @@ describe.skipIf(!root)("writeFileAtomic on a full disk (tmpfs)", () => {
     writeFileSync(path.join(dir, "filler"), Buffer.alloc(56 * 1024));
     expect(() => writeFileAtomic(lock, JSON.stringify({ big: "z".repeat(20_000) }), { flush: "background" })).toThrow(/ENOSPC/);
     expect(JSON.parse(readFileSync(lock, "utf8"))).toEqual(JSON.parse(old));
-  });
-
-  it("a journal intent that does not fit fails and leaves no file behind", () => {
-    const intent = path.join(dir, "intent.json");
-    expect(() => createFileDurably(intent, "x".repeat(200_000))).toThrow(/ENOSPC/);
-    expect(readdirSync(dir)).not.toContain("intent.json");
   });
 });

@@ -1,0 +1,152 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { IntentLog } from "../../../src/engine/state/intent-log.js";
+import { type PendingTask, TaskJournal } from "../../../src/engine/state/journal.js";
+
+const hash = (c: string) => c.repeat(64);
+const intent = (c: string, extra: Partial<PendingTask> = {}): PendingTask => ({
+  hash: hash(c),
+  name: `asset-${c}`,
+  provider: "gemini",
+  taskId: "",
+  key: `key-${c}`,
+  submittedAt: "2026-12-03T10:00:00.000Z",
+  simulated: true,
+  ...extra,
+});
+
+const dirs: string[] = [];
+function stateDir(): string {
+  const d = path.join(tmpdir(), `nb-intents-${process.pid}-${dirs.length}`);
+  rmSync(d, { recursive: true, force: true });
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const names = (state: string) => readdirSync(path.join(state, "tasks")).sort();
+
+describe("the intent log", () => {
+  it("keeps every intent in one file, readable by the next process the moment it is appended", async () => {
+    const state = stateDir();
+    const journal = new TaskJournal(state);
+    for (const c of ["a", "b", "c"]) journal.recordNew(intent(c));
+    const [log] = names(state);
+    expect(names(state)).toEqual([expect.stringMatching(/^intents-\d+-\d+\.log$/)]);
+    expect(
+      readFileSync(path.join(state, "tasks", log), "utf8")
+        .trim()
+        .split("\n"),
+    ).toHaveLength(3);
+    const next = new TaskJournal(state).load();
+    expect([...next.keys()]).toEqual([hash("a"), hash("b"), hash("c")]);
+    expect(next.get(hash("b"))?.key).toBe("key-b");
+    await journal.close();
+  });
+
+  it("drops a settled intent, and removes the file when nothing in it is live", async () => {
+    const state = stateDir();
+    const journal = new TaskJournal(state);
+    journal.recordNew(intent("a"));
+    journal.recordNew(intent("b"));
+    journal.removeLater(hash("a"));
+    journal.remove(hash("b"));
+    expect(new TaskJournal(state).load().size).toBe(0);
+    await journal.close();
+    expect(names(state)).toEqual([]);
+  });
+
+  it("an entry's own file (the task id) wins over its intent", async () => {
+    const state = stateDir();
+    const journal = new TaskJournal(state);
+    journal.recordNew(intent("a"));
+    journal.record(intent("a", { taskId: "task-1" }));
+    expect(new TaskJournal(state).load().get(hash("a"))?.taskId).toBe("task-1");
+    journal.removeLater(hash("a"));
+    await journal.close();
+    expect(names(state)).toEqual([]);
+  });
+
+  it("a build whose live intents all have files of their own (task ids) leaves no log", async () => {
+    const state = stateDir();
+    const journal = new TaskJournal(state);
+    journal.recordNew(intent("a"));
+    journal.record(intent("a", { taskId: "task-1" }));
+    await journal.close();
+    expect(names(state)).toEqual([`${hash("a")}.json`]);
+  });
+
+  it("a live intent outlives the build, and the next build folds it into a file of its own", async () => {
+    const state = stateDir();
+    const first = new TaskJournal(state);
+    first.recordNew(intent("a"));
+    first.recordNew(intent("b"));
+    first.removeLater(hash("b"));
+    await first.close();
+    expect(names(state)).toHaveLength(1);
+    const second = new TaskJournal(state);
+    second.foldIntentLogs();
+    expect(names(state)).toEqual([`${hash("a")}.json`]);
+    expect(second.load().get(hash("a"))).toEqual(intent("a"));
+    second.remove(hash("a"));
+    expect(names(state)).toEqual([]);
+  });
+
+  it("skips a tail torn by a power cut, and keeps a log with a line that is no intent for the user", () => {
+    const state = stateDir();
+    const tasks = path.join(state, "tasks");
+    mkdirSync(tasks, { recursive: true });
+    const torn = path.join(tasks, "intents-1-1.log");
+    writeFileSync(torn, `${JSON.stringify(intent("a"))}\n{"hash":"bb`);
+    const bad = path.join(tasks, "intents-2-1.log");
+    writeFileSync(bad, `${JSON.stringify({ ...intent("c"), hash: "../../victim" })}\n${JSON.stringify(intent("d"))}\n`);
+    const journal = new TaskJournal(state);
+    expect([...journal.load().keys()]).toEqual([hash("a"), hash("d")]);
+    expect(journal.rejected).toEqual([{ file: bad, problem: expect.stringMatching(/^line 1: hash/) }]);
+    journal.foldIntentLogs();
+    expect(existsSync(torn)).toBe(false);
+    expect(existsSync(bad)).toBe(true);
+    expect(names(state)).toContain(`${hash("a")}.json`);
+  });
+
+  it("flushes with one fdatasync at a time, and close waits for it", async () => {
+    const state = stateDir();
+    const log = new IntentLog(path.join(state, "tasks"));
+    for (const c of "abcdefgh") log.append(intent(c));
+    await log.close();
+    expect(
+      readFileSync(log.file, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).hash),
+    ).toEqual([..."abcdefgh"].map(hash));
+    expect(existsSync(log.file)).toBe(true); // eight live intents: kept for the next build
+  });
+});
+
+// A real full disk: a 64 KB tmpfs, mounted only where the test runs as root.
+const root = process.getuid?.() === 0;
+describe.skipIf(!root)("the intent log on a full disk (tmpfs)", () => {
+  const dir = path.join(tmpdir(), `nb-intent-full-${process.pid}`);
+  beforeAll(() => {
+    mkdirSync(dir, { recursive: true });
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]);
+  });
+  afterAll(() => {
+    execFileSync("umount", [dir]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("an intent that does not fit fails and leaves no part of it: the lines before and after it read whole", async () => {
+    const journal = new TaskJournal(dir);
+    journal.recordNew(intent("a"));
+    expect(() => journal.recordNew(intent("b", { name: "x".repeat(200_000) }))).toThrow(/ENOSPC/);
+    journal.recordNew(intent("c"));
+    expect([...new TaskJournal(dir).load().keys()]).toEqual([hash("a"), hash("c")]);
+    await journal.close();
+  });
+});
