@@ -74,7 +74,12 @@ export class TaskJournal {
       if (log === this.log?.file) continue;
       const one = readIntentLogs(this.dir, [log]);
       if (one.rejected.length) continue;
-      for (const t of one.tasks.values()) if (!existsSync(this.file(t.hash))) this.record(t);
+      for (const t of one.tasks.values()) {
+        if (existsSync(this.file(t.hash))) continue;
+        // Flushed before the log goes: a power cut in between must leave one or the other.
+        writeFileAtomic(this.file(t.hash), JSON.stringify(t));
+        this.files.add(t.hash);
+      }
       unlinkIfThere(log);
     }
   }
