@@ -107,16 +107,17 @@ export class IntentLog {
   }
 }
 
-/** The live intents of every intent log in `dir`, in the order written; lines that are not intents are listed as rejected. */
+/** The live intents of every intent log in `dir` (or of `logs`), in the order written; lines that are not intents are listed as rejected, and kept in `badLines`. */
 export function readIntentLogs(
   dir: string,
   logs = namesIn(dir)
     .filter((n) => LOG.test(n))
     .sort(byTime)
     .map((n) => path.join(dir, n)),
-): { tasks: Map<string, PendingTask>; logs: string[]; rejected: RejectedFile[] } {
+): { tasks: Map<string, PendingTask>; logs: string[]; rejected: RejectedFile[]; badLines: string[] } {
   const tasks = new Map<string, PendingTask>();
   const rejected: RejectedFile[] = [];
+  const badLines: string[] = [];
   for (const file of logs) {
     let text: string;
     try {
@@ -133,7 +134,10 @@ export function readIntentLogs(
       } catch {
         // A last line with no newline is a tail torn by a power cut: its write never returned,
         // so its submit was never sent.
-        if (i < lines.length - 1) rejected.push({ file, problem: `line ${i + 1} is not JSON` });
+        if (i < lines.length - 1) {
+          rejected.push({ file, problem: `line ${i + 1} is not JSON` });
+          badLines.push(line);
+        }
         return;
       }
       const settled = raw as { hash?: unknown; settled?: unknown };
@@ -142,11 +146,14 @@ export function readIntentLogs(
         return;
       }
       const r = PendingTaskSchema.safeParse(raw);
-      if (!r.success) rejected.push({ file, problem: `line ${i + 1}: ${firstProblem(r.error)}` });
-      else tasks.set(r.data.hash, r.data as PendingTask);
+      if (r.success) tasks.set(r.data.hash, r.data as PendingTask);
+      else {
+        rejected.push({ file, problem: `line ${i + 1}: ${firstProblem(r.error)}` });
+        badLines.push(line);
+      }
     });
   }
-  return { tasks, logs, rejected };
+  return { tasks, logs, rejected, badLines };
 }
 
 /** Logs sort by the time in their name (as a number), so that a later build's lines come after. */

@@ -41,7 +41,9 @@ export class TaskJournal {
    * to this build's intent log, readable by the next process the moment this returns.
    */
   recordNew(task: PendingTask): void {
-    SpecHashSchema.parse(task.hash);
+    // A file of its own would win over the line (an entry this build did not resume: another
+    // provider's, or a simulated one): replaced atomically instead, as `record` does.
+    if (this.files.has(task.hash) || existsSync(this.file(task.hash))) return this.record(task);
     this.log ??= new IntentLog(this.dir);
     this.log.append(task);
   }
@@ -66,35 +68,41 @@ export class TaskJournal {
   /**
    * Folds the intent logs of earlier builds (a build that was killed, or whose submits never
    * answered) into files of their own, then removes each log. Only under the project lock:
-   * the log of a running build is not to be touched. A log with a line that is not an intent
-   * stays, for the user to look at (see `rejected`).
+   * the log of a running build is not to be touched. Lines that are not intents stay in the
+   * log, alone, for the user to look at (see `rejected`).
    */
   foldIntentLogs(): void {
     for (const log of readIntentLogs(this.dir).logs) {
       if (log === this.log?.file) continue;
       const one = readIntentLogs(this.dir, [log]);
-      if (one.rejected.length) continue;
       for (const t of one.tasks.values()) {
-        if (existsSync(this.file(t.hash))) continue;
+        // An entry of its own that reads whole wins; a torn one (a power cut) does not.
+        if (this.entry(t.hash)) continue;
         // Flushed before the log goes: a power cut in between must leave one or the other.
         writeFileAtomic(this.file(t.hash), JSON.stringify(t));
         this.files.add(t.hash);
       }
-      unlinkIfThere(log);
+      if (one.badLines.length) writeFileAtomic(log, `${one.badLines.join("\n")}\n`);
+      else unlinkIfThere(log);
     }
   }
 
-  /** Merges `patch` (or what it makes of the entry) into the entry of `hash`, if there is one; false when there is none. */
-  update(hash: string, patch: Partial<Omit<PendingTask, "hash">> | ((t: PendingTask) => Partial<Omit<PendingTask, "hash">>)): boolean {
+  /** The entry in the file of `hash`, when it reads whole and valid. */
+  private entry(hash: string): PendingTask | undefined {
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(this.file(hash), "utf8"));
     } catch {
-      return false;
+      return undefined;
     }
     const t = PendingTaskSchema.safeParse(raw);
-    if (!t.success || t.data.hash !== hash) return false;
-    const task = t.data as PendingTask;
+    return t.success && t.data.hash === hash ? (t.data as PendingTask) : undefined;
+  }
+
+  /** Merges `patch` (or what it makes of the entry) into the entry of `hash`, if there is one; false when there is none. */
+  update(hash: string, patch: Partial<Omit<PendingTask, "hash">> | ((t: PendingTask) => Partial<Omit<PendingTask, "hash">>)): boolean {
+    const task = this.entry(hash);
+    if (!task) return false;
     this.record({ ...task, ...(typeof patch === "function" ? patch(task) : patch) });
     return true;
   }

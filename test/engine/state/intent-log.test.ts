@@ -109,11 +109,37 @@ describe("the intent log", () => {
     expect(journal.rejected).toEqual([{ file: bad, problem: expect.stringMatching(/^line 1: hash/) }]);
     journal.foldIntentLogs();
     expect(existsSync(torn)).toBe(false);
-    expect(existsSync(bad)).toBe(true);
-    expect(names(state)).toContain(`${hash("a")}.json`);
+    // The good line is folded; the bad one stays alone, so deleting the log loses nothing.
+    expect(readFileSync(bad, "utf8")).toBe(`${JSON.stringify({ ...intent("c"), hash: "../../victim" })}\n`);
+    expect(names(state)).toEqual([`${hash("a")}.json`, `${hash("d")}.json`, "intents-2-1.log"]);
+    expect([...new TaskJournal(state).load().keys()]).toEqual([hash("a"), hash("d")]);
   });
 
-  it("flushes with one fdatasync at a time, and close waits for it", async () => {
+  it("an intent over an entry that is already there (another provider's, a simulated one) replaces it", async () => {
+    const state = stateDir();
+    const old = new TaskJournal(state);
+    old.record(intent("a", { key: "sim-key", simulated: true, taskId: "sim-task" }));
+    const journal = new TaskJournal(state);
+    journal.load();
+    journal.recordNew(intent("a", { key: "real-key", simulated: false }));
+    await journal.close();
+    expect(names(state)).toEqual([`${hash("a")}.json`]);
+    expect(new TaskJournal(state).load().get(hash("a"))).toMatchObject({ key: "real-key", simulated: false, taskId: "" });
+  });
+
+  it("folding does not trust an entry's file torn by a power cut", () => {
+    const state = stateDir();
+    const tasks = path.join(state, "tasks");
+    mkdirSync(tasks, { recursive: true });
+    writeFileSync(path.join(tasks, `${hash("a")}.json`), "");
+    writeFileSync(path.join(tasks, "intents-1-1.log"), `${JSON.stringify(intent("a"))}\n`);
+    const journal = new TaskJournal(state);
+    journal.foldIntentLogs();
+    expect(names(state)).toEqual([`${hash("a")}.json`]);
+    expect(journal.load().get(hash("a"))).toEqual(intent("a"));
+  });
+
+  it("close keeps a log that holds live intents, every line whole", async () => {
     const state = stateDir();
     const log = new IntentLog(path.join(state, "tasks"));
     for (const c of "abcdefgh") log.append(intent(c));
