@@ -110,11 +110,8 @@ export class IntentLog {
 /** The live intents of every intent log in `dir` (or of `logs`), in the order written; lines that are not intents are listed as rejected, and kept in `badLines`. */
 export function readIntentLogs(
   dir: string,
-  logs = namesIn(dir)
-    .filter((n) => LOG.test(n))
-    .sort(byTime)
-    .map((n) => path.join(dir, n)),
-): { tasks: Map<string, PendingTask>; logs: string[]; rejected: RejectedFile[]; badLines: string[] } {
+  logs = intentLogsIn(dir),
+): { tasks: Map<string, PendingTask>; rejected: RejectedFile[]; badLines: string[] } {
   const tasks = new Map<string, PendingTask>();
   const rejected: RejectedFile[] = [];
   const badLines: string[] = [];
@@ -153,7 +150,15 @@ export function readIntentLogs(
       }
     });
   }
-  return { tasks, logs, rejected, badLines };
+  return { tasks, rejected, badLines };
+}
+
+/** The intent logs in `dir`, oldest first. */
+export function intentLogsIn(dir: string): string[] {
+  return namesIn(dir)
+    .filter((n) => LOG.test(n))
+    .sort(byTime)
+    .map((n) => path.join(dir, n));
 }
 
 /** Logs sort by the time in their name (as a number), so that a later build's lines come after. */

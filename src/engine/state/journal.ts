@@ -4,7 +4,7 @@ import path from "node:path";
 import { unlinkIfThere } from "../fs/unlink-if-there.js";
 import { PendingTaskSchema, SpecHashSchema } from "../../core/state-schemas.js";
 import { writeFileAtomic } from "./atomic-write.js";
-import { IntentLog, readIntentLogs } from "./intent-log.js";
+import { IntentLog, intentLogsIn, readIntentLogs } from "./intent-log.js";
 import type { PendingTask } from "./pending-task.js";
 import { readRecords, type RejectedFile } from "./record-folder.js";
 
@@ -72,7 +72,7 @@ export class TaskJournal {
    * log, alone, for the user to look at (see `rejected`).
    */
   foldIntentLogs(): void {
-    for (const log of readIntentLogs(this.dir).logs) {
+    for (const log of intentLogsIn(this.dir)) {
       if (log === this.log?.file) continue;
       const one = readIntentLogs(this.dir, [log]);
       for (const t of one.tasks.values()) {

@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { writeAll, writeFileAtomic } from "../../../src/engine/state/atomic-write.js";
+import { canMountTmpfs, tinyTmpfs } from "../../helpers/full-disk.js";
 
 describe("writeAll", () => {
   it("keeps writing after a short write, and throws when the disk takes nothing more", () => {
@@ -25,17 +24,8 @@ describe("writeAll", () => {
 });
 
 // A real full disk: a 64 KB tmpfs, mounted only where the test runs as root.
-const root = process.getuid?.() === 0;
-describe.skipIf(!root)("writeFileAtomic on a full disk (tmpfs)", () => {
-  const dir = path.join(tmpdir(), `nb-full-${process.pid}`);
-  beforeAll(() => {
-    mkdirSync(dir, { recursive: true });
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]);
-  });
-  afterAll(() => {
-    execFileSync("umount", [dir]);
-    rmSync(dir, { recursive: true, force: true });
-  });
+describe.skipIf(!canMountTmpfs)("writeFileAtomic on a full disk (tmpfs)", () => {
+  const dir = tinyTmpfs("nb-full");
 
   it("a lockfile write that does not fit fails and leaves the old file whole, with no temp file", () => {
     const lock = path.join(dir, "nanobanana.lock");

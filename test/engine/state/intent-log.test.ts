@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { IntentLog } from "../../../src/engine/state/intent-log.js";
 import { type PendingTask, TaskJournal } from "../../../src/engine/state/journal.js";
+import { canMountTmpfs, tinyTmpfs } from "../../helpers/full-disk.js";
 
 const hash = (c: string) => c.repeat(64);
 const intent = (c: string, extra: Partial<PendingTask> = {}): PendingTask => ({
@@ -155,17 +155,8 @@ describe("the intent log", () => {
 });
 
 // A real full disk: a 64 KB tmpfs, mounted only where the test runs as root.
-const root = process.getuid?.() === 0;
-describe.skipIf(!root)("the intent log on a full disk (tmpfs)", () => {
-  const dir = path.join(tmpdir(), `nb-intent-full-${process.pid}`);
-  beforeAll(() => {
-    mkdirSync(dir, { recursive: true });
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]);
-  });
-  afterAll(() => {
-    execFileSync("umount", [dir]);
-    rmSync(dir, { recursive: true, force: true });
-  });
+describe.skipIf(!canMountTmpfs)("the intent log on a full disk (tmpfs)", () => {
+  const dir = tinyTmpfs("nb-intent-full");
 
   it("an intent that does not fit fails and leaves no part of it: the lines before and after it read whole", async () => {
     const journal = new TaskJournal(dir);
