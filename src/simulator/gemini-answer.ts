@@ -66,6 +66,8 @@ export interface DecidedAnswer {
   thinks: boolean;
   /** Set when the request ends in an error answer (no charge). */
   error?: GoogleErrorObject;
+  /** The thought image, once startDrawing has begun it. */
+  thought?: Promise<Buffer>;
 }
 
 /** The INVALID_ARGUMENT message for a request this model cannot serve, if any. */
@@ -132,6 +134,23 @@ export function decideAnswer(ctx: SimContext, modelId: string, model: GeminiMode
   return { task, trigger, draws, usage, thinks: model.thinks, error };
 }
 
+/**
+ * Begins drawing the images of an answer that will have them, as the request arrives: a real
+ * model generates during its latency, so its answer is ready when the latency has passed. Drawn
+ * at the end instead, every answer came the render later than the latency asked for, and
+ * later still while the client's own work shared the machine. Injected faults are decided at
+ * accept: an image drawn for a task that then fails is only wasted work.
+ */
+export function startDrawing(ctx: SimContext, a: DecidedAnswer): void {
+  if (!a.draws || a.error) return;
+  ctx.state.drawingsStarted++;
+  taskImage(a.task, ctx.state.uploads).catch(() => {});
+  if (a.thinks) {
+    a.thought = thoughtImage(a.task);
+    a.thought.catch(() => {});
+  }
+}
+
 /** The GenerateContentResponse of a decided (and charged) request; draws its image. */
 export async function answerBody(
   ctx: SimContext,
@@ -148,7 +167,10 @@ export async function answerBody(
   if (a.thinks) {
     parts.push({ text: "**Planning the composition**\n\nI am laying out the subject and the light before drawing.", thought: true });
     if (draws && opts.thoughtImage !== false)
-      parts.push({ inlineData: { mimeType: "image/jpeg", data: (await thoughtImage(task)).toString("base64") }, thought: true });
+      parts.push({
+        inlineData: { mimeType: "image/jpeg", data: (await (a.thought ?? thoughtImage(task))).toString("base64") },
+        thought: true,
+      });
   }
   let finishReason = "STOP";
   let finishMessage: string | undefined;

@@ -1,4 +1,4 @@
-import { answerBody, decideAnswer, GEMINI_MODELS, validateGemini, type GeminiModel } from "./gemini-answer.js";
+import { answerBody, decideAnswer, GEMINI_MODELS, startDrawing, validateGemini, type GeminiModel } from "./gemini-answer.js";
 import type { SimContext, SimRoute } from "./context.js";
 import { parseGeminiRequest, type ParsedGeminiRequest } from "./gemini-request.js";
 import { readJson, sendJson } from "./http-util.js";
@@ -93,6 +93,7 @@ export const geminiRoute: SimRoute = async (ctx, req, res, url) => {
 
 async function answer(ctx: SimContext, res: Res, modelId: string, model: GeminiModel, p: ParsedGeminiRequest): Promise<void> {
   const decided = decideAnswer(ctx, modelId, model, p);
+  startDrawing(ctx, decided);
   await new Promise((r) => setTimeout(r, ctx.options.latencyMs));
   const e = decided.error;
   if (e) return googleError(res, e.code, e.status, e.message);

@@ -48,6 +48,8 @@ export class SimState {
   readonly fetched: Array<{ url: string; sha256: string; bytes: number }> = [];
   /** Task id by Idempotency-Key (only with the idempotency option). */
   readonly byIdempotencyKey = new Map<string, string>();
+  /** Gemini answers whose images began drawing as their request arrived (see startDrawing). */
+  drawingsStarted = 0;
   private seq = 0;
   /** Run by reset(), for state that protocols keep beside this one (Gemini batches and files). */
   readonly resetHooks: Array<() => void> = [];
@@ -81,6 +83,7 @@ export class SimState {
     this.requests.clear();
     this.byIdempotencyKey.clear();
     this.fetched.length = 0;
+    this.drawingsStarted = 0;
     for (const hook of this.resetHooks) hook();
   }
 }
