@@ -88,11 +88,15 @@ export class LoadCache {
     return cache;
   }
 
-  /** Writes the cache when it changed; a failure only costs the next load its shortcut. */
+  /**
+   * Writes the cache when it changed; a failure only costs the next load its shortcut. No
+   * fsync: it runs before a build's first request, and a cache lost or torn by a power cut is
+   * read as empty or as an older cache whose keys no longer match (never a stale spec).
+   */
   save(file: string): void {
     if (!this.changed) return;
     try {
-      writeFileAtomic(file, this.lines());
+      writeFileAtomic(file, this.lines(), { flush: "none" });
       this.changed = false;
     } catch {
       // Read-only checkout, full disk: the build itself decides what to say about those.
