@@ -1,11 +1,14 @@
-// Ships the CLI as one bundle (dist/cli/main.js plus lazily loaded chunks in dist/cli/chunks/),
-// run by `npm run build` after tsc. A command starts by loading a handful of files instead of
-// ~300 modules (undici alone is 48): about 0.1-0.2 s earlier to its first request on a 2-core
-// machine (issue 9). The library (dist/index.js, dist/all.js, dist/simulator) stays tsc's
-// module tree, with its .d.ts types.
-// sharp (native binaries) and the AWS SDK (large, only for remote stores) stay external:
-// they load from node_modules when first used, as before.
-import { chmodSync, rmSync } from "node:fs";
+// Ships the CLI as one CommonJS bundle, dist/cli/nanobanana.cjs, started by dist/cli/main.js
+// (src/cli/bin.ts) through V8's code cache (src/cli/compile-cache.ts). Run by `npm run build`
+// after tsc. One file instead of ~300 modules (undici alone is 48), and with the cache a
+// command compiles next to nothing: a 200-asset build's first request leaves ~210 ms after
+// node starts as an ES module tree of chunks, ~150 ms this way (issue 9). Lazily imported
+// modules stay lazy inside the bundle (esbuild evaluates them on first import).
+// The library (dist/index.js, dist/all.js, dist/simulator) stays tsc's module tree, with its
+// .d.ts types. sharp (native binaries) and the AWS SDK (large, only for remote stores) stay
+// external, loaded by require() from node_modules when first used: a cached script cannot
+// run import() on Node 20, so the bundle must have none (checked below).
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -13,22 +16,46 @@ import { build } from "esbuild";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = path.join(root, "dist", "cli");
 rmSync(out, { recursive: true, force: true }); // tsc's per-file copy of the CLI: replaced by the bundle
-await build({
-  absWorkingDir: root,
-  entryPoints: { main: "src/cli/main.ts" },
-  outdir: out,
-  chunkNames: "chunks/[name]-[hash]",
-  bundle: true,
-  splitting: true, // dynamic imports stay lazy: a command loads only what it uses
-  format: "esm",
-  platform: "node",
-  target: "node20.19",
+
+/** `import("sharp")` as `require("sharp")`: through a one-line module esbuild bundles as CommonJS. */
+const sharpByRequire = {
+  name: "sharp-by-require",
+  setup(b) {
+    b.onResolve({ filter: /^sharp$/ }, (args) =>
+      args.namespace === "sharp-require" ? { path: "sharp", external: true } : { path: "sharp", namespace: "sharp-require" },
+    );
+    b.onLoad({ filter: /.*/, namespace: "sharp-require" }, () => ({ contents: 'module.exports = require("sharp");', loader: "js" }));
+  },
+};
+
+const common = { absWorkingDir: root, bundle: true, platform: "node", target: "node20.19", logLevel: "warning" };
+const bundled = await build({
+  ...common,
+  entryPoints: ["src/cli/main.ts"],
+  outfile: path.join(out, "nanobanana.cjs"),
+  format: "cjs",
   packages: "bundle",
-  external: ["sharp", "@aws-sdk/*"],
-  // CommonJS dependencies (undici, fast-glob) call require() for Node's own modules.
-  banner: { js: 'import { createRequire as __nbCreateRequire } from "node:module";\nconst require = __nbCreateRequire(import.meta.url);' },
+  external: ["@aws-sdk/*"],
+  plugins: [sharpByRequire],
+  // Two files read their own location (package-root.ts, tool-stamp.ts): the bundle's.
+  define: { "import.meta.url": "__nbBundleUrl" },
+  banner: { js: 'var __nbBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   sourcemap: "linked",
   legalComments: "linked",
-  logLevel: "warning",
+  metafile: true,
 });
+const file = path.join(out, "nanobanana.cjs");
+const dynamic = Object.values(bundled.metafile.outputs)
+  .flatMap((o) => o.imports)
+  .filter((i) => i.kind === "dynamic-import");
+if (dynamic.length) throw new Error(`the CLI bundle must not import() (${dynamic.map((i) => i.path).join(", ")}): require it instead`);
+// esbuild escapes every non-ASCII character of code (its default charset) but keeps comments
+// as written: theirs become "?", so that the launcher reads the bundle as latin1 (a copy into a
+// one-byte string; UTF-8 decoding took 3-4 ms). V8 reads no shebang in a function body: the
+// first line becomes a comment.
+let text = readFileSync(file, "utf8").replace(/[^\x00-\x7f]/gu, "?");
+if (text.startsWith("#!")) text = `//${text.slice(2)}`;
+writeFileSync(file, text);
+
+await build({ ...common, entryPoints: ["src/cli/bin.ts"], outfile: path.join(out, "main.js"), format: "esm" });
 chmodSync(path.join(out, "main.js"), 0o755);
