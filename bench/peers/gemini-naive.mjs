@@ -1,6 +1,6 @@
 // The script a developer writes without nanobanana: @google/genai pointed at the endpoint,
-// p-limit(C) around generateContent, each base64 image written to disk. No retries of its own
-// beyond the client's, no journal, no lockfile.
+// p-limit(C) around generateContent, each base64 image written to disk as it comes (the model
+// sends JPEG). No retries of its own beyond the client's, no journal, no lockfile.
 // Usage: node bench/peers/gemini-naive.mjs BASE_URL N CONCURRENCY OUT_DIR TAG
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -23,7 +23,7 @@ await Promise.all(
         });
         const part = r.candidates?.[0]?.content?.parts?.find((p) => p.inlineData?.data);
         if (!part) throw new Error("no image");
-        writeFileSync(path.join(outDir, `a${i}.png`), Buffer.from(part.inlineData.data, "base64"));
+        writeFileSync(path.join(outDir, `a${i}.jpg`), Buffer.from(part.inlineData.data, "base64"));
       } catch {
         failed++;
       }
