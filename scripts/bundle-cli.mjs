@@ -7,7 +7,8 @@
 // The library (dist/index.js, dist/all.js, dist/simulator) stays tsc's module tree, with its
 // .d.ts types. sharp (native binaries) and the AWS SDK (large, only for remote stores) stay
 // external, loaded by require() from node_modules when first used: a cached script cannot
-// run import() on Node 20, so the bundle must have none (checked below).
+// run import() on Node 20, so the bundle must have none (checked below). undici is its Agent and
+// request API alone (scripts/cli-undici.cjs).
 import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +29,14 @@ const sharpByRequire = {
   },
 };
 
+/** `undici` (the package's index, not its files) as scripts/cli-undici.cjs. */
+const undiciLean = {
+  name: "undici-lean",
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: path.join(root, "scripts", "cli-undici.cjs") }));
+  },
+};
+
 const common = { absWorkingDir: root, bundle: true, platform: "node", target: "node20.19", logLevel: "warning" };
 const bundled = await build({
   ...common,
@@ -36,10 +45,12 @@ const bundled = await build({
   format: "cjs",
   packages: "bundle",
   external: ["@aws-sdk/*"],
-  plugins: [sharpByRequire],
-  // Two files read their own location (package-root.ts, tool-stamp.ts): the bundle's.
+  plugins: [sharpByRequire, undiciLean],
+  // Two files read their own location (package-root.ts, tool-stamp.ts): the bundle's. The
+  // banner goes before esbuild's own "use strict", which would then no longer be a directive:
+  // so it starts with one, or the whole CLI would run in sloppy mode.
   define: { "import.meta.url": "__nbBundleUrl" },
-  banner: { js: 'var __nbBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  banner: { js: '"use strict";\nvar __nbBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   sourcemap: "linked",
   legalComments: "linked",
   metafile: true,
@@ -49,13 +60,11 @@ const dynamic = Object.values(bundled.metafile.outputs)
   .flatMap((o) => o.imports)
   .filter((i) => i.kind === "dynamic-import");
 if (dynamic.length) throw new Error(`the CLI bundle must not import() (${dynamic.map((i) => i.path).join(", ")}): require it instead`);
-// esbuild escapes every non-ASCII character of code (its default charset) but keeps comments
-// as written: theirs become "?", so that the launcher reads the bundle as latin1 (a copy into a
-// one-byte string; UTF-8 decoding took 3-4 ms). V8 reads no shebang in a function body: the
-// first line becomes a comment.
-let text = readFileSync(file, "utf8").replace(/[^\x00-\x7f]/gu, "?");
-if (text.startsWith("#!")) text = `//${text.slice(2)}`;
-writeFileSync(file, text);
+// V8 reads no shebang in a function body (the launcher wraps the bundle in one): the first
+// line becomes a comment of the same length.
+let text = readFileSync(file, "utf8");
+if (text.startsWith("#!")) writeFileSync(file, (text = `//${text.slice(2)}`));
+if (!/^(\/\/[^\n]*\n)*"use strict";/.test(text)) throw new Error('the CLI bundle must open with "use strict"');
 
 await build({ ...common, entryPoints: ["src/cli/bin.ts"], outfile: path.join(out, "main.js"), format: "esm" });
 chmodSync(path.join(out, "main.js"), 0o755);

@@ -94,7 +94,8 @@ export const geminiRoute: SimRoute = async (ctx, req, res, url) => {
 async function answer(ctx: SimContext, res: Res, modelId: string, model: GeminiModel, p: ParsedGeminiRequest): Promise<void> {
   const decided = decideAnswer(ctx, modelId, model, p);
   startDrawing(ctx, decided);
-  await new Promise((r) => setTimeout(r, ctx.options.latencyMs));
+  // Unreferenced: a request left waiting when the simulator closes holds no process open.
+  await new Promise((r) => setTimeout(r, ctx.options.latencyMs).unref());
   const e = decided.error;
   if (e) return googleError(res, e.code, e.status, e.message);
   // Google bills every answered request by its tokens, blocked ones included.

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cacheFileFor, readCache, runBundle } from "../../src/cli/compile-cache.js";
+import { COMMANDS } from "../../src/cli/command-table.js";
+import { COMMAND_NAMES, cacheFileFor, commandOf, readCache, runBundle } from "../../src/cli/compile-cache.js";
 
 /** A CommonJS "bundle" that counts its runs on globalThis and reaches require and __dirname. */
 const BUNDLE = `"use strict";
@@ -26,8 +27,13 @@ describe("the CLI bundle's code cache", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Runs the bundle as the launcher does, writing the cache at once instead of at exit. */
-  const run = (argv: string[]) => runBundle(bundle, argv, { atExit: (write) => write() });
+  /** Runs the bundle as the launcher does, then writes the cache as its exit would. */
+  const run = (argv: string[]) => {
+    let write: (() => void) | undefined;
+    const outcome = runBundle(bundle, argv, { atExit: (w) => (write = w) });
+    write?.();
+    return outcome;
+  };
 
   it("makes a cache per command on the first run, and compiles from it on the next", () => {
     expect(run(["build", "-C", "x"]).state).toBe("made");
@@ -37,7 +43,7 @@ describe("the CLI bundle's code cache", () => {
     expect(run(["build"]).state).toBe("used");
     // Another command has a cache of its own.
     expect(run(["plan"]).state).toBe("made");
-    expect(run(["--version"]).file).toBe(cacheFileFor(bundle, ["other"]));
+    expect(run(["--version"]).file).toBe(cacheFileFor(bundle, ["help"]));
     expect(g.__ccRuns).toBe(4);
     expect(g.__ccDir).toBe(path.basename(dir));
     expect(g.__ccWork).toBe(2997);
@@ -57,10 +63,12 @@ describe("the CLI bundle's code cache", () => {
     run(["build"]);
     const file = cacheFileFor(bundle, ["build"]);
     const whole = readFileSync(file);
+    const sourceHash = whole.subarray(22, 86).toString("latin1");
+    expect(readCache(file, sourceHash)?.length).toBe(whole.length - 152);
     const altered = Buffer.from(whole);
     altered[altered.length - 10] ^= 0xff;
     writeFileSync(file, altered);
-    expect(readCache(file, "0".repeat(64))).toBeUndefined();
+    expect(readCache(file, sourceHash)).toBeUndefined();
     expect(run(["build"]).state).toBe("made");
     writeFileSync(file, whole.subarray(0, whole.length >> 1));
     expect(run(["build"]).state).toBe("made");
@@ -72,6 +80,18 @@ describe("the CLI bundle's code cache", () => {
     expect(runBundle(bundle, ["build"], { cache: false, atExit: () => expect.unreachable() }).state).toBe("off");
     expect(existsSync(path.join(dir, ".v8-cache"))).toBe(false);
     expect(g.__ccRuns).toBe(1);
+  });
+
+  it("names a cache after the command the CLI runs, never after an option's value", () => {
+    expect(commandOf(["-C", "proj", "build"])).toBe("build");
+    expect(commandOf(["-C", "proj"])).toBe("build");
+    expect(commandOf([])).toBe("build");
+    expect(commandOf(["plan", "--json"])).toBe("plan");
+    expect(commandOf(["--only", "hero", "report"])).toBe("report");
+    expect(commandOf(["--version"])).toBe("help");
+    expect(commandOf(["help", "build"])).toBe("help");
+    // The launcher's list is the CLI's (plus help, which the CLI answers itself).
+    expect(COMMAND_NAMES.filter((n) => n !== "help")).toEqual(COMMANDS.map((c) => c.name));
   });
 
   it("runs uncached where the cache cannot be written", () => {
