@@ -14,6 +14,11 @@ export interface ResolvedGates {
 /** The gates an asset gets when nothing configures them. */
 export const DEFAULT_GATES: ResolvedGates = Object.freeze({ pixelSize: false, format: true, minStdev: 2, alpha: false });
 
+/** The gates of an asset: its own, or DEFAULT_GATES when nothing configures them. */
+export function gatesOf(asset: { gates?: ResolvedGates }): ResolvedGates {
+  return asset.gates ?? DEFAULT_GATES;
+}
+
 /** Fills the defaults; `layers` are merged field by field, the first that sets a field wins. */
 export function resolveGates(layers: readonly (Gates | undefined)[], transparent = false): ResolvedGates {
   const set = layers.filter((l): l is Gates => l !== undefined);

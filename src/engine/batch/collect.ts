@@ -1,4 +1,4 @@
-import { DEFAULT_GATES } from "../../core/gates/check.js";
+import { gatesOf } from "../../core/gates/check.js";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import type { HttpClient } from "../transport/client.js";
@@ -90,7 +90,7 @@ async function saveResult(
       {},
       (w, h) => judgePixels(item.spec, w, h),
       (file, f) => gateImage(asset, file, f, entryOf(f), { keepRejected }),
-      (asset.gates ?? DEFAULT_GATES).minStdev,
+      gatesOf(asset).minStdev,
     );
     const entry = entryOf(facts);
     deps.store.clearRejected(item.hash);

@@ -1,4 +1,4 @@
-import { DEFAULT_GATES } from "../../core/gates/check.js";
+import { gatesOf } from "../../core/gates/check.js";
 import type { AssetOutcome, RunDeps } from "./run-types.js";
 import { message, paidEmptyMessage, retryEvents } from "./run-helpers.js";
 import path from "node:path";
@@ -60,7 +60,7 @@ export async function finish(
   for (let attempt = 1; ; attempt++) {
     try {
       const sizeCheck = (w: number, h: number) => judgePixels(asset.spec, w, h);
-      const blankBelow = (asset.gates ?? DEFAULT_GATES).minStdev;
+      const blankBelow = gatesOf(asset).minStdev;
       facts = await saveImage(image, dest, asset.spec.format, deps.http, deps.signal, hooks, sizeCheck, accept, blankBelow);
       break;
     } catch (err) {

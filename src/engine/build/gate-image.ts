@@ -1,5 +1,5 @@
 import { pixelSize } from "../../core/catalog/pixel-sizes.js";
-import { DEFAULT_GATES, gateFailures } from "../../core/gates/check.js";
+import { gateFailures, gatesOf } from "../../core/gates/check.js";
 import type { LockEntry } from "../../core/lock/types.js";
 import type { ResolvedAsset } from "../../core/project.js";
 import type { ImageFacts } from "./image-file.js";
@@ -28,7 +28,7 @@ export async function gateImage(
   entry: LockEntry,
   deps: Pick<RunDeps, "keepRejected">,
 ): Promise<void> {
-  const gates = asset.gates ?? DEFAULT_GATES;
+  const gates = gatesOf(asset);
   const measures = { ...facts.measures };
   if (gates.minSharpness !== undefined) {
     // stats() costs a full pass more than the decode every image gets: only when a gate asks.
