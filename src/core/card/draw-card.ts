@@ -52,10 +52,10 @@ class Canvas {
     }
   }
 
-  /** Vertical two-colour gradient over the whole canvas. */
-  gradient(top: RGB, bottom: RGB): void {
+  /** Rows [y0, y1) of a vertical two-colour gradient over the whole canvas. */
+  gradient(top: RGB, bottom: RGB, y0: number, y1: number): void {
     const span = Math.max(1, this.height - 1);
-    for (let y = 0; y < this.height; y++) {
+    for (let y = y0; y < y1; y++) {
       const t = y / span;
       const mix = (i: number) => Math.round(top[i] + (bottom[i] - top[i]) * t);
       this.rect(0, y, this.width, 1, [mix(0), mix(1), mix(2)]);
@@ -166,6 +166,22 @@ function fitLines(lines: string[], maxChars: number, maxLines: number): string[]
  * @throws RangeError on a non-integer or out-of-range size.
  */
 export function drawCard(opts: CardDrawing): Buffer {
+  const steps = paintCard(opts);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** About this many bytes of gradient are painted between two yields of paintCard. */
+const BAND_BYTES = 1 << 19;
+
+/**
+ * drawCard in steps: yields after each band of the background (about BAND_BYTES) and each line
+ * of text, so that a caller with other work (a server answering requests) can paint between
+ * it; returns the same pixels as drawCard.
+ */
+export function* paintCard(opts: CardDrawing): Generator<void, Buffer, void> {
   const { width: w, height: h, format } = opts;
   for (const [name, v] of [
     ["width", w],
@@ -177,7 +193,11 @@ export function drawCard(opts: CardDrawing): Buffer {
 
   const { top, bottom, ink, tag } = palette(opts.seed);
   const canvas = new Canvas(w, h);
-  canvas.gradient(top, bottom);
+  const band = Math.max(1, Math.floor(BAND_BYTES / (w * 3)));
+  for (let y = 0; y < h; y += band) {
+    canvas.gradient(top, bottom, y, Math.min(h, y + band));
+    yield;
+  }
 
   const minSide = Math.min(w, h);
   const border = Math.max(1, Math.round(minSide / 200));
@@ -210,6 +230,7 @@ export function drawCard(opts: CardDrawing): Buffer {
   for (const line of title ? titleLines : []) {
     canvas.text(line, pad, y, tScale, ink);
     y += LINE_H * tScale;
+    yield;
   }
   if (title) {
     canvas.rect(pad, y, innerW, body, ink); // rule under the title
@@ -225,6 +246,7 @@ export function drawCard(opts: CardDrawing): Buffer {
   for (const line of bodyLines) {
     canvas.text(line, pad, y, body, ink);
     y += LINE_H * body;
+    yield;
   }
   if (footerY >= y) canvas.text(footer, pad, footerY, body, ink);
 
