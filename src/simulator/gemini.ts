@@ -51,6 +51,7 @@ export function rejectKey(req: Parameters<SimRoute>[1], res: Res, url: URL): boo
 export const geminiRoute: SimRoute = async (ctx, req, res, url) => {
   const m = PATH.exec(url.pathname);
   if (!m) return false;
+  const arrived = performance.now();
   ctx.state.count("gemini.generateContent");
   if (rejectKey(req, res, url)) return true;
   if (req.method !== "POST") {
@@ -87,15 +88,25 @@ export const geminiRoute: SimRoute = async (ctx, req, res, url) => {
     googleError(res, 400, "INVALID_ARGUMENT", invalid);
     return true;
   }
-  await answer(ctx, res, modelId, model, parsed);
+  await answer(ctx, res, modelId, model, parsed, arrived);
   return true;
 };
 
-async function answer(ctx: SimContext, res: Res, modelId: string, model: GeminiModel, p: ParsedGeminiRequest): Promise<void> {
+async function answer(
+  ctx: SimContext,
+  res: Res,
+  modelId: string,
+  model: GeminiModel,
+  p: ParsedGeminiRequest,
+  arrived: number,
+): Promise<void> {
   const decided = decideAnswer(ctx, modelId, model, p);
   startDrawing(ctx, decided);
+  // The latency runs from the request's arrival, as a remote service's does: the simulator's own
+  // work on other requests (reading them, starting their drawings) does not lengthen it.
+  const wait = Math.max(0, ctx.options.latencyMs - (performance.now() - arrived));
   // Unreferenced: a request left waiting when the simulator closes holds no process open.
-  await new Promise((r) => setTimeout(r, ctx.options.latencyMs).unref());
+  await new Promise((r) => setTimeout(r, wait).unref());
   const e = decided.error;
   if (e) return googleError(res, e.code, e.status, e.message);
   // Google bills every answered request by its tokens, blocked ones included.
