@@ -381,12 +381,14 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       );
       await Promise.all([...collecting, ordered, batcher?.settled()]);
     } finally {
+      // No image is asked for after this: the provider's connections close while the lock is
+      // written (the remote cache has its own). A request still running is waited for.
+      const closing = opts.connection ? undefined : conn.close();
       try {
         await writer.flush();
       } finally {
         // The journal clean-up follows the last lock write (see LockWriter's callbacks).
-        await Promise.all([pusher.settled(), store.settled(), journal.close()]);
-        if (!opts.connection) await conn.close();
+        await Promise.all([pusher.settled(), store.settled(), journal.close(), closing]);
       }
     }
   }

@@ -116,3 +116,63 @@ describe("a status inside a 200 body (APIDot's code)", () => {
     }
   });
 });
+
+describe("HttpClient.close", () => {
+  /** A server that answers each request when told to, and counts its connections as they close. */
+  async function heldServer() {
+    const { createServer } = await import("node:http");
+    const held: (() => void)[] = [];
+    let arrived = 0;
+    let closed = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      arrived++;
+      held.push(() => res.end(JSON.stringify({ ok: true })));
+    });
+    server.on("connection", (socket) => socket.on("close", () => closed++));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    return { server, url, held, arrived: () => arrived, closed: () => closed };
+  }
+  const turnsUntil = async (done: () => boolean) => {
+    for (let turns = 0; !done(); turns++) {
+      if (turns > 100_000) throw new Error("never happened");
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+
+  it("with nothing running, drops its idle connections at once; the server sees them closed", async () => {
+    const s = await heldServer();
+    const client = new HttpClient();
+    try {
+      const answers = Array.from({ length: 3 }, () => client.json({ method: "POST", url: s.url, body: {} }));
+      await turnsUntil(() => s.arrived() === 3);
+      for (const answer of s.held.splice(0)) answer();
+      expect((await Promise.all(answers)).map((r) => r.status)).toEqual([200, 200, 200]);
+      await client.close();
+      await turnsUntil(() => s.closed() === 3);
+      expect(s.closed()).toBe(3);
+    } finally {
+      s.server.close();
+    }
+  });
+
+  it("with a request running, waits for its answer instead of cutting it off", async () => {
+    const s = await heldServer();
+    const client = new HttpClient();
+    try {
+      const answer = client.json<{ ok: boolean }>({ method: "POST", url: s.url, body: {} });
+      await turnsUntil(() => s.arrived() === 1);
+      let closed = false;
+      const closing = client.close().then(() => (closed = true));
+      await new Promise((r) => setImmediate(r));
+      expect(closed).toBe(false);
+      s.held.shift()!();
+      expect((await answer).body).toEqual({ ok: true });
+      await closing;
+      expect(closed).toBe(true);
+    } finally {
+      s.server.close();
+    }
+  });
+});
