@@ -385,7 +385,7 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       // written (the remote cache has its own). A request still running is waited for.
       const closing = opts.connection ? undefined : conn.close();
       try {
-        await writer.flush();
+        await writer.flushNow();
       } finally {
         // The journal clean-up follows the last lock write (see LockWriter's callbacks).
         await Promise.all([pusher.settled(), store.settled(), journal.close(), closing]);

@@ -1,6 +1,6 @@
 import { lockText } from "../../core/lock/serialize.js";
 import type { LockEntry, Lockfile } from "../../core/lock/types.js";
-import { writeFileAtomicAsync } from "./atomic-write.js";
+import { writeFileAtomic, writeFileAtomicAsync } from "./atomic-write.js";
 
 /** A lock write may take at most this share of the time: the pause after one is this many times its length. */
 const PAUSE_PER_WRITE = 10;
@@ -57,6 +57,38 @@ export class LockWriter {
     if (this.failed !== undefined) throw this.failed;
   }
 
+  /**
+   * The last flush of a build's collection: after the write in flight, whatever is pending is
+   * written synchronously. By then the event loop has nothing else to serve, while the thread
+   * pool may still be busy with the last images' checks and store copies, behind which each
+   * step of an asynchronous write (open, write, fsync, close, rename) would queue: 10-17 ms at
+   * the end of a 200-image build, against ~2 ms here.
+   */
+  async flushNow(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.writing) await this.writing;
+    if (this.dirty && this.failed === undefined) {
+      const { snapshot, callbacks } = this.take();
+      try {
+        writeFileAtomic(this.file, lockText(snapshot));
+      } catch (err) {
+        this.failed ??= err;
+      }
+      if (this.failed === undefined) for (const cb of callbacks) cb();
+    }
+    if (this.failed !== undefined) throw this.failed;
+  }
+
+  /** The entries as they are now, and the callbacks they make durable; later sets go into the next write. */
+  private take(): { snapshot: Lockfile; callbacks: (() => void)[] } {
+    const snapshot: Lockfile = { ...this.lock, assets: { ...this.lock.assets } };
+    const callbacks = this.afterWrite;
+    this.afterWrite = [];
+    this.dirty = false;
+    return { snapshot, callbacks };
+  }
+
   private schedule(): void {
     const wait = this.last + this.pauseMs - Date.now();
     // A failure is kept in `failed` and thrown by the build's last flush.
@@ -67,11 +99,7 @@ export class LockWriter {
 
   private async write(): Promise<void> {
     const start = Date.now();
-    // The entries as they are now: later sets go into the next write, with their callbacks.
-    const snapshot: Lockfile = { ...this.lock, assets: { ...this.lock.assets } };
-    const callbacks = this.afterWrite;
-    this.afterWrite = [];
-    this.dirty = false;
+    const { snapshot, callbacks } = this.take();
     try {
       await writeFileAtomicAsync(this.file, lockText(snapshot));
     } catch (err) {
