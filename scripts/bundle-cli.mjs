@@ -37,6 +37,46 @@ const undiciLean = {
   },
 };
 
+/**
+ * A dependency's file with one exact piece of its source replaced, at bundle time. A release
+ * that changes the piece fails the bundle's build (never a user's install or run).
+ */
+function patched(name, filter, from, to) {
+  return {
+    name,
+    setup(b) {
+      b.onLoad({ filter }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        if (source.split(from).length !== 2) throw new Error(`${name}: ${args.path} no longer holds ${JSON.stringify(from)} once`);
+        return { contents: source.replace(from, to), loader: "js", resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+}
+
+/**
+ * undici's HTTP/2 client, required when first used: nanobanana never asks for HTTP/2, and
+ * loading it loads Node's http2 module, ~8 ms before a build's first request.
+ */
+const undiciH2Lazy = patched(
+  "undici-h2-lazy",
+  /undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
+  "const connectH2 = require('./client-h2.js')",
+  "function connectH2 (client, socket) { return require('./client-h2.js')(client, socket) }",
+);
+
+/** zod's messages in English only (its default): the other ~50 locales are never used by the CLI. */
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onLoad({ filter: /zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      loader: "js",
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
 const common = { absWorkingDir: root, bundle: true, platform: "node", target: "node20.19", logLevel: "warning" };
 const bundled = await build({
   ...common,
@@ -45,7 +85,7 @@ const bundled = await build({
   format: "cjs",
   packages: "bundle",
   external: ["@aws-sdk/*"],
-  plugins: [sharpByRequire, undiciLean],
+  plugins: [sharpByRequire, undiciLean, undiciH2Lazy, zodEnglishOnly],
   // Two files read their own location (package-root.ts, tool-stamp.ts): the bundle's. The
   // banner goes before esbuild's own "use strict", which would then no longer be a directive:
   // so it starts with one, or the whole CLI would run in sloppy mode.

@@ -33,6 +33,30 @@ describe("the CLI bundle (dist/cli/nanobanana.cjs)", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("builds without loading Node's http2 (undici's HTTP/2 client is required only if used)", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "nb-bundle-"));
+    try {
+      mkdirSync(path.join(dir, "assets"));
+      writeFileSync(path.join(dir, "nanobanana.config.yaml"), "provider: gemini\nsimulate: true\ndefaults: { format: jpeg }\n");
+      writeFileSync(path.join(dir, "assets", "a.yaml"), 'assets:\n  - { name: "a", prompt: "a pear" }\n');
+      const probe = path.join(dir, "probe.cjs");
+      writeFileSync(
+        probe,
+        'process.on("exit", () => require("node:fs").writeFileSync(process.env.PROBE_OUT, JSON.stringify(process.moduleLoadList.filter((m) => /http2/.test(m)))));',
+      );
+      const out = path.join(dir, "loaded.json");
+      const r = spawnSync(process.execPath, ["--require", probe, MAIN, "build", "-C", dir, "--json"], {
+        encoding: "utf8",
+        env: { ...process.env, PROBE_OUT: out },
+      });
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout).generated).toBe(1);
+      expect(readFileSync(path.join(dir, "generated", "a.jpg")).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+      expect(JSON.parse(readFileSync(out, "utf8"))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("the CLI's undici (scripts/cli-undici.cjs)", () => {
