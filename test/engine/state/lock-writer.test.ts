@@ -8,7 +8,8 @@ import { LockWriter } from "../../../src/engine/state/lock-writer.js";
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const entry = (name: string) => ({ hash: name.repeat(64).slice(0, 64), output: `generated/${name}.jpg`, taskId: `t-${name}` }) as unknown as LockEntry;
+const entry = (name: string) =>
+  ({ hash: name.repeat(64).slice(0, 64), output: `generated/${name}.jpg`, taskId: `t-${name}` }) as unknown as LockEntry;
 const namesOnDisk = (file: string) => Object.keys(JSON.parse(readFileSync(file, "utf8")).assets).sort();
 
 describe("LockWriter.flushNow (a build's last write)", () => {
