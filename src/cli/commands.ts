@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { build, planProject } from "../engine/build/build.js";
-import { loadProject } from "../engine/load/load.js";
+import { loadProject, savePendingCache } from "../engine/load/load.js";
 import { packageRoot, packageVersion } from "../engine/load/package-root.js";
 import type { Project } from "../core/project.js";
 import type { Plan } from "../core/plan/types.js";
@@ -30,8 +30,9 @@ import { writeJson } from "./json-out.js";
 /** Plans of at least this many items collect their project's garbage before writing (a smaller one is a few MB). */
 const RECLAIM_AT = 10_000;
 
-function load(args: CliArgs) {
-  return loadProject({ cwd: args.cwd, config: args.config, overrides: loadOverrides(args), persistCache: true });
+/** The project; a build writes the expansion cache once its first requests are sent, other commands at once. */
+function load(args: CliArgs, persistCache: true | "after-first-requests" = true) {
+  return loadProject({ cwd: args.cwd, config: args.config, overrides: loadOverrides(args), persistCache });
 }
 
 export async function planCommand(args: CliArgs, io: Io): Promise<number> {
@@ -91,7 +92,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
   if (args.dryRun) return planCommand(args, io); // the conventional spelling of `plan`
   if (args.placeholders) return placeholdersCommand(args, io);
   const plan = args.plan !== undefined ? readPlan(args) : undefined;
-  const project = load(args);
+  const project = load(args, "after-first-requests");
   const style = makeStyle(io.stderr, io.env);
   const renderer = args.json ? undefined : new ProgressRenderer(io.stderr, style);
   const controller = new AbortController();
@@ -155,6 +156,7 @@ export async function buildCommand(args: CliArgs, io: Io): Promise<number> {
     return result.failed > 0 || result.blocked > 0 || result.rejected > 0 || result.journalError ? 1 : 0;
   } finally {
     process.off("SIGINT", onSigint);
+    savePendingCache(project); // when the build sent no request (its inputs did not change what to make)
     await simulator.close();
   }
 }

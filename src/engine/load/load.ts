@@ -17,6 +17,7 @@ import { PROVIDERS } from "../providers/registry.js";
 import { ReferenceFiles } from "../references/files.js";
 import { referencePolicy } from "../../core/references/policy.js";
 import { LoadCache } from "./load-cache.js";
+import { whenRequestsSent } from "../transport/requests-sent.js";
 import { realPaths, staysInsideReally } from "../fs/real-path.js";
 import type { Project, ProjectInputs, ResolvedAsset } from "../../core/project.js";
 import { sha256 } from "../../core/hash.js";
@@ -35,8 +36,11 @@ export interface LoadOptions {
   /**
    * Keep that cache on disk too (`.nanobanana/cache/load.json`), so the next process skips
    * manifests that did not change (the CLI's build and plan; default false: a load only reads).
+   * "after-first-requests": written once the first requests created after this load are on
+   * their way (a build's first second of waiting), so that a build's first request does not
+   * wait for it (~10 ms at 200 assets); savePendingCache writes it after a build that sent none.
    */
-  persistCache?: boolean;
+  persistCache?: boolean | "after-first-requests";
   /** Link asset references against this lockfile instead of reading it (`lock merge`: the file has conflict markers). */
   lock?: Lockfile;
 }
@@ -169,9 +173,13 @@ export function loadProject(opts: LoadOptions = {}): Project {
       return e && e.hash === up.hash && Boolean(e.simulated) === config.simulate ? e.sha256 : undefined;
     });
   }
+  let saveLater: (() => void) | undefined;
   if (opts.persistCache && cache) {
     cache.retain(manifests);
-    cache.save(cacheFile);
+    if (opts.persistCache === "after-first-requests") {
+      saveLater = () => cache.save(cacheFile); // a no-op once saved (nothing changed since)
+      void whenRequestsSent().then(saveLater);
+    } else cache.save(cacheFile);
   }
   const dependencies = graph && { upstream: graph.upstream, downstream: graph.downstream };
   const inputs: ProjectInputs = {
@@ -181,7 +189,17 @@ export function loadProject(opts: LoadOptions = {}): Project {
     references: files.digests(),
     ...(lock ? { lock: lockDigest ?? "given" } : {}),
   };
-  return { root, configFile, config, manifests, assets, lockfile, outDir, referenceFiles: files.files(), dependencies, inputs };
+  const project = { root, configFile, config, manifests, assets, lockfile, outDir, referenceFiles: files.files(), dependencies, inputs };
+  if (saveLater) pendingSaves.set(project, saveLater);
+  return project;
+}
+
+/** Expansion caches a load left to write after the first requests ("after-first-requests"). */
+const pendingSaves = new WeakMap<Project, () => void>();
+
+/** Writes the expansion cache that loading `project` left for later, if it is not written yet (a build that sent nothing). */
+export function savePendingCache(project: Project): void {
+  pendingSaves.get(project)?.();
 }
 
 /** Parses and validates the config file. */

@@ -163,3 +163,40 @@ describe("the on-disk load cache", () => {
     expect(() => unpackRun({ paths: [["name"]], n: 1_000_000_000, columns: [["x"]] }, () => undefined, [])).toThrow();
   });
 });
+
+describe("a build's load cache, written after its first requests", () => {
+  it("is not written before the first requests are sent, then is; savePendingCache writes it when none were", async () => {
+    const { existsSync } = await import("node:fs");
+    const { createServer } = await import("node:http");
+    const { Agent, request } = await import("undici");
+    const { savePendingCache } = await import("../../../src/engine/load/load.js");
+    root = tempProject({ "nanobanana.config.yaml": simConfig(), "assets/a.yaml": manifest("A hero") });
+
+    // A build that sends nothing: the cache is written when the build says it is done.
+    const quiet = loadProject({ cwd: root, persistCache: "after-first-requests" });
+    expect(existsSync(cacheFile())).toBe(false);
+    savePendingCache(quiet);
+    expect(cacheLines()[0].entries.map((e: { file: string }) => e.file)).toEqual(["assets/a.yaml"]);
+
+    // A build that sends: written once its first request is on the wire, with nothing else asked.
+    writeFiles(root, { "assets/a.yaml": manifest("A new hero") });
+    const before = readFileSync(cacheFile(), "utf8");
+    loadProject({ cwd: root, persistCache: "after-first-requests" });
+    expect(readFileSync(cacheFile(), "utf8")).toBe(before);
+    const server = createServer((_req, res) => res.end("ok"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const agent = new Agent();
+    try {
+      const { port } = server.address() as { port: number };
+      await (await request(`http://127.0.0.1:${port}/`, { dispatcher: agent })).body.text();
+      for (let turns = 0; readFileSync(cacheFile(), "utf8") === before; turns++) {
+        if (turns > 10_000) throw new Error("the cache was never written");
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(load().assets[0].spec.prompt).toBe("Aether house style. A new hero No watermark.");
+    } finally {
+      await agent.close();
+      server.close();
+    }
+  });
+});
