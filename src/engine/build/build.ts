@@ -384,6 +384,8 @@ async function buildLocked(project: Project, opts: BuildOptions, emit: EventSink
       // No image is asked for after this: the provider's connections close while the lock is
       // written (the remote cache has its own). A request still running is waited for.
       const closing = opts.connection ? undefined : conn.close();
+      // Awaited below; until then a failed close must not count as an unhandled rejection.
+      closing?.catch(() => {});
       try {
         await writer.flushNow();
       } finally {
