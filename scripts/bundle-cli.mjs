@@ -38,44 +38,49 @@ const undiciLean = {
 };
 
 /**
- * A dependency's file with one exact piece of its source replaced, at bundle time. A release
- * that changes the piece fails the bundle's build (never a user's install or run).
+ * A dependency's file whose source is rewritten at bundle time by `rewrite` (which throws when
+ * the source is not what it expects: a release that changes it fails the bundle's build, never
+ * a user's install or run).
  */
-function patched(name, filter, from, to) {
+function rewritten(name, filter, rewrite) {
   return {
     name,
     setup(b) {
-      b.onLoad({ filter }, (args) => {
-        const source = readFileSync(args.path, "utf8");
-        if (source.split(from).length !== 2) throw new Error(`${name}: ${args.path} no longer holds ${JSON.stringify(from)} once`);
-        return { contents: source.replace(from, to), loader: "js", resolveDir: path.dirname(args.path) };
-      });
+      b.onLoad({ filter }, (args) => ({
+        contents: rewrite(readFileSync(args.path, "utf8"), args.path),
+        loader: "js",
+        resolveDir: path.dirname(args.path),
+      }));
     },
   };
 }
+
+/** `from`, which must appear exactly once in the source, replaced by `to`. */
+const replaceOnce = (name, from, to) => (source, file) => {
+  if (source.split(from).length !== 2) throw new Error(`${name}: ${file} no longer holds ${JSON.stringify(from)} once`);
+  return source.replace(from, to);
+};
 
 /**
  * undici's HTTP/2 client, required when first used: nanobanana never asks for HTTP/2, and
  * loading it loads Node's http2 module, ~8 ms before a build's first request.
  */
-const undiciH2Lazy = patched(
+const undiciH2Lazy = rewritten(
   "undici-h2-lazy",
   /undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
-  "const connectH2 = require('./client-h2.js')",
-  "function connectH2 (client, socket) { return require('./client-h2.js')(client, socket) }",
+  replaceOnce(
+    "undici-h2-lazy",
+    "const connectH2 = require('./client-h2.js')",
+    "function connectH2 (client, socket) { return require('./client-h2.js')(client, socket) }",
+  ),
 );
 
 /** zod's messages in English only (its default): the other ~50 locales are never used by the CLI. */
-const zodEnglishOnly = {
-  name: "zod-english-only",
-  setup(b) {
-    b.onLoad({ filter: /zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
-      contents: 'export { default as en } from "./en.js";',
-      loader: "js",
-      resolveDir: path.dirname(args.path),
-    }));
-  },
-};
+const zodEnglishOnly = rewritten(
+  "zod-english-only",
+  /zod[\\/]v4[\\/]locales[\\/]index\.js$/,
+  () => 'export { default as en } from "./en.js";',
+);
 
 const common = { absWorkingDir: root, bundle: true, platform: "node", target: "node20.19", logLevel: "warning" };
 const bundled = await build({
