@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { removeProject, tempProject } from "../helpers/project.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const MAIN = path.join(root, "dist", "cli", "main.js");
@@ -20,25 +20,26 @@ describe("the CLI bundle (dist/cli/nanobanana.cjs)", () => {
   });
 
   it("keeps its regular expressions as written, non-ASCII characters included", () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "nb-bundle-"));
+    // names.ts refuses Windows device names with /com[0-9¹²³]/: "com¹" is one.
+    const dir = tempProject({
+      "nanobanana.config.yaml": "provider: gemini\nsimulate: true\n",
+      "assets/a.yaml": 'assets:\n  - { name: "com¹", prompt: "x" }\n',
+    });
     try {
-      mkdirSync(path.join(dir, "assets"));
-      writeFileSync(path.join(dir, "nanobanana.config.yaml"), "provider: gemini\nsimulate: true\n");
-      // names.ts refuses Windows device names with /com[0-9¹²³]/: "com¹" is one.
-      writeFileSync(path.join(dir, "assets", "a.yaml"), 'assets:\n  - { name: "com¹", prompt: "x" }\n');
       const r = spawnSync(process.execPath, [MAIN, "plan", "-C", dir], { encoding: "utf8" });
       expect(r.status).toBe(2);
       expect(r.stderr).toContain('"com¹" is a reserved device name on Windows');
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeProject(dir);
     }
   });
+
   it("builds without loading Node's http2 (undici's HTTP/2 client is required only if used)", () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "nb-bundle-"));
+    const dir = tempProject({
+      "nanobanana.config.yaml": "provider: gemini\nsimulate: true\ndefaults: { format: jpeg }\n",
+      "assets/a.yaml": 'assets:\n  - { name: "a", prompt: "a pear" }\n',
+    });
     try {
-      mkdirSync(path.join(dir, "assets"));
-      writeFileSync(path.join(dir, "nanobanana.config.yaml"), "provider: gemini\nsimulate: true\ndefaults: { format: jpeg }\n");
-      writeFileSync(path.join(dir, "assets", "a.yaml"), 'assets:\n  - { name: "a", prompt: "a pear" }\n');
       const probe = path.join(dir, "probe.cjs");
       writeFileSync(
         probe,
@@ -54,7 +55,7 @@ describe("the CLI bundle (dist/cli/nanobanana.cjs)", () => {
       expect(readFileSync(path.join(dir, "generated", "a.jpg")).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
       expect(JSON.parse(readFileSync(out, "utf8"))).toEqual([]);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeProject(dir);
     }
   });
 });
