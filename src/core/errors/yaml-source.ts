@@ -1,24 +1,33 @@
 import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, visit, type Document, type Node } from "yaml";
 import { ConfigError, type Issue } from "./user-error.js";
 import { yamlIssues } from "./yaml-errors.js";
+import { readPlainYaml, type FastDocument, type FastNode } from "./yaml-fast.js";
 
 const tooBig = "the document nests too deeply to read";
 
 export type FieldPath = readonly (string | number)[];
 
-/** A parsed YAML file that can map a field path back to its line and column. */
+/**
+ * A parsed YAML file that can map a field path back to its line and column. Plain documents
+ * (most manifests and configs) are read by the fast reader in yaml-fast.ts; the rest, and
+ * every document with an error, by the `yaml` package.
+ */
 export class YamlSource {
   private constructor(
     readonly file: string,
-    readonly doc: Document,
-    private readonly lines: LineCounter,
+    private readonly doc: Document | undefined,
+    private readonly fast: FastDocument | undefined,
+    private readonly linePos: (offset: number) => { line: number; col: number },
   ) {}
 
   /**
    * Parses `text`; a syntax error becomes a ConfigError pointing at the line, in plain words.
    * Duplicate keys are found in one pass (the library's own check is quadratic in the keys).
+   * `fast: false` skips the fast reader (to compare the two).
    */
-  static parse(file: string, text: string): YamlSource {
+  static parse(file: string, text: string, opts: { fast?: boolean } = {}): YamlSource {
+    const fast = opts.fast === false ? undefined : readPlainYaml(text);
+    if (fast) return new YamlSource(file, undefined, fast, lineStarts(text));
     const lines = new LineCounter();
     let doc: Document;
     try {
@@ -29,21 +38,28 @@ export class YamlSource {
       throw err;
     }
     if (doc.errors.length > 0) throw new ConfigError(yamlIssues(file, text, doc.errors, (o) => lines.linePos(o)));
-    const source = new YamlSource(file, doc, lines);
-    const dupes = source.duplicateKeys();
+    const source = new YamlSource(file, doc, undefined, (o) => lines.linePos(o));
+    const dupes = source.duplicateKeys(doc);
     if (dupes.length) throw new ConfigError(dupes);
     return source;
   }
 
+  /** True when the fast reader read this document (for tests and measurements). */
+  get readFast(): boolean {
+    return this.fast !== undefined;
+  }
+
   /** The plain JavaScript value of the document; an alias bomb or runaway nesting is a ConfigError at its line. */
   toJS(): unknown {
+    if (this.fast) return structuredClone(this.fast.value); // callers may change what they get
+    const doc = this.doc!;
     try {
-      return this.doc.toJS();
+      return doc.toJS();
     } catch (err) {
       if (!(err instanceof ReferenceError || err instanceof RangeError)) throw err;
       let at = 0;
       try {
-        visit(this.doc, {
+        visit(doc, {
           Alias(_, node) {
             at = node.range?.[0] ?? 0;
             return visit.BREAK;
@@ -52,16 +68,16 @@ export class YamlSource {
       } catch {
         // too deep to walk: point at the start
       }
-      const { line, col } = this.lines.linePos(at);
+      const { line, col } = this.linePos(at);
       const why = err instanceof ReferenceError ? "aliases expand to too many values (a YAML alias bomb?)" : tooBig;
       throw new ConfigError([{ file: this.file, line, col, path: "", message: `invalid YAML: ${why}` }]);
     }
   }
 
   /** Keys that appear twice in one mapping, each at its second occurrence. Linear in the document. */
-  private duplicateKeys(): Issue[] {
+  private duplicateKeys(doc: Document): Issue[] {
     const out: Issue[] = [];
-    const stack: unknown[] = [this.doc.contents];
+    const stack: unknown[] = [doc.contents];
     while (stack.length) {
       const node = stack.pop();
       if (isMap(node)) {
@@ -70,7 +86,7 @@ export class YamlSource {
           if (isScalar(pair.key)) {
             const k = String(pair.key.value);
             if (seen.has(k)) {
-              const { line, col } = this.lines.linePos(pair.key.range?.[0] ?? 0);
+              const { line, col } = this.linePos(pair.key.range?.[0] ?? 0);
               out.push({ file: this.file, line, col, path: "", message: `invalid YAML: key "${k}" appears twice in the same mapping` });
             } else seen.add(k);
           }
@@ -86,7 +102,8 @@ export class YamlSource {
    * With `key`, points at the key of the last segment instead of its value (for unknown keys).
    */
   locate(path: FieldPath, key = false): { line: number; col: number } {
-    let node: unknown = this.doc.contents;
+    if (this.fast) return this.linePos(locateFast(this.fast.root, path, key));
+    let node: unknown = this.doc!.contents;
     let offset = rangeStart(node) ?? 0;
     for (let i = 0; i < path.length; i++) {
       const seg = path[i];
@@ -106,7 +123,7 @@ export class YamlSource {
         offset = rangeStart(node) ?? offset;
       } else break;
     }
-    return this.lines.linePos(offset);
+    return this.linePos(offset);
   }
 
   /** Builds an Issue located at `path`. */
@@ -114,6 +131,43 @@ export class YamlSource {
     const { line, col } = this.locate(path, key);
     return { file: this.file, line, col, path: formatPath(path), message };
   }
+}
+
+/** locate() on the fast reader's tree: the same walk over the same starts. */
+function locateFast(root: FastNode, path: FieldPath, key: boolean): number {
+  let node = root;
+  let offset = node.start;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (node.kind === "map") {
+      const pair = node.pairs.get(String(seg));
+      if (!pair) break;
+      if (i === path.length - 1 && key) return pair.keyStart;
+      node = pair.value;
+    } else if (node.kind === "seq" && typeof seg === "number") {
+      const item = node.items[seg];
+      if (item === undefined) break;
+      node = item;
+    } else break;
+    offset = node.start;
+  }
+  return offset;
+}
+
+/** Offset to 1-based line and column, by a binary search of the line starts. */
+function lineStarts(text: string): (offset: number) => { line: number; col: number } {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - starts[lo] + 1 };
+  };
 }
 
 function rangeStart(node: unknown): number | undefined {
