@@ -46,11 +46,16 @@ export class IntentLog {
     return this.live.has(hash);
   }
 
-  /** Marks the intent of `hash` settled (its image is durable, or no task was created). */
-  settle(hash: string): void {
+  /**
+   * Marks the intent of `hash` settled (its image is durable, or no task was created). With
+   * `durable: false` (the lock that records the image is already on disk) the line is written
+   * but asks for no fdatasync: lost in a power cut, the next build finds the image in the lock
+   * and drops the intent; after a SIGKILL it is on disk like any write.
+   */
+  settle(hash: string, durable = true): void {
     if (!this.live.delete(hash)) return;
     try {
-      this.write(`${JSON.stringify({ hash, settled: true })}\n`);
+      this.write(`${JSON.stringify({ hash, settled: true })}\n`, durable);
     } catch {
       // A lost tombstone is harmless: the next build finds the image in the lock and drops the intent.
     }
@@ -74,7 +79,7 @@ export class IntentLog {
     closeSync(fd);
   }
 
-  private write(line: string): void {
+  private write(line: string, durable = true): void {
     // Created with the first intent: a build that submits nothing leaves no file.
     if (this.fd === undefined) {
       mkdirSync(path.dirname(this.file), { recursive: true });
@@ -92,7 +97,7 @@ export class IntentLog {
       throw err;
     }
     this.size += data.length;
-    this.flushSoon();
+    if (durable) this.flushSoon();
   }
 
   private flushSoon(): void {

@@ -125,7 +125,7 @@ export class TaskJournal {
     // An intent in this build's log with no file of its own (Gemini's: its answer was the
     // image) takes a tombstone line and no file system call.
     const logged = this.log?.has(hash) ?? false;
-    this.log?.settle(hash);
+    this.log?.settle(hash, false);
     if (logged && !this.files.has(hash)) return;
     this.files.delete(hash);
     const work = unlink(this.file(hash)).catch(() => {});
