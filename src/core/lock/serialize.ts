@@ -31,13 +31,12 @@ export function serializeLock(lock: Lockfile): string {
 /**
  * serializeLock's text in pieces, one asset's block at a time: a writer that writes them as
  * they come never holds a 10,000-entry lock's blocks and their joined copy at once, and each
- * piece dies young.
+ * piece dies young. `blockOf` may return blocks it kept from an earlier write (LockWriter).
  */
-export function* lockText(lock: Lockfile): Generator<string> {
+export function* lockText(lock: Lockfile, blockOf: (entry: LockEntry) => string = entryBlock): Generator<string> {
   const names = Object.keys(lock.assets).sort(byCodePoint);
   yield `{\n  "version": ${lock.version},\n  "assets": {`;
-  for (let i = 0; i < names.length; i++)
-    yield `${i ? "," : ""}\n    ${JSON.stringify(names[i])}: ${pretty(ordered(lock.assets[names[i]]), "    ", false)}`;
+  for (let i = 0; i < names.length; i++) yield `${i ? "," : ""}\n    ${JSON.stringify(names[i])}: ${blockOf(lock.assets[names[i]])}`;
   if (names.length) yield "\n  ";
   const picks = Object.keys(lock.picks ?? {}).sort(byCodePoint);
   // One line per pick, after the assets: a pick changes one line of the file.
@@ -45,6 +44,11 @@ export function* lockText(lock: Lockfile): Generator<string> {
     ? `,\n  "picks": {\n${picks.map((n) => `    ${JSON.stringify(n)}: ${lock.picks![n]}`).join(",\n")}\n  }`
     : "";
   yield `}${pickBlock}\n}\n`;
+}
+
+/** One entry's block in the lockfile, as lockText writes it (a function of the entry alone). */
+export function entryBlock(entry: LockEntry): string {
+  return pretty(ordered(entry), "    ", false)!;
 }
 
 function ordered(entry: LockEntry): Record<string, unknown> {

@@ -40,7 +40,10 @@ describe("the intent log's flushes", () => {
     const afterIntents = syncs.count;
     expect(afterIntents).toBeGreaterThanOrEqual(1);
     const [log] = readdirSync(path.join(state, "tasks"));
-    const read = () => readFileSync(path.join(state, "tasks", log), "utf8").trim().split("\n");
+    const read = () =>
+      readFileSync(path.join(state, "tasks", log), "utf8")
+        .trim()
+        .split("\n");
 
     journal.removeLater(hash("a")); // the lock holding a's image is durable
     expect(read()).toHaveLength(3); // on disk for the next process (a SIGKILL loses nothing)

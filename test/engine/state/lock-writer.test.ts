@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { serializeLock } from "../../../src/core/lock/serialize.js";
 import { emptyLock, type LockEntry } from "../../../src/core/lock/types.js";
 import { LockWriter } from "../../../src/engine/state/lock-writer.js";
 
@@ -46,5 +47,19 @@ describe("LockWriter.flushNow (a build's last write)", () => {
     writer.set("a", entry("a"), () => durable.push("a"));
     await expect(writer.flushNow()).rejects.toThrow();
     expect(durable).toEqual([]);
+  });
+
+  it("writes the text serializeLock makes, with the blocks it kept from earlier writes and replaced entries anew", async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "nb-lockw-"));
+    const file = path.join(dir, "nanobanana.lock");
+    const lock = emptyLock();
+    const writer = new LockWriter(file, lock, 0);
+    for (const n of ["b", "a", "c"]) writer.set(n, entry(n));
+    await writer.flush();
+    writer.set("a", { ...entry("a"), taskId: "t-a2" }); // a new entry object for a
+    writer.set("d", entry("d"));
+    await writer.flushNow();
+    expect(readFileSync(file, "utf8")).toBe(serializeLock(lock));
+    expect(JSON.parse(readFileSync(file, "utf8")).assets.a.taskId).toBe("t-a2");
   });
 });
