@@ -12,6 +12,7 @@ import { openMakingFolder, tempPathFor } from "../state/atomic-write.js";
 import { whenRequestsSent } from "../transport/requests-sent.js";
 import { watchRequestsInFlight } from "../transport/in-flight.js";
 import type { PixelVerdict } from "../../core/catalog/pixel-sizes.js";
+import { imageHeader, sniffImageType } from "../../core/references/sniff.js";
 
 /** Facts about an image file on disk, as recorded in the lockfile. */
 export interface ImageFacts {
@@ -69,11 +70,23 @@ export async function saveImage(
   try {
     let facts: ImageFacts;
     if (out.data) {
-      // Inline bytes are checked (and converted) in memory, then written once, fsynced on the
-      // same handle: one open and one write of the final bytes per image.
+      // Inline bytes are checked (and converted) in memory and written once, fsynced on the
+      // same handle. Bytes already in the asked format (most images) are written while they
+      // are checked, not after: the write and its fsync leave the path from answer to output.
       const bytes = Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength);
-      const checked = await checkImage(() => inspect(bytes, format, check, blankBelow));
-      await writeDurably(tmp, checked.data);
+      let early: Promise<void> | undefined;
+      if (sniffImageType(bytes.subarray(0, 16)) === `image/${format}`) {
+        early = writeDurably(tmp, bytes);
+        early.catch(() => {}); // awaited below, also when the check throws
+      }
+      let checked: Awaited<ReturnType<typeof inspect>>;
+      try {
+        checked = await checkImage(() => inspect(bytes, format, check, blankBelow));
+      } finally {
+        await early?.catch(() => {}); // never removes a temp file a write in flight would bring back
+      }
+      if (early) await early;
+      if (checked.data !== bytes) await writeDurably(tmp, checked.data);
       facts = checked.facts;
     } else if (out.url) {
       mkdirSync(path.dirname(dest), { recursive: true });
@@ -179,9 +192,10 @@ async function inspect(
   const sharp = (await import("sharp")).default;
   const unreadable = (err: unknown) =>
     new BadImageError(`the downloaded file is not a readable image (${(err as Error).message.split("\n")[0]})`);
-  let meta: { format?: string; width?: number; height?: number };
+  // The header only: of bytes in memory read here (a thread-pool round trip less per image).
+  let meta: { format?: string; width?: number; height?: number } | undefined = typeof source === "string" ? undefined : imageHeader(source);
   try {
-    meta = await sharp(source).metadata(); // the header only
+    meta ??= await sharp(source).metadata();
   } catch (err) {
     throw unreadable(err);
   }

@@ -141,5 +141,18 @@ describe("the blank gate's measure", () => {
       const whole = await card(format);
       await expect(measure(whole.subarray(0, whole.length - 200), format)).rejects.toBeInstanceOf(BadImageError);
     }
+    // Its bytes were being written while they were checked: no temp file is left, no output made.
+    expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+    expect(readdirSync(dir)).not.toContain(`${n}.png`);
+  });
+
+  it("bytes already in the asked format are the output as sent, hashed as written", async () => {
+    const jpeg = await renderCard({ width: 1024, height: 1024, format: "jpeg", title: "t", text: "as sent", seed: "g" });
+    const dest = path.join(dir, "as-sent.jpeg");
+    const facts = await saveImage({ data: jpeg }, dest, "jpeg", noHttp, undefined, {}, undefined, undefined, DEFAULT_GATES.minStdev);
+    expect(readFileSync(dest).equals(jpeg)).toBe(true);
+    expect(facts.convertedFrom).toBeUndefined();
+    expect(facts.sha256).toBe(createHash("sha256").update(jpeg).digest("hex"));
+    expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
   });
 });
