@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type PendingTask, TaskJournal } from "../../../src/engine/state/journal.js";
+import { TaskJournal } from "../../../src/engine/state/journal.js";
+import { hash, intent } from "../../helpers/intents.js";
 
 // Every fdatasync the intent log asks for, counted (and done).
 const syncs = vi.hoisted(() => ({ count: 0 }));
@@ -15,17 +16,6 @@ vi.mock("node:fs", async (importOriginal) => {
       fs.fdatasync(fd, cb);
     },
   };
-});
-
-const hash = (c: string) => c.repeat(64);
-const intent = (c: string): PendingTask => ({
-  hash: hash(c),
-  name: `asset-${c}`,
-  provider: "gemini",
-  taskId: "",
-  key: `key-${c}`,
-  submittedAt: "2026-12-03T10:00:00.000Z",
-  simulated: true,
 });
 
 const state = path.join(tmpdir(), `nb-intents-flush-${process.pid}`);

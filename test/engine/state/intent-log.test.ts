@@ -3,20 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { IntentLog } from "../../../src/engine/state/intent-log.js";
-import { type PendingTask, TaskJournal } from "../../../src/engine/state/journal.js";
+import { TaskJournal } from "../../../src/engine/state/journal.js";
+import { hash, intent } from "../../helpers/intents.js";
 import { canMountTmpfs, tinyTmpfs } from "../../helpers/full-disk.js";
-
-const hash = (c: string) => c.repeat(64);
-const intent = (c: string, extra: Partial<PendingTask> = {}): PendingTask => ({
-  hash: hash(c),
-  name: `asset-${c}`,
-  provider: "gemini",
-  taskId: "",
-  key: `key-${c}`,
-  submittedAt: "2026-12-03T10:00:00.000Z",
-  simulated: true,
-  ...extra,
-});
 
 const dirs: string[] = [];
 function stateDir(): string {
