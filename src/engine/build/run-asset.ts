@@ -13,7 +13,7 @@ import { requestFor } from "./run-types.js";
 import { submitAsset } from "./submit-asset.js";
 import { pollUntilDone } from "./poll-task.js";
 import { finish } from "./collect-image.js";
-import { message, paidEmptyMessage } from "./run-helpers.js";
+import { message, nextRequestFirst, paidEmptyMessage } from "./run-helpers.js";
 
 /**
  * Generates one asset: submit (or resume a journalled task), record the task id durably,
@@ -63,6 +63,7 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
     }
     release?.();
     release = undefined;
+    await nextRequestFirst();
     const outcome = await finish(asset, task, status!, req, deps);
     return { ...outcome, possibleDuplicate };
   } catch (err) {
