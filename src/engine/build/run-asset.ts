@@ -14,6 +14,7 @@ import { submitAsset } from "./submit-asset.js";
 import { pollUntilDone } from "./poll-task.js";
 import { finish } from "./collect-image.js";
 import { message, nextRequestFirst, paidEmptyMessage } from "./run-helpers.js";
+import { ProviderPlace } from "./provider-place.js";
 
 /**
  * Generates one asset: submit (or resume a journalled task), record the task id durably,
@@ -26,9 +27,9 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
   const req = requestFor(asset);
   let task: TaskHandle | undefined;
   let possibleDuplicate: string | undefined;
-  let release: (() => void) | undefined;
+  const place = new ProviderPlace(deps.gate, deps.signal);
   try {
-    release = await deps.gate?.acquire(deps.signal);
+    await place.take();
     let status: TaskStatus | undefined;
     if (resume?.taskId) {
       task = { taskId: resume.taskId, handle: resume.handle };
@@ -53,7 +54,7 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
       }
     }
     if (!task) {
-      const submitted = await submitAsset(asset, req, resume, deps);
+      const submitted = await submitAsset(asset, req, resume, deps, place);
       if ("skipped" in submitted) return { status: "skipped", reason: submitted.skipped };
       const { sub, answeredAt } = submitted;
       possibleDuplicate = submitted.possibleDuplicate;
@@ -61,9 +62,7 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
       deps.emit({ type: "submitted", name: asset.name, taskId: sub.taskId, resumed: false });
       status = sub.status && sub.status.state !== "pending" ? sub.status : await pollUntilDone(task, req, asset, deps, answeredAt);
     }
-    release?.();
-    release = undefined;
-    await nextRequestFirst();
+    if (place.free()) await nextRequestFirst();
     const outcome = await finish(asset, task, status!, req, deps);
     return { ...outcome, possibleDuplicate };
   } catch (err) {
@@ -77,6 +76,6 @@ export async function runAsset(asset: ResolvedAsset, resume: PendingTask | undef
       };
     return { status: "failed", error: message(err), taskId: task?.taskId, possibleDuplicate };
   } finally {
-    release?.();
+    place.free();
   }
 }

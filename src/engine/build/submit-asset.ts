@@ -6,6 +6,7 @@ import type { PendingTask } from "../state/journal.js";
 import { RecordKeeper } from "./record-keeper.js";
 import { submitPaid, SubmitError } from "./submit.js";
 import { warmImageCodec } from "./image-file.js";
+import type { ProviderPlace } from "./provider-place.js";
 
 /* The paid submit of one asset. */
 /**
@@ -19,6 +20,7 @@ export async function submitAsset(
   req: ImageRequest,
   resume: PendingTask | undefined,
   deps: RunDeps,
+  place?: ProviderPlace,
 ): Promise<{ skipped: string } | { sub: Submission; answeredAt: number; possibleDuplicate?: string }> {
   if (deps.signal?.aborted) return { skipped: "interrupted before submitting" };
   const records = deps.records ?? new RecordKeeper(deps.journal);
@@ -72,6 +74,7 @@ export async function submitAsset(
       name: asset.name,
       resubmit: deps.resubmitUnknown ?? true,
       emit: deps.emit,
+      place,
     });
     const answeredAt = Date.now();
     // Synchronous write and rename (the fsync follows in the background): the task id is on

@@ -2,6 +2,7 @@ import { excerptOf, HttpError } from "../transport/errors.js";
 import { isNoAnswer, isProvenRefusal } from "../transport/retry.js";
 import type { CallOptions, ImageProvider, ImageRequest, Submission } from "../providers/types.js";
 import type { EventSink } from "./events.js";
+import type { ProviderPlace } from "./provider-place.js";
 
 /** Resubmits after unknown outcomes, at most this many times per asset. */
 const MAX_UNKNOWN_RESUBMITS = 2;
@@ -31,12 +32,19 @@ export class SubmitError extends Error {
 export async function submitPaid(
   provider: ImageProvider,
   req: ImageRequest,
-  opts: CallOptions & { name: string; resubmit: boolean; emit: EventSink },
+  opts: CallOptions & { name: string; resubmit: boolean; emit: EventSink; place?: Pick<ProviderPlace, "take" | "answered"> },
 ): Promise<{ sub: Submission; possibleDuplicate?: string }> {
   const unknown: string[] = [];
   for (;;) {
+    // A synchronous answer frees the place when its bytes are in; a submit sent again takes one anew.
+    await opts.place?.take();
     try {
-      const sub = await provider.submit(req, { signal: opts.signal, onRetry: opts.onRetry, idempotencyKey: opts.idempotencyKey });
+      const sub = await provider.submit(req, {
+        signal: opts.signal,
+        onRetry: opts.onRetry,
+        idempotencyKey: opts.idempotencyKey,
+        answered: opts.place?.answered,
+      });
       return { sub, possibleDuplicate: unknown.length ? duplicateReason(unknown) : undefined };
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);

@@ -69,6 +69,11 @@ export interface CallOptions {
   idempotent?: boolean;
   /** Told before each retry wait of the HTTP layer (the build turns it into a `retry` event). */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * On a synchronous submit: called once the final answer's bytes are in, before they are
+   * read (see JsonRequest.answered). The build frees the asset's place at the provider there.
+   */
+  answered?: () => Promise<void>;
 }
 
 /**

@@ -69,7 +69,9 @@ export class HttpClient {
     };
     const body = req.body !== undefined ? JSON.stringify(req.body) : undefined;
     return this.exchange(req, headers, body, async (res, url, guard) => {
-      const text = (await readCapped(res, req.maxBytes ?? this.maxJsonBytes, guard, url)).toString("utf8");
+      const bytes = await readCapped(res, req.maxBytes ?? this.maxJsonBytes, guard, url);
+      if (req.answered && !req.bodyStatus && res.statusCode >= 200 && res.statusCode < 300) await req.answered();
+      const text = bytes.toString("utf8");
       const parsed = parseJson(text);
       const inBody = parsed.ok && res.statusCode >= 200 && res.statusCode < 300 ? req.bodyStatus?.(parsed.value) : undefined;
       const status = inBody !== undefined && (inBody < 200 || inBody >= 300) ? inBody : res.statusCode;

@@ -48,6 +48,12 @@ export interface JsonRequest extends RequestBase {
    * that HTTP status, so the retry policy and the rate limiter see it.
    */
   bodyStatus?: (body: unknown) => number | undefined;
+  /**
+   * For a request whose 2xx answer is final (a synchronous submit): called once a 2xx body is
+   * in, before it is parsed, and the parse waits for it. Not called with `bodyStatus`, whose
+   * 2xx may still be an error to retry.
+   */
+  answered?: () => Promise<void>;
 }
 
 /** Raw bytes in and out: uploads, reference fetches, downloads. */

@@ -44,7 +44,7 @@ class GeminiProvider implements ImageProvider {
   }
 
   /** Synchronous: the answer is the final status. The task id is Google's responseId. */
-  async submit(req: ImageRequest, { signal, onRetry }: CallOptions = {}): Promise<Submission> {
+  async submit(req: ImageRequest, { signal, onRetry, answered }: CallOptions = {}): Promise<Submission> {
     // A reference that cannot be fetched fails before anything is sent: nothing is paid.
     const images = await inlineReferences(req.references, this.opts.http, signal).catch((err: Error) => {
       throw new NotSentError(err.message);
@@ -62,6 +62,8 @@ class GeminiProvider implements ImageProvider {
           signal,
           describeError: describeGeminiError,
           createsTask: true,
+          // The answer is the result: the place at Google is free once it is in.
+          answered,
         },
         { onRetry },
       )
