@@ -128,8 +128,8 @@ class Reader {
   private startsMap(text: string, col: number): boolean {
     const c = text[col];
     if (c === "{" || c === "[") return false;
-    const key = c === '"' || c === "'" ? quotedEnd(text, col) : col + (KEY.exec(text.slice(col))?.[0].length ?? 0);
-    return key > col && text[key] === ":" && (text[key + 1] === " " || key + 1 === text.length);
+    const end = readKey(text, col)?.end ?? col;
+    return end > col && text[end] === ":" && (text[end + 1] === " " || end + 1 === text.length);
   }
 
   /**
@@ -150,18 +150,9 @@ class Reader {
       }
       const text = line.text;
       const keyStart = line.at + col;
-      let key: string;
-      let end: number;
-      if (text[col] === '"' || text[col] === "'") {
-        end = quotedEnd(text, col);
-        key = quoted(text, col, end);
-      } else {
-        const m = KEY.exec(text.slice(col));
-        if (!m) return giveUp();
-        key = m[0];
-        end = col + key.length;
-        if (NOT_STRING.test(key)) return giveUp();
-      }
+      const read = readKey(text, col);
+      if (!read) return giveUp();
+      const { key, end } = read;
       if (text[end] !== ":" || pairs.has(key) || key === "__proto__") return giveUp();
       let at = end + 1;
       if (at < text.length && text[at] !== " ") return giveUp();
@@ -207,6 +198,20 @@ class Reader {
   }
 }
 
+/**
+ * The mapping key that opens at `col`, quoted or plain (as KEY allows, and a string: not
+ * `true`, `null` or a number), with the column just after it; undefined when none does.
+ */
+function readKey(text: string, col: number): { key: string; end: number } | undefined {
+  if (text[col] === '"' || text[col] === "'") {
+    const end = quotedEnd(text, col);
+    return { key: quoted(text, col, end), end };
+  }
+  const m = KEY.exec(text.slice(col));
+  if (!m || NOT_STRING.test(m[0])) return undefined;
+  return { key: m[0], end: col + m[0].length };
+}
+
 /** Nothing but spaces and a comment (after a space) from `at` to the end of the line. */
 function restIsComment(text: string, at: number): void {
   let i = at;
@@ -232,17 +237,10 @@ function flow(text: string, col: number, lineAt: number, depth = 0): [Parsed, nu
   for (;;) {
     if (open === "{") {
       const keyStart = lineAt + i;
-      let key: string;
-      if (text[i] === '"' || text[i] === "'") {
-        const end = quotedEnd(text, i);
-        key = quoted(text, i, end);
-        i = end;
-      } else {
-        const m = KEY.exec(text.slice(i));
-        if (!m || NOT_STRING.test(m[0])) return giveUp();
-        key = m[0];
-        i += key.length;
-      }
+      const read = readKey(text, i);
+      if (!read) return giveUp();
+      const { key } = read;
+      i = read.end;
       if (text[i] !== ":" || text[i + 1] !== " " || pairs.has(key) || key === "__proto__") return giveUp();
       const [item, next] = flowItem(text, skipSpaces(text, i + 1), lineAt, depth);
       pairs.set(key, { keyStart, value: item.node });
