@@ -47,15 +47,24 @@ export function writeFileAtomic(
   if (opts.flush === "background") flushLater(file);
 }
 
-/** Opens `file` with `flags`; its folder is made only when the open finds it missing. */
-export async function openMakingFolder(file: string, flags: string): Promise<FileHandle> {
+/**
+ * Runs `create` (which makes `file`); when it finds the folder missing (ENOENT), makes the
+ * folder and runs it once more. The folder exists for all but the first file of a folder, so
+ * this saves a mkdir per file.
+ */
+export async function makingFolder<T>(file: string, create: () => Promise<T>): Promise<T> {
   try {
-    return await openFile(file, flags);
+    return await create();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     await mkdir(path.dirname(file), { recursive: true });
-    return openFile(file, flags);
+    return create();
   }
+}
+
+/** Opens `file` with `flags`; its folder is made only when the open finds it missing. */
+export function openMakingFolder(file: string, flags: string): Promise<FileHandle> {
+  return makingFolder(file, () => openFile(file, flags));
 }
 
 /** Text given in pieces (a big lockfile), written ~256 KB at a time: the whole is never one string. */

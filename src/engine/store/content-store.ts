@@ -5,7 +5,7 @@ import { unlinkIfThere } from "../fs/unlink-if-there.js";
 import { hashFile } from "../facts.js";
 import type { LockEntry } from "../../core/lock/types.js";
 import { SpecHashSchema, StoredEntrySchema } from "../../core/state-schemas.js";
-import { tempPathFor, writeFileAtomic } from "../state/atomic-write.js";
+import { makingFolder, tempPathFor, writeFileAtomic } from "../state/atomic-write.js";
 import { namesIn } from "../fs/names-in.js";
 
 /** An image that failed its quality gates, as `store/rejected/` keeps it. */
@@ -53,14 +53,7 @@ export class ContentStore {
     const img = this.imagePath(entry.hash);
     const work = (async () => {
       const tmp = tempPathFor(img);
-      try {
-        await fsp.copyFile(file, tmp, constants.COPYFILE_FICLONE);
-      } catch (err) {
-        // The folder is made when the copy finds it missing (it exists for most images).
-        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-        await fsp.mkdir(path.dirname(img), { recursive: true });
-        await fsp.copyFile(file, tmp, constants.COPYFILE_FICLONE);
-      }
+      await makingFolder(tmp, () => fsp.copyFile(file, tmp, constants.COPYFILE_FICLONE));
       await fsp.rename(tmp, img);
       // The sidecar (a few hundred bytes, no fsync) in one step on the event loop: as four
       // steps on the thread pool, each waiting its turn there, the last image's copy was what
