@@ -74,18 +74,13 @@ export async function saveImage(
       // same handle. Bytes already in the asked format (most images) are written while they
       // are checked, not after: the write and its fsync leave the path from answer to output.
       const bytes = Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength);
-      let early: Promise<void> | undefined;
-      if (sniffImageType(bytes.subarray(0, 16)) === `image/${format}`) {
-        early = writeDurably(tmp, bytes);
-        early.catch(() => {}); // awaited below, also when the check throws
-      }
-      let checked: Awaited<ReturnType<typeof inspect>>;
-      try {
-        checked = await checkImage(() => inspect(bytes, format, check, blankBelow));
-      } finally {
-        await early?.catch(() => {}); // never removes a temp file a write in flight would bring back
-      }
-      if (early) await early;
+      const early = sniffImageType(bytes.subarray(0, 16)) === `image/${format}` ? writeDurably(tmp, bytes) : undefined;
+      // Both settle before either's failure is thrown: the temp file is never removed while a
+      // write in flight could bring it back.
+      const [inspected, written] = await Promise.allSettled([checkImage(() => inspect(bytes, format, check, blankBelow)), early]);
+      if (inspected.status === "rejected") throw inspected.reason;
+      if (written.status === "rejected") throw written.reason;
+      const checked = inspected.value;
       if (checked.data !== bytes) await writeDurably(tmp, checked.data);
       facts = checked.facts;
     } else if (out.url) {
